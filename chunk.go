@@ -1,0 +1,35 @@
+package trailguide
+
+import (
+	"context"
+	"io"
+)
+
+// Chunk is one stored piece of a window's rrweb recording: the events of one
+// batch (SeqFrom == SeqTo) or, after compaction, of a range of batches. The
+// blob under BlobKey is a zstd-compressed JSON array of rrweb events.
+type Chunk struct {
+	ProjectID   string `json:"project_id"`
+	SessionID   string `json:"session_id"`
+	WindowID    string `json:"window_id"`
+	SeqFrom     int64  `json:"seq_from"`
+	SeqTo       int64  `json:"seq_to"`
+	FirstTS     int64  `json:"first_ts"` // ms since epoch, first rrweb event
+	LastTS      int64  `json:"last_ts"`
+	EventCount  int    `json:"event_count"`
+	RawBytes    int64  `json:"raw_bytes"`    // JSON bytes before compression
+	StoredBytes int64  `json:"stored_bytes"` // blob size
+	BlobKey     string `json:"-"`
+}
+
+// BlobStore keeps recording chunks. Put is durable when it returns nil: the
+// bytes are on stable storage under key (written whole or not at all).
+type BlobStore interface {
+	Put(ctx context.Context, key string, data []byte) error
+	// Get returns ENOTFOUND when key does not exist.
+	Get(ctx context.Context, key string) (io.ReadCloser, error)
+	// Delete removes key; deleting a missing key is not an error.
+	Delete(ctx context.Context, key string) error
+	// List returns the keys under prefix, in lexical order.
+	List(ctx context.Context, prefix string) ([]string, error)
+}

@@ -1,0 +1,58 @@
+package trailguide
+
+import (
+	"context"
+	"time"
+)
+
+// IngestRequest is one POST /ingest/v1/batch as httpapi hands it to the
+// ingest service: the body already read under the compressed-size limit.
+// The body is gzip when it starts with the gzip magic bytes (sendBeacon
+// cannot set Content-Encoding), plain JSON otherwise.
+type IngestRequest struct {
+	Body            []byte
+	ContentEncoding string // as sent; "" or "gzip" or "identity" are accepted
+	Origin          string
+	UserAgent       string
+	ReceivedAt      time.Time
+}
+
+// IngestResult is what the SDK is told: Ack is the acknowledged seq, Stop
+// asks it to stop sending for this page load.
+type IngestResult struct {
+	Ack       int64 `json:"ack"`
+	Duplicate bool  `json:"-"`
+	Stop      bool  `json:"stop,omitempty"`
+}
+
+// IngestService accepts batches. Ingest returns only once the batch is
+// durable (or was already committed before). Errors: EUNAUTHORIZED for an
+// unknown key, EINVALID with a Reason for schema violations, ETOOLARGE over
+// the decompressed limit, EUNSUPPORTED for an unknown encoding,
+// EUNAVAILABLE when the server cannot persist right now.
+type IngestService interface {
+	Ingest(ctx context.Context, req *IngestRequest) (*IngestResult, error)
+	// Config returns the SDK configuration of the project with this public
+	// key; EUNAUTHORIZED when unknown.
+	Config(ctx context.Context, publicKey string) (*SDKConfig, error)
+}
+
+// Masking modes.
+const (
+	MaskBalanced = "balanced"
+	MaskStrict   = "strict"
+	MaskRelaxed  = "relaxed"
+)
+
+// SDKConfig is served by GET /ingest/v1/config?key=.
+type SDKConfig struct {
+	SampleRate float64    `json:"sample_rate"` // 0..1 of sessions recorded
+	Mask       MaskConfig `json:"mask"`
+}
+
+// MaskConfig is a project's privacy rules delivered to the SDK.
+type MaskConfig struct {
+	Mode           string   `json:"mode"`
+	MaskSelectors  []string `json:"mask_selectors"`
+	BlockSelectors []string `json:"block_selectors"`
+}

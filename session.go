@@ -1,0 +1,131 @@
+package trailguide
+
+import (
+	"context"
+	"time"
+)
+
+// Device classes.
+const (
+	DeviceDesktop = "desktop"
+	DeviceTablet  = "tablet"
+	DeviceMobile  = "mobile"
+)
+
+// Session is the index row of one recorded session: everything the session
+// list shows and filters on. The recording itself lives in chunks.
+type Session struct {
+	ProjectID      string            `json:"project_id"`
+	ID             string            `json:"id"`
+	VisitorID      string            `json:"visitor_id"`
+	UserID         string            `json:"user_id,omitempty"`
+	UserTraits     map[string]string `json:"user_traits,omitempty"`
+	StartedAt      time.Time         `json:"started_at"`
+	LastActivityAt time.Time         `json:"last_activity_at"`
+	DurationMS     int64             `json:"duration_ms"`
+	ActiveMS       int64             `json:"active_ms"`
+	PageCount      int               `json:"page_count"`
+	ClickCount     int               `json:"click_count"`
+	ErrorCount     int               `json:"error_count"`
+	EventCount     int               `json:"event_count"`
+	EntryURL       string            `json:"entry_url"`
+	ExitURL        string            `json:"exit_url"`
+	Referrer       string            `json:"referrer,omitempty"`
+	UTM            UTM               `json:"utm"`
+	DeviceClass    string            `json:"device_class"`
+	Browser        string            `json:"browser"`
+	OS             string            `json:"os"`
+	ViewportW      int               `json:"viewport_w"`
+	ViewportH      int               `json:"viewport_h"`
+	Language       string            `json:"language,omitempty"`
+	TimeZone       string            `json:"time_zone,omitempty"`
+	UserAgent      string            `json:"user_agent,omitempty"`
+	RawBytes       int64             `json:"raw_bytes"`
+	StoredBytes    int64             `json:"stored_bytes"`
+	Closed         bool              `json:"closed"`
+	Compacted      bool              `json:"compacted"`
+	// LastBatchAt is the server time of the last accepted batch; the worker
+	// closes a session 30 minutes after it.
+	LastBatchAt time.Time `json:"last_batch_at"`
+}
+
+// UTM holds the campaign parameters of a session's entry page.
+type UTM struct {
+	Source   string `json:"source,omitempty"`
+	Medium   string `json:"medium,omitempty"`
+	Campaign string `json:"campaign,omitempty"`
+	Term     string `json:"term,omitempty"`
+	Content  string `json:"content,omitempty"`
+}
+
+// SessionFilter selects sessions of one project. Zero values mean "any".
+type SessionFilter struct {
+	ProjectID   string
+	From, To    time.Time // on StartedAt; To is exclusive
+	URL         string    // substring of any pageview URL
+	MinDuration time.Duration
+	MaxDuration time.Duration
+	UserID      string // exact, or substring when it ends with '*'
+	UTMSource   string
+	DeviceClass string
+	Browser     string
+	HasError    *bool
+	// Paging: newest first; Cursor is the opaque value of a previous page's
+	// NextCursor.
+	Limit  int
+	Cursor string
+}
+
+// SessionPage is one page of a session search.
+type SessionPage struct {
+	Sessions   []*Session `json:"sessions"`
+	Total      int        `json:"total"`
+	NextCursor string     `json:"next_cursor,omitempty"`
+}
+
+// SessionDelta is what one accepted batch adds to its session's index row.
+// The store merges it: counts add up, StartedAt takes the minimum,
+// LastActivityAt the maximum, entry/first-seen fields are set once, exit
+// fields follow the latest activity.
+type SessionDelta struct {
+	ProjectID   string
+	SessionID   string
+	VisitorID   string
+	UserID      string            // set by identify; empty leaves it unchanged
+	UserTraits  map[string]string // merged key by key
+	FirstAt     time.Time         // earliest event time in the batch
+	LastAt      time.Time         // latest event time in the batch
+	ActiveMS    int64
+	Pages       int
+	Clicks      int
+	Errors      int
+	Events      int
+	EntryURL    string // first pageview URL in the batch, if any
+	ExitURL     string // last URL seen in the batch, if any
+	Context     *Context
+	RawBytes    int64
+	StoredBytes int64
+	ReceivedAt  time.Time
+}
+
+// SessionStore reads and maintains the session index.
+type SessionStore interface {
+	// Session returns ENOTFOUND when the session does not exist in project.
+	Session(ctx context.Context, projectID, id string) (*Session, error)
+	FindSessions(ctx context.Context, f SessionFilter) (*SessionPage, error)
+	// Events returns the analytics events of a session ordered by time.
+	Events(ctx context.Context, projectID, sessionID string) ([]*Event, error)
+	// Chunks returns the recording chunks of a session ordered by window
+	// then seq.
+	Chunks(ctx context.Context, projectID, sessionID string) ([]*Chunk, error)
+	// IdleSessions returns open sessions whose last batch arrived before t.
+	IdleSessions(ctx context.Context, before time.Time, limit int) ([]*Session, error)
+	// CloseSession marks a session closed.
+	CloseSession(ctx context.Context, projectID, id string) error
+	// ReplaceChunks atomically swaps the given chunk rows for one compacted
+	// row (same window) and updates the session's stored size. The caller
+	// writes the new blob first and deletes the old blobs after.
+	ReplaceChunks(ctx context.Context, old []*Chunk, compacted *Chunk) error
+	// MarkCompacted records that every window of the session is compacted.
+	MarkCompacted(ctx context.Context, projectID, id string) error
+}

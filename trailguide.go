@@ -1,0 +1,42 @@
+// Package trailguide is the vocabulary of the product: projects, sessions,
+// events, recording chunks, users, and the interfaces of the services and
+// stores that the adapters (sqlite, fileblob, ...) implement and that ingest,
+// httpapi and the worker consume. It imports the standard library only.
+package trailguide
+
+import (
+	"context"
+	"time"
+)
+
+// Clock lets tests move time; production code uses SystemClock.
+type Clock interface {
+	Now() time.Time
+}
+
+// SystemClock is the wall clock.
+type SystemClock struct{}
+
+// Now returns time.Now().
+func (SystemClock) Now() time.Time { return time.Now() }
+
+// Project is one tracked site or app. PublicKey is the write-only ingest key
+// that the SDK snippet carries; it is not a secret.
+type Project struct {
+	ID             string    `json:"id"`
+	Name           string    `json:"name"`
+	PublicKey      string    `json:"public_key"`
+	AllowedOrigins []string  `json:"allowed_origins"`
+	RetentionDays  int       `json:"retention_days"`
+	CreatedAt      time.Time `json:"created_at"`
+}
+
+// ProjectStore persists projects.
+type ProjectStore interface {
+	CreateProject(ctx context.Context, p *Project) error
+	// Project returns ENOTFOUND when id is unknown.
+	Project(ctx context.Context, id string) (*Project, error)
+	// ProjectByKey returns ENOTFOUND when key is unknown.
+	ProjectByKey(ctx context.Context, publicKey string) (*Project, error)
+	Projects(ctx context.Context) ([]*Project, error)
+}
