@@ -128,4 +128,13 @@ type SessionStore interface {
 	ReplaceChunks(ctx context.Context, old []*Chunk, compacted *Chunk) error
 	// MarkCompacted records that every window of the session is compacted.
 	MarkCompacted(ctx context.Context, projectID, id string) error
+	// Facets returns the distinct values the session filters offer.
+	Facets(ctx context.Context, projectID string) (*SessionFacets, error)
+}
+
+// SessionFacets are the distinct filter values of a project's sessions.
+type SessionFacets struct {
+	Browsers   []string `json:"browsers"`
+	Devices    []string `json:"devices"`
+	UTMSources []string `json:"utm_sources"`
 }
