@@ -1,0 +1,69 @@
+# Trailguide. `make test` is what CI runs (through .ci/run); `make bench` measures.
+GO      ?= go
+NPM     ?= npm
+WEB     := web
+DIST    := web/dist web/sdk/dist
+GOTEST_FLAGS ?= -race -timeout 20m
+
+.PHONY: all build run test test-go test-web vet check-dist dist bench bench-go bench-web size demo-record fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o bin/trailguide ./cmd/trailguide
+
+run:
+	$(GO) run ./cmd/trailguide serve --demo
+
+## test: everything CI checks — vet, Go tests (unit, conformance, end-to-end in
+## headless Chromium), SDK and dashboard unit tests, bundle size budgets and
+## drift between the committed bundles and a fresh build.
+test: vet check-dist test-web test-go
+
+vet:
+	$(GO) vet ./...
+
+test-go:
+	$(GO) test $(GOTEST_FLAGS) ./...
+
+test-web: $(WEB)/node_modules
+	cd $(WEB) && npx vitest run
+	cd $(WEB) && npx tsc -p tsconfig.json --noEmit
+	cd $(WEB) && node sdk/size.mjs
+
+## dist: rebuild every browser bundle into web/dist (commit the result).
+dist: $(WEB)/node_modules
+	cd $(WEB) && node build.mjs
+
+## check-dist: fails when a fresh build differs from what is committed.
+check-dist: dist
+	@if [ -n "$$(git status --porcelain -- $(DIST))" ]; then \
+		echo "check-dist: the committed bundles differ from a fresh build; run 'make dist' and commit:"; \
+		git status --porcelain -- $(DIST); git --no-pager diff --stat -- $(DIST); exit 1; \
+	fi
+	@echo "check-dist: bundles match the sources"
+
+$(WEB)/node_modules: $(WEB)/package-lock.json
+	cd $(WEB) && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+## bench: the figures the issues ask for, as ratios against baselines measured in the same run.
+bench: bench-web bench-go
+
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchtime 3s -benchmem ./ingest/ ./httpapi/ ./sqlite/ ./recording/ ./worker/ | tee bench-go.txt
+	$(GO) test -run 'TestReportStorageRatio' -v ./demo/ | tee -a bench-go.txt
+
+bench-web: $(WEB)/node_modules
+	cd $(WEB) && node sdk/size.mjs
+
+## fuzz: run each fuzz target for a while (their seed corpora run in every `make test`).
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzDecodeBatch -fuzztime 60s ./ingest/
+
+## demo-record: re-record the demo sessions in headless Chromium (commit demo/fixtures).
+demo-record: build
+	$(GO) run ./demo/record -out demo/fixtures
+
+clean:
+	rm -rf bin trailguide-data bench-go.txt

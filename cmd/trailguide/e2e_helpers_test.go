@@ -1,0 +1,377 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// This file holds the harness of the end-to-end tests: the real binary built
+// once, started on port :0 with a temp data dir, a recording reverse proxy
+// between the browser and the server (so the tests see every byte that left
+// the browser, and can kill the server behind it), and a small API client.
+
+var (
+	e2eBinOnce sync.Once
+	e2eBinPath string
+	e2eBinErr  error
+)
+
+// e2eBinary builds ./cmd/trailguide once per test process.
+func e2eBinary(t *testing.T) string {
+	t.Helper()
+	e2eBinOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "trailguide-e2e-bin-")
+		if err != nil {
+			e2eBinErr = err
+			return
+		}
+		e2eBinPath = filepath.Join(dir, "trailguide")
+		out, err := exec.Command("go", "build", "-o", e2eBinPath, ".").CombinedOutput()
+		if err != nil {
+			e2eBinErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if e2eBinErr != nil {
+		t.Fatal(e2eBinErr)
+	}
+	return e2eBinPath
+}
+
+// e2eServer is one running `trailguide serve` process.
+type e2eServer struct {
+	t        *testing.T
+	cmd      *exec.Cmd
+	URL      string // http://127.0.0.1:PORT
+	SetupURL string // one-time admin link, when printed
+	DataDir  string
+	mu       sync.Mutex
+	out      bytes.Buffer
+	done     chan struct{}
+}
+
+func startE2EServer(t *testing.T, dataDir string, args ...string) *e2eServer {
+	t.Helper()
+	bin := e2eBinary(t)
+	full := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir}, args...)
+	cmd := exec.Command(bin, full...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &e2eServer{t: t, cmd: cmd, DataDir: dataDir, done: make(chan struct{})}
+	cmd.Stderr = &lockedWriter{mu: &s.mu, w: &s.out}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start server: %v", err)
+	}
+	ready := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		var once sync.Once
+		for sc.Scan() {
+			line := sc.Text()
+			s.mu.Lock()
+			s.out.WriteString(line + "\n")
+			if v, ok := strings.CutPrefix(line, "Trailguide listening on "); ok {
+				s.URL = strings.TrimSpace(v)
+			}
+			if v, ok := strings.CutPrefix(line, "Create the first admin account: "); ok {
+				s.SetupURL = strings.TrimSpace(v)
+			}
+			hasURL := s.URL != ""
+			s.mu.Unlock()
+			// The setup line follows the listening line; the dashboard line
+			// comes after both.
+			if hasURL && strings.HasPrefix(line, "Dashboard: ") {
+				once.Do(func() { close(ready) })
+			}
+		}
+		once.Do(func() { close(ready) })
+	}()
+	go func() { _ = cmd.Wait(); close(s.done) }()
+	select {
+	case <-ready:
+	case <-time.After(90 * time.Second):
+		s.Kill()
+		t.Fatalf("server did not print its address in 90s; output:\n%s", s.Output())
+	}
+	if s.URL == "" {
+		t.Fatalf("server exited before listening; output:\n%s", s.Output())
+	}
+	t.Cleanup(func() {
+		s.Kill()
+		if t.Failed() {
+			t.Logf("server output:\n%s", s.Output())
+		}
+	})
+	return s
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func (s *e2eServer) Output() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.out.String()
+}
+
+// Stop sends SIGTERM and waits for a clean exit.
+func (s *e2eServer) Stop() {
+	s.t.Helper()
+	select {
+	case <-s.done:
+		return
+	default:
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.done:
+	case <-time.After(30 * time.Second):
+		s.Kill()
+		s.t.Fatalf("server did not stop within 30s of SIGTERM")
+	}
+}
+
+// Kill is kill -9: no chance to flush anything.
+func (s *e2eServer) Kill() {
+	select {
+	case <-s.done:
+		return
+	default:
+	}
+	_ = s.cmd.Process.Kill()
+	<-s.done
+}
+
+// capturedRequest is one request that left the browser towards our server.
+type capturedRequest struct {
+	Method string
+	Path   string
+	Body   []byte // decompressed when it was gzip
+	Status int
+	Resp   []byte
+}
+
+// captureProxy forwards to the current server and keeps every request.
+type captureProxy struct {
+	*httptest.Server
+	mu     sync.Mutex
+	target *url.URL
+	reqs   []capturedRequest
+}
+
+func newCaptureProxy(t *testing.T, target string) *captureProxy {
+	t.Helper()
+	p := &captureProxy{}
+	p.SetTarget(target)
+	p.Server = httptest.NewServer(http.HandlerFunc(p.serve))
+	t.Cleanup(p.Close)
+	return p
+}
+
+func (p *captureProxy) SetTarget(target string) {
+	u, err := url.Parse(target)
+	if err != nil {
+		panic(err)
+	}
+	p.mu.Lock()
+	p.target = u
+	p.mu.Unlock()
+}
+
+func (p *captureProxy) serve(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	plain := body
+	if len(body) > 2 && body[0] == 0x1f && body[1] == 0x8b {
+		if zr, err := gzip.NewReader(bytes.NewReader(body)); err == nil {
+			if b, err := io.ReadAll(zr); err == nil {
+				plain = b
+			}
+		}
+	}
+	p.mu.Lock()
+	target := p.target
+	p.mu.Unlock()
+	rec := httptest.NewRecorder()
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.ContentLength = int64(len(body))
+	rp := httputil.NewSingleHostReverseProxy(target)
+	rp.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
+		w.WriteHeader(http.StatusBadGateway)
+	}
+	rp.ServeHTTP(rec, r)
+	for k, vs := range rec.Header() {
+		for _, v := range vs {
+			w.Header().Add(k, v)
+		}
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
+	p.mu.Lock()
+	p.reqs = append(p.reqs, capturedRequest{Method: r.Method, Path: r.URL.Path, Body: plain, Status: rec.Code, Resp: rec.Body.Bytes()})
+	p.mu.Unlock()
+}
+
+func (p *captureProxy) Requests() []capturedRequest {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]capturedRequest(nil), p.reqs...)
+}
+
+// wireBatch is the part of a batch body the tests look at.
+type wireBatch struct {
+	Key     string            `json:"key"`
+	Session string            `json:"session"`
+	Window  string            `json:"window"`
+	Seq     int64             `json:"seq"`
+	Events  []json.RawMessage `json:"events"`
+	Signals []struct {
+		Type string `json:"type"`
+		URL  string `json:"url"`
+	} `json:"signals"`
+}
+
+// Batches returns the ingest batches sent, with whether each was acknowledged.
+func (p *captureProxy) Batches(t *testing.T) (sent []wireBatch, acked []wireBatch) {
+	t.Helper()
+	for _, r := range p.Requests() {
+		if r.Method != http.MethodPost || r.Path != "/ingest/v1/batch" {
+			continue
+		}
+		var b wireBatch
+		if err := json.Unmarshal(r.Body, &b); err != nil {
+			t.Fatalf("a batch that left the browser is not JSON: %v: %.200s", err, r.Body)
+		}
+		sent = append(sent, b)
+		var resp struct {
+			Ack  *int64 `json:"ack"`
+			Stop bool   `json:"stop"`
+		}
+		if r.Status == http.StatusOK && json.Unmarshal(r.Resp, &resp) == nil && resp.Ack != nil && *resp.Ack == b.Seq {
+			acked = append(acked, b)
+		}
+	}
+	return sent, acked
+}
+
+// apiClient talks to the JSON API as a logged-in dashboard user.
+type apiClient struct {
+	t    *testing.T
+	base string
+	http *http.Client
+}
+
+func newAPIClient(t *testing.T, base string) *apiClient {
+	jar, _ := cookiejar.New(nil)
+	return &apiClient{t: t, base: base, http: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
+}
+
+func (c *apiClient) do(method, path string, in, out any) int {
+	c.t.Helper()
+	var body io.Reader
+	if in != nil {
+		b, _ := json.Marshal(in)
+		body = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequestWithContext(context.Background(), method, c.base+path, body)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-TG-CSRF", "1")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if out != nil && resp.StatusCode < 300 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			c.t.Fatalf("%s %s: decode %q: %v", method, path, raw, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+// setupAdmin completes first-run setup through the API with the printed token.
+func (c *apiClient) setupAdmin(setupURL, email, password string) {
+	c.t.Helper()
+	u, err := url.Parse(setupURL)
+	if err != nil || u.Query().Get("token") == "" {
+		c.t.Fatalf("bad setup URL %q", setupURL)
+	}
+	code := c.do("POST", "/api/v1/setup", map[string]string{
+		"token": u.Query().Get("token"), "email": email, "name": "E2E Admin", "password": password,
+	}, nil)
+	if code != http.StatusCreated {
+		c.t.Fatalf("setup: status %d", code)
+	}
+}
+
+func (c *apiClient) login(email, password string) {
+	c.t.Helper()
+	if code := c.do("POST", "/api/v1/login", map[string]string{"email": email, "password": password}, nil); code != http.StatusOK {
+		c.t.Fatalf("login: status %d", code)
+	}
+}
+
+type apiProject struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	PublicKey string `json:"public_key"`
+}
+
+func (c *apiClient) projectByKey(key string) apiProject {
+	c.t.Helper()
+	var out struct {
+		Projects []apiProject `json:"projects"`
+	}
+	if code := c.do("GET", "/api/v1/projects", nil, &out); code != http.StatusOK {
+		c.t.Fatalf("projects: status %d", code)
+	}
+	for _, p := range out.Projects {
+		if p.PublicKey == key {
+			return p
+		}
+	}
+	c.t.Fatalf("no project with key %q in %+v", key, out.Projects)
+	return apiProject{}
+}
+
+// eventually retries f until it returns nil or the timeout passes.
+func eventually(t *testing.T, timeout time.Duration, what string, f func() error) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	var err error
+	for time.Now().Before(deadline) {
+		if err = f(); err == nil {
+			return
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	t.Fatalf("%s: not true after %s: %v", what, timeout, err)
+}

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/trailguide/trailguide/internal/browsertest"
+	"github.com/trailguide/trailguide/sqlite"
+)
+
+// TestE2EKillBetweenBatches kills the server with SIGKILL while a real
+// browser is recording, keeps interacting while it is down, restarts it on the
+// same data dir, and checks that every batch the server acknowledged is
+// stored and that the SDK resent the rest: each window's seqs are stored
+// without a gap.
+func TestE2EKillBetweenBatches(t *testing.T) {
+	browserCtx := browsertest.New(t, 4*time.Minute)
+	data := t.TempDir()
+	srv := startE2EServer(t, data, "--demo")
+	proxy := newCaptureProxy(t, srv.URL)
+
+	if err := chromedp.Do(browserCtx, chromedp.Navigate(proxy.URL+"/demo/"), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitSDK(browserCtx); err != nil {
+		t.Fatal(err)
+	}
+	interact := func(n int) {
+		for i := 0; i < n; i++ {
+			if err := chromedp.Do(browserCtx,
+				chromedp.MouseEvent("mouseMoved", float64(100+i*37%600), float64(150+i*53%400)),
+				chromedp.MouseClickXY(float64(120+i*41%600), float64(200+i*29%300)),
+				chromedp.Sleep(300*time.Millisecond)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	interact(5)
+	eventually(t, 20*time.Second, "a first acknowledged batch", func() error {
+		if _, acked := proxy.Batches(t); len(acked) == 0 {
+			return fmt.Errorf("none yet")
+		}
+		return nil
+	})
+
+	srv.Kill()
+	interact(12) // the SDK keeps recording and fails to send
+	time.Sleep(2 * time.Second)
+
+	srv2 := startE2EServer(t, data, "--demo")
+	proxy.SetTarget(srv2.URL)
+	interact(4)
+	// Navigating flushes on pagehide; the SDK resends what is pending.
+	if err := chromedp.Do(browserCtx, chromedp.Navigate(proxy.URL+"/demo/pricing.html"), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
+		t.Fatal(err)
+	}
+	interact(2)
+	if err := chromedp.Do(browserCtx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+
+	// Wait until every batch the browser ever tried to send is acknowledged.
+	eventually(t, 90*time.Second, "all sent batches acknowledged", func() error {
+		sent, acked := proxy.Batches(t)
+		want := map[string]bool{}
+		for _, b := range sent {
+			want[fmt.Sprintf("%s/%s/%d", b.Session, b.Window, b.Seq)] = true
+		}
+		for _, b := range acked {
+			delete(want, fmt.Sprintf("%s/%s/%d", b.Session, b.Window, b.Seq))
+		}
+		if len(want) > 0 {
+			return fmt.Errorf("%d batches sent but not acknowledged yet", len(want))
+		}
+		return nil
+	})
+	srv2.Stop()
+
+	db, err := sqlite.Open(filepath.Join(data, "trailguide.db"), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.IntegrityCheck(context.Background()); err != nil {
+		t.Fatalf("integrity check: %v", err)
+	}
+	ingest := sqlite.NewIngestStore(db)
+	projects := sqlite.NewProjectStore(db)
+	project, err := projects.ProjectByKey(context.Background(), e2eDemoKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent, acked := proxy.Batches(t)
+	minSeq := map[[2]string]int64{}
+	for _, b := range sent {
+		k := [2]string{b.Session, b.Window}
+		if v, ok := minSeq[k]; !ok || b.Seq < v {
+			minSeq[k] = b.Seq
+		}
+	}
+	maxSeq := map[[2]string]int64{}
+	for _, b := range acked {
+		k := [2]string{b.Session, b.Window}
+		if b.Seq > maxSeq[k] {
+			maxSeq[k] = b.Seq
+		}
+		ok, err := ingest.HasBatch(context.Background(), project.ID, b.Session, b.Window, b.Seq)
+		if err != nil || !ok {
+			t.Errorf("acknowledged batch %s/%s/%d is not stored (err %v)", b.Session, b.Window, b.Seq, err)
+		}
+	}
+	if len(maxSeq) == 0 {
+		t.Fatal("nothing acknowledged")
+	}
+	for k, max := range maxSeq {
+		if max-minSeq[k] < 2 {
+			t.Errorf("window %v: only seqs %d..%d; the kill happened between batches so more were expected", k, minSeq[k], max)
+		}
+		for seq := minSeq[k]; seq <= max; seq++ {
+			ok, err := ingest.HasBatch(context.Background(), project.ID, k[0], k[1], seq)
+			if err != nil || !ok {
+				t.Errorf("window %v: seq %d missing after the restart (gap)", k, seq)
+			}
+		}
+	}
+}
