@@ -65,7 +65,7 @@ type SessionFilter struct {
 	URL         string    // substring of any pageview URL
 	MinDuration time.Duration
 	MaxDuration time.Duration
-	UserID      string // exact, or substring when it ends with '*'
+	UserID      string // exact, or prefix when it ends with '*'
 	UTMSource   string
 	DeviceClass string
 	Browser     string
@@ -88,21 +88,25 @@ type SessionPage struct {
 // LastActivityAt the maximum, entry/first-seen fields are set once, exit
 // fields follow the latest activity.
 type SessionDelta struct {
-	ProjectID   string
-	SessionID   string
-	VisitorID   string
-	UserID      string            // set by identify; empty leaves it unchanged
-	UserTraits  map[string]string // merged key by key
-	FirstAt     time.Time         // earliest event time in the batch
-	LastAt      time.Time         // latest event time in the batch
-	ActiveMS    int64
-	Pages       int
-	Clicks      int
-	Errors      int
-	Events      int
-	EntryURL    string // first pageview URL in the batch, if any
-	ExitURL     string // last URL seen in the batch, if any
-	Context     *Context
+	ProjectID  string
+	SessionID  string
+	VisitorID  string
+	UserID     string            // set by identify; empty leaves it unchanged
+	UserTraits map[string]string // merged key by key
+	FirstAt    time.Time         // earliest event time in the batch
+	LastAt     time.Time         // latest event time in the batch
+	ActiveMS   int64
+	Pages      int
+	Clicks     int
+	Errors     int
+	Events     int
+	EntryURL   string // first pageview URL in the batch, if any
+	ExitURL    string // last URL seen in the batch, if any
+	Context    *Context
+	// Parsed from the context's user agent (and viewport) by ingest.
+	DeviceClass string
+	Browser     string
+	OS          string
 	RawBytes    int64
 	StoredBytes int64
 	ReceivedAt  time.Time

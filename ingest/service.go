@@ -1,0 +1,179 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/trailguide/trailguide"
+	"github.com/trailguide/trailguide/recording"
+)
+
+var _ trailguide.IngestService = (*Service)(nil)
+
+// Service implements trailguide.IngestService.
+type Service struct {
+	cfg      Config
+	projects trailguide.ProjectStore
+	store    trailguide.IngestStore
+	blobs    trailguide.BlobStore
+	logger   *slog.Logger
+
+	mu    sync.Mutex
+	cache map[string]cachedProject
+}
+
+type cachedProject struct {
+	p       *trailguide.Project
+	expires time.Time
+}
+
+// NewService returns an ingest service; zero Config fields take their
+// defaults.
+func NewService(cfg Config, projects trailguide.ProjectStore, store trailguide.IngestStore, blobs trailguide.BlobStore, logger *slog.Logger) *Service {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{
+		cfg:      cfg.withDefaults(),
+		projects: projects,
+		store:    store,
+		blobs:    blobs,
+		logger:   logger.WithGroup("ingest"),
+		cache:    make(map[string]cachedProject),
+	}
+}
+
+// Ingest decodes, validates and durably stores one batch. The order of the
+// writes is what makes the acknowledgement safe: the chunk's blob is durable
+// before the index transaction that references it commits, and the batch
+// row that deduplicates retries is part of that same transaction. A crash in
+// between leaves at worst an unreferenced blob, which the retry overwrites
+// with the same bytes.
+func (s *Service) Ingest(ctx context.Context, req *trailguide.IngestRequest) (*trailguide.IngestResult, error) {
+	received := req.ReceivedAt
+	if received.IsZero() {
+		received = s.cfg.Clock.Now()
+	}
+	b, rawLen, err := decodeBody(&s.cfg, req)
+	if err != nil {
+		return nil, err
+	}
+	if b.Key == "" {
+		return nil, trailguide.Invalid("key", "Missing key.")
+	}
+	p, err := s.project(ctx, b.Key)
+	if err != nil {
+		return nil, err
+	}
+	if !originAllowed(p.AllowedOrigins, req.Origin) {
+		return nil, trailguide.Errorf(trailguide.EFORBIDDEN, "Origin not allowed.")
+	}
+	headers, err := validate(&s.cfg, b, received.UnixMilli())
+	if err != nil {
+		return nil, err
+	}
+
+	dup, err := s.store.HasBatch(ctx, p.ID, b.Session, b.Window, b.Seq)
+	if err != nil {
+		return nil, storeError("check batch", err)
+	}
+	if dup {
+		return &trailguide.IngestResult{Ack: b.Seq, Duplicate: true}, nil
+	}
+
+	ib := build(&s.cfg, p.ID, b, headers, received, req.UserAgent)
+	if len(b.Events) > 0 {
+		blob, err := recording.Encode(b.Events, recording.LevelFast)
+		if err != nil {
+			return nil, fmt.Errorf("encode chunk: %w", err)
+		}
+		ib.Chunk.StoredBytes = int64(len(blob))
+		ib.Delta.StoredBytes = int64(len(blob))
+		if err := s.blobs.Put(ctx, ib.Chunk.BlobKey, blob); err != nil {
+			s.logger.Warn("put chunk", "key", ib.Chunk.BlobKey, "err", err)
+			return nil, storeError("put chunk", err)
+		}
+	}
+	dup, err = s.store.CommitBatch(ctx, ib)
+	if err != nil {
+		s.logger.Warn("commit batch", "project", p.ID, "session", b.Session, "seq", b.Seq, "err", err)
+		return nil, storeError("commit batch", err)
+	}
+	s.logger.Debug("batch", "project", p.ID, "session", b.Session, "window", b.Window,
+		"seq", b.Seq, "events", len(b.Events), "signals", len(b.Signals), "raw", rawLen, "duplicate", dup)
+	return &trailguide.IngestResult{Ack: b.Seq, Duplicate: dup}, nil
+}
+
+// Config returns the SDK configuration of the project with key publicKey.
+// Per-project settings come later; every project gets the defaults.
+func (s *Service) Config(ctx context.Context, publicKey string) (*trailguide.SDKConfig, error) {
+	if _, err := s.project(ctx, publicKey); err != nil {
+		return nil, err
+	}
+	return &trailguide.SDKConfig{
+		SampleRate: 1,
+		Mask: trailguide.MaskConfig{
+			Mode:           trailguide.MaskBalanced,
+			MaskSelectors:  []string{},
+			BlockSelectors: []string{},
+		},
+	}, nil
+}
+
+// project looks a key up, through a short-lived cache: every batch needs
+// its project, and projects change rarely. Unknown keys are not cached.
+func (s *Service) project(ctx context.Context, key string) (*trailguide.Project, error) {
+	if key == "" {
+		return nil, trailguide.Errorf(trailguide.EUNAUTHORIZED, "Unauthorized.")
+	}
+	now := s.cfg.Clock.Now()
+	s.mu.Lock()
+	c, ok := s.cache[key]
+	s.mu.Unlock()
+	if ok && now.Before(c.expires) {
+		return c.p, nil
+	}
+	p, err := s.projects.ProjectByKey(ctx, key)
+	if trailguide.ErrorCode(err) == trailguide.ENOTFOUND {
+		return nil, trailguide.Errorf(trailguide.EUNAUTHORIZED, "Unauthorized.")
+	} else if err != nil {
+		return nil, storeError("project by key", err)
+	}
+	s.mu.Lock()
+	if len(s.cache) > 10000 {
+		clear(s.cache) // crude bound; real deployments have a few keys
+	}
+	s.cache[key] = cachedProject{p: p, expires: now.Add(s.cfg.ProjectCacheTTL)}
+	s.mu.Unlock()
+	return p, nil
+}
+
+// originAllowed reports whether origin may send to a project restricted to
+// allowed. An empty list allows every origin; "*" in it too.
+func originAllowed(allowed []string, origin string) bool {
+	if len(allowed) == 0 {
+		return true
+	}
+	origin = strings.TrimSuffix(strings.TrimSpace(origin), "/")
+	for _, a := range allowed {
+		a = strings.TrimSuffix(strings.TrimSpace(a), "/")
+		if a == "*" || (origin != "" && strings.EqualFold(a, origin)) {
+			return true
+		}
+	}
+	return false
+}
+
+// storeError keeps EUNAVAILABLE (and turns a deadline into it) so that the
+// SDK retries; anything else is wrapped as is.
+func storeError(op string, err error) error {
+	if trailguide.ErrorCode(err) == trailguide.EUNAVAILABLE || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%s: %w (%w)", op, trailguide.Errorf(trailguide.EUNAVAILABLE, "Storage unavailable, retry later."), err)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}

@@ -1,0 +1,413 @@
+package ingest
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trailguide/trailguide"
+	"github.com/trailguide/trailguide/recording"
+)
+
+func TestIngestDecoding(t *testing.T) {
+	plain := mustJSON(t, sampleBatch(0))
+	withUnknown := append([]byte(`{"future_field":{"x":[1,2]},`), plain[1:]...)
+	tests := []struct {
+		name     string
+		body     []byte
+		encoding string
+		cfg      Config
+		code     string
+		reason   string
+	}{
+		{name: "plain", body: plain},
+		{name: "gzip without header", body: gz(t, plain)},
+		{name: "gzip with header", body: gz(t, plain), encoding: "gzip"},
+		{name: "identity", body: plain, encoding: "identity"},
+		{name: "unknown top-level field tolerated", body: withUnknown},
+		{name: "unknown encoding", body: plain, encoding: "br", code: trailguide.EUNSUPPORTED},
+		{name: "bad gzip", body: append([]byte{0x1f, 0x8b, 8, 0}, "garbage!garbage!"...), code: trailguide.EINVALID, reason: "body"},
+		{name: "truncated gzip", body: gz(t, plain)[:200], code: trailguide.EINVALID, reason: "body"},
+		{name: "gzip header on plain body", body: plain, encoding: "gzip", code: trailguide.EINVALID, reason: "body"},
+		{name: "not json", body: []byte(`{"key":`), code: trailguide.EINVALID, reason: "body"},
+		{name: "array body", body: []byte(`[]`), code: trailguide.EINVALID, reason: "body"},
+		{name: "seq as string", body: bytes.Replace(plain, []byte(`"seq":0`), []byte(`"seq":"0"`), 1), code: trailguide.EINVALID, reason: "seq"},
+		{name: "invalid utf-8", body: bytes.Replace(plain, []byte("Home"), []byte("Ho\xffe"), 1), code: trailguide.EINVALID, reason: "body"},
+		{name: "compressed over limit", body: gz(t, plain), cfg: Config{MaxCompressedBytes: 100}, code: trailguide.ETOOLARGE},
+		{name: "decompressed over limit", body: gz(t, plain), cfg: Config{MaxDecompressedBytes: 500}, code: trailguide.ETOOLARGE},
+		{name: "plain over decompressed limit", body: plain, cfg: Config{MaxDecompressedBytes: 500}, code: trailguide.ETOOLARGE},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := mustOpenEnv(t, tt.cfg)
+			req := request(tt.body)
+			req.ContentEncoding = tt.encoding
+			res, err := e.svc.Ingest(context.Background(), req)
+			if got := trailguide.ErrorCode(err); got != tt.code {
+				t.Fatalf("code = %q (%v), want %q", got, err, tt.code)
+			}
+			if got := trailguide.ErrorReason(err); tt.reason != "" && got != tt.reason {
+				t.Errorf("reason = %q, want %q", got, tt.reason)
+			}
+			if tt.code == "" && (res == nil || res.Ack != 0 || res.Duplicate) {
+				t.Errorf("result = %+v, want ack 0, not duplicate", res)
+			}
+		})
+	}
+}
+
+// TestIngestGzipBomb sends about 1 MB of gzip that inflates to 1 GiB: it
+// must be refused quickly without allocating the inflated size.
+func TestIngestGzipBomb(t *testing.T) {
+	// Concatenated gzip members are one valid stream: compress 16 MiB of
+	// zeros once and repeat the member 64 times.
+	var member bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&member, gzip.BestCompression)
+	zw.Write(make([]byte, 16<<20))
+	zw.Close()
+	bomb := bytes.Repeat(member.Bytes(), 64)
+	t.Logf("bomb: %d bytes of gzip, %d MiB inflated", len(bomb), 64*16)
+
+	e := mustOpenEnv(t, Config{MaxCompressedBytes: int64(len(bomb))})
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	_, err := e.svc.Ingest(context.Background(), request(bomb))
+	elapsed := time.Since(start)
+	runtime.ReadMemStats(&after)
+	if got := trailguide.ErrorCode(err); got != trailguide.ETOOLARGE {
+		t.Fatalf("code = %q (%v), want %q", got, err, trailguide.ETOOLARGE)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 48<<20 {
+		t.Errorf("allocated %d MiB for a bomb, want at most 48", alloc>>20)
+	}
+	if elapsed > 2*time.Second && !raceEnabled {
+		t.Errorf("took %v to refuse a bomb, want under 2 s", elapsed)
+	}
+}
+
+func TestIngestValidation(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(b *trailguide.Batch)
+		cfg    Config
+		origin string
+		code   string
+		reason string
+	}{
+		{name: "missing key", mutate: func(b *trailguide.Batch) { b.Key = "" }, code: trailguide.EINVALID, reason: "key"},
+		{name: "unknown key", mutate: func(b *trailguide.Batch) { b.Key = "nope" }, code: trailguide.EUNAUTHORIZED},
+		{name: "short visitor", mutate: func(b *trailguide.Batch) { b.Visitor = "abc" }, code: trailguide.EINVALID, reason: "visitor"},
+		{name: "session bad chars", mutate: func(b *trailguide.Batch) { b.Session = "session/../1" }, code: trailguide.EINVALID, reason: "session"},
+		{name: "window too long", mutate: func(b *trailguide.Batch) { b.Window = strings.Repeat("w", 65) }, code: trailguide.EINVALID, reason: "window"},
+		{name: "negative seq", mutate: func(b *trailguide.Batch) { b.Seq = -1 }, code: trailguide.EINVALID, reason: "seq"},
+		{name: "sent_at zero", mutate: func(b *trailguide.Batch) { b.SentAt = 0 }, code: trailguide.EINVALID, reason: "sent_at"},
+		{name: "sent_at in seconds", mutate: func(b *trailguide.Batch) { b.SentAt /= 1000 }, code: trailguide.EINVALID, reason: "sent_at"},
+		{name: "event not an object", mutate: func(b *trailguide.Batch) { b.Events[1] = json.RawMessage(`[1,2]`) }, code: trailguide.EINVALID, reason: "events[1]"},
+		{name: "event null", mutate: func(b *trailguide.Batch) { b.Events[2] = json.RawMessage(`null`) }, code: trailguide.EINVALID, reason: "events[2]"},
+		{name: "event type missing", mutate: func(b *trailguide.Batch) { b.Events[0] = json.RawMessage(`{"timestamp":1}`) }, code: trailguide.EINVALID, reason: "events[0].type"},
+		{name: "event type 7", mutate: func(b *trailguide.Batch) { setEvent(b, 3, `{"type":7,"data":{},"timestamp":%d}`) }, code: trailguide.EINVALID, reason: "events[3].type"},
+		{name: "event type string", mutate: func(b *trailguide.Batch) { setEvent(b, 3, `{"type":"3","data":{},"timestamp":%d}`) }, code: trailguide.EINVALID, reason: "events[3].type"},
+		{name: "event type float", mutate: func(b *trailguide.Batch) { setEvent(b, 3, `{"type":3.5,"data":{},"timestamp":%d}`) }, code: trailguide.EINVALID, reason: "events[3].type"},
+		{name: "event timestamp missing", mutate: func(b *trailguide.Batch) { b.Events[4] = json.RawMessage(`{"type":3,"data":{}}`) }, code: trailguide.EINVALID, reason: "events[4].timestamp"},
+		{name: "event timestamp too old", mutate: func(b *trailguide.Batch) {
+			b.Events[3] = json.RawMessage(`{"type":3,"data":{},"timestamp":` + itoa(b.SentAt-25*3600*1000) + `}`)
+		}, code: trailguide.EINVALID, reason: "events[3].timestamp"},
+		{name: "event timestamp in future", mutate: func(b *trailguide.Batch) {
+			b.Events[3] = json.RawMessage(`{"type":3,"data":{},"timestamp":` + itoa(b.SentAt+2*3600*1000) + `}`)
+		}, code: trailguide.EINVALID, reason: "events[3].timestamp"},
+		{name: "signal unknown type", mutate: func(b *trailguide.Batch) { b.Signals[2].Type = "hover" }, code: trailguide.EINVALID, reason: "signals[2].type"},
+		{name: "signal ts out of range", mutate: func(b *trailguide.Batch) { b.Signals[1].TS = 5 }, code: trailguide.EINVALID, reason: "signals[1].ts"},
+		{name: "too many events", mutate: func(b *trailguide.Batch) {}, cfg: Config{MaxEvents: 2}, code: trailguide.ETOOLARGE, reason: "events"},
+		{name: "too many signals", mutate: func(b *trailguide.Batch) {}, cfg: Config{MaxSignals: 2}, code: trailguide.ETOOLARGE, reason: "signals"},
+		{name: "origin not allowed", mutate: func(b *trailguide.Batch) {}, origin: "https://evil.test", code: trailguide.EFORBIDDEN},
+		{name: "origin allowed", mutate: func(b *trailguide.Batch) {}, origin: "https://app.test"},
+		{name: "long strings truncated, not rejected", mutate: func(b *trailguide.Batch) {
+			b.Signals[1].URL = "https://app.test/" + strings.Repeat("a", 5000)
+			b.Signals[1].Selector = strings.Repeat("div > ", 200)
+			b.Signals[1].Text = strings.Repeat("é", 300)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := mustOpenEnv(t, tt.cfg, "https://app.test")
+			b := sampleBatch(0)
+			tt.mutate(b)
+			req := request(mustJSON(t, b))
+			if tt.origin != "" {
+				req.Origin = tt.origin
+			}
+			_, err := e.svc.Ingest(context.Background(), req)
+			if got := trailguide.ErrorCode(err); got != tt.code {
+				t.Fatalf("code = %q (%v), want %q", got, err, tt.code)
+			}
+			if got := trailguide.ErrorReason(err); got != tt.reason {
+				t.Errorf("reason = %q, want %q", got, tt.reason)
+			}
+			if tt.code == trailguide.EUNAUTHORIZED && trailguide.ErrorMessage(err) != "Unauthorized." {
+				t.Errorf("message = %q, want the bare Unauthorized.", trailguide.ErrorMessage(err))
+			}
+		})
+	}
+}
+
+func TestIngestTruncates(t *testing.T) {
+	e := mustOpenEnv(t, Config{})
+	b := sampleBatch(0)
+	b.Signals[1].URL = "https://app.test/" + strings.Repeat("a", 5000)
+	b.Signals[1].Selector = strings.Repeat("div > ", 200)
+	b.Signals[1].Text = strings.Repeat("é", 300)
+	if _, err := e.svc.Ingest(context.Background(), request(mustJSON(t, b))); err != nil {
+		t.Fatal(err)
+	}
+	events, err := e.sessions.Events(context.Background(), "proj1", "session_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range events {
+		if ev.Type != "click" {
+			continue
+		}
+		if len(ev.URL) != 2048 || len(ev.Selector) > 512 || len(ev.Text) != 200 {
+			t.Errorf("got url %d, selector %d, text %d bytes; want 2048, <=512, 200", len(ev.URL), len(ev.Selector), len(ev.Text))
+		}
+	}
+}
+
+func setEvent(b *trailguide.Batch, i int, format string) {
+	b.Events[i] = json.RawMessage(strings.Replace(format, "%d", itoa(b.SentAt-100), 1))
+}
+
+func itoa(v int64) string { return string(mustJSONNoTB(v)) }
+
+func mustJSONNoTB(v any) []byte { b, _ := json.Marshal(v); return b }
+
+func TestIngestDedupe(t *testing.T) {
+	e := mustOpenEnv(t, Config{})
+	body := gz(t, mustJSON(t, sampleBatch(0)))
+	ctx := context.Background()
+	first, err := e.svc.Ingest(ctx, request(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := e.svc.Ingest(ctx, request(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Duplicate || !second.Duplicate || first.Ack != 0 || second.Ack != 0 {
+		t.Errorf("got %+v then %+v, want ack 0 twice, the second a duplicate", first, second)
+	}
+	if got := e.blobs.log(); len(got) != 2 {
+		t.Errorf("calls = %q, want one put and one commit: the duplicate writes nothing", got)
+	}
+	chunks, _ := e.sessions.Chunks(ctx, "proj1", "session_1")
+	events, _ := e.sessions.Events(ctx, "proj1", "session_1")
+	s, err := e.sessions.Session(ctx, "proj1", "session_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chunks) != 1 || len(events) != 5 || s.PageCount != 2 || s.EventCount != 10 {
+		t.Errorf("got %d chunks, %d events, %d pages, %d event count; want 1, 5, 2, 10", len(chunks), len(events), s.PageCount, s.EventCount)
+	}
+}
+
+func TestIngestDurabilityOrder(t *testing.T) {
+	e := mustOpenEnv(t, Config{})
+	ctx := context.Background()
+	if _, err := e.svc.Ingest(ctx, request(mustJSON(t, sampleBatch(0)))); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"put " + recording.BlobKey("proj1", "session_1", "window_1", 0), "commit window_1"}
+	if got := e.blobs.log(); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("calls = %q, want %q: the blob is durable before the index points at it", got, want)
+	}
+
+	// A failing Put commits nothing, and an unavailable blob store makes
+	// the SDK retry.
+	e.blobs.putErr = trailguide.Errorf(trailguide.EUNAVAILABLE, "disk busy")
+	b := sampleBatch(0)
+	b.Seq = 1
+	_, err := e.svc.Ingest(ctx, request(mustJSON(t, b)))
+	if got := trailguide.ErrorCode(err); got != trailguide.EUNAVAILABLE {
+		t.Fatalf("code = %q (%v), want %q", got, err, trailguide.EUNAVAILABLE)
+	}
+	if has, _ := e.ingest.HasBatch(ctx, "proj1", "session_1", "window_1", 1); has {
+		t.Error("batch 1 committed although its blob was not written")
+	}
+	e.blobs.putErr = context.DeadlineExceeded
+	if _, err := e.svc.Ingest(ctx, request(mustJSON(t, b))); trailguide.ErrorCode(err) != trailguide.EUNAVAILABLE {
+		t.Errorf("deadline: code = %q, want %q", trailguide.ErrorCode(err), trailguide.EUNAVAILABLE)
+	}
+}
+
+func TestIngestSkewCorrection(t *testing.T) {
+	tests := []struct {
+		name  string
+		skew  time.Duration // client clock behind the server by
+		shift time.Duration // expected correction
+	}{
+		{"client an hour behind", time.Hour, time.Hour},
+		{"client 10 min ahead", -10 * time.Minute, -10 * time.Minute},
+		{"latency-sized skew ignored", 1500 * time.Millisecond, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := mustOpenEnv(t, Config{})
+			ctx := context.Background()
+			b := sampleBatch(tt.skew)
+			if _, err := e.svc.Ingest(ctx, request(mustJSON(t, b))); err != nil {
+				t.Fatal(err)
+			}
+			events, err := e.sessions.Events(ctx, "proj1", "session_1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, ev := range events {
+				if want := time.UnixMilli(b.Signals[i].TS).Add(tt.shift); !ev.Time.Equal(want) {
+					t.Errorf("event %d at %v, want %v", i, ev.Time, want)
+				}
+			}
+			s, _ := e.sessions.Session(ctx, "proj1", "session_1")
+			if want := time.UnixMilli(b.SentAt - 5000).Add(tt.shift); !s.StartedAt.Equal(want) {
+				t.Errorf("started at %v, want %v", s.StartedAt, want)
+			}
+			chunks, _ := e.sessions.Chunks(ctx, "proj1", "session_1")
+			if want := b.SentAt - 5000 + tt.shift.Milliseconds(); len(chunks) != 1 || chunks[0].FirstTS != want {
+				t.Errorf("chunk first ts = %v, want %d", chunks, want)
+			}
+			// The recording itself keeps the client's times.
+			got, err := recording.Read(ctx, e.sessions, e.blobs, "proj1", "session_1", "window_1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range got {
+				if !bytes.Equal(got[i], b.Events[i]) {
+					t.Errorf("replayed event %d = %s, want it untouched: %s", i, got[i], b.Events[i])
+				}
+			}
+		})
+	}
+}
+
+func TestBuildDelta(t *testing.T) {
+	cfg := Config{}.withDefaults()
+	b := sampleBatch(0)
+	b.Context.UserAgent = ""
+	headers, err := validate(&cfg, b, t0.UnixMilli())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ib := build(&cfg, "proj1", b, headers, t0, "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) Mobile/15E148")
+	d := ib.Delta
+	sent := b.SentAt
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"first at", d.FirstAt, time.UnixMilli(sent - 5000).UTC()},
+		{"last at", d.LastAt, time.UnixMilli(sent - 800).UTC()},
+		{"pages", d.Pages, 2},
+		{"clicks", d.Clicks, 1},
+		{"errors", d.Errors, 1},
+		{"events", d.Events, 10},
+		{"entry url", d.EntryURL, "https://app.test/"},
+		{"exit url", d.ExitURL, "https://app.test/cart"},
+		// Activity at -4000 (mouse move), -3000 (mouse click and click
+		// signal): gaps of 1000 and 0.
+		{"active ms", d.ActiveMS, int64(1000)},
+		{"user id", d.UserID, "u-42"},
+		{"traits", d.UserTraits["plan"], "pro"},
+		{"visitor", d.VisitorID, "visitor_1"},
+		{"user agent from the request", d.Context.UserAgent, "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) Mobile/15E148"},
+		{"raw bytes", d.RawBytes, recording.RawSize(b.Events)},
+		{"chunk events", ib.Chunk.EventCount, 5},
+		{"signal rows", len(ib.Events), 5},
+		{"click data", string(ib.Events[1].Data), `{"ew":80}`},
+		{"pageview data", string(ib.Events[0].Data), `{"title":"Home"}`},
+		{"no data", ib.Events[2].Data == nil, true},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+}
+
+func TestActiveMS(t *testing.T) {
+	tests := []struct {
+		name  string
+		times []int64
+		want  int64
+	}{
+		{"none", nil, 0},
+		{"one", []int64{5}, 0},
+		{"steady", []int64{0, 1000, 2000, 3000}, 3000},
+		{"long pause is idle", []int64{0, 1000, 20000, 21000}, 2000},
+		{"gap of exactly 5 s counts", []int64{0, 5000}, 5000},
+		{"unsorted", []int64{3000, 0, 1000}, 3000},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := activeMS(tt.times, 5000); got != tt.want {
+				t.Errorf("activeMS(%v) = %d, want %d", tt.times, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestConfig(t *testing.T) {
+	e := mustOpenEnv(t, Config{})
+	got, err := e.svc.Config(context.Background(), "tg_pk_test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"sample_rate":1,"mask":{"mode":"balanced","mask_selectors":[],"block_selectors":[]}}`
+	if s := string(mustJSON(t, got)); s != want {
+		t.Errorf("config = %s, want %s", s, want)
+	}
+	if _, err := e.svc.Config(context.Background(), "unknown"); trailguide.ErrorCode(err) != trailguide.EUNAUTHORIZED {
+		t.Errorf("unknown key: %v, want %s", err, trailguide.EUNAUTHORIZED)
+	}
+}
+
+// TestWireExamples proves that the SDK's example bodies decode into the Go
+// types with no field left over, and that valid ones pass validation.
+func TestWireExamples(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "wire", "*.json"))
+	if len(files) == 0 {
+		t.Skip("no examples in testdata/wire yet")
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b trailguide.Batch
+			dec := json.NewDecoder(bytes.NewReader(data))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&b); err != nil {
+				t.Fatalf("strict decode: %v", err)
+			}
+			if strings.Contains(filepath.Base(f), "invalid") {
+				return
+			}
+			cfg := Config{}.withDefaults()
+			got, _, err := decodeBody(&cfg, &trailguide.IngestRequest{Body: data})
+			if err != nil {
+				t.Fatalf("decode: %v", err)
+			}
+			if _, err := validate(&cfg, got, got.SentAt); err != nil {
+				t.Errorf("validate: %v (reason %s)", err, trailguide.ErrorReason(err))
+			}
+		})
+	}
+}

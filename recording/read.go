@@ -1,0 +1,137 @@
+package recording
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/trailguide/trailguide"
+)
+
+// WindowInfo summarises one window (browser tab) of a session for the
+// replay's window switcher.
+type WindowInfo struct {
+	ID         string `json:"id"`
+	FirstTS    int64  `json:"first_ts"`
+	LastTS     int64  `json:"last_ts"`
+	EventCount int    `json:"event_count"`
+}
+
+// Windows summarises chunks by window, ordered by first timestamp (ties by
+// id), so that the first entry is the window the session started in.
+func Windows(chunks []*trailguide.Chunk) []WindowInfo {
+	idx := make(map[string]int)
+	var out []WindowInfo
+	for _, c := range chunks {
+		i, ok := idx[c.WindowID]
+		if !ok {
+			idx[c.WindowID] = len(out)
+			out = append(out, WindowInfo{ID: c.WindowID, FirstTS: c.FirstTS, LastTS: c.LastTS})
+			i = len(out) - 1
+		}
+		w := &out[i]
+		w.FirstTS = min(w.FirstTS, c.FirstTS)
+		w.LastTS = max(w.LastTS, c.LastTS)
+		w.EventCount += c.EventCount
+	}
+	slices.SortStableFunc(out, func(a, b WindowInfo) int {
+		return cmp.Or(cmp.Compare(a.FirstTS, b.FirstTS), cmp.Compare(a.ID, b.ID))
+	})
+	return out
+}
+
+// Read returns the rrweb events of one window of a session in replay order.
+// ENOTFOUND when the window has no chunks.
+func Read(ctx context.Context, sessions trailguide.SessionStore, blobs trailguide.BlobStore, projectID, sessionID, windowID string) ([]json.RawMessage, error) {
+	chunks, err := sessions.Chunks(ctx, projectID, sessionID)
+	if err != nil {
+		return nil, fmt.Errorf("read recording: chunks: %w", err)
+	}
+	var mine []*trailguide.Chunk
+	for _, c := range chunks {
+		if c.WindowID == windowID {
+			mine = append(mine, c)
+		}
+	}
+	if len(mine) == 0 {
+		return nil, trailguide.Errorf(trailguide.ENOTFOUND, "Recording not found.")
+	}
+	return ReadChunks(ctx, blobs, mine)
+}
+
+// ReadChunks fetches and decodes chunks of one window and merges them into
+// one stream: chunks in seq order, events in the order the SDK emitted
+// them. Events are sorted (stably, by timestamp) only when a chunk starts
+// before its predecessor ends, which happens when a batch arrives late after
+// its neighbours were compacted; the common case costs no parsing.
+func ReadChunks(ctx context.Context, blobs trailguide.BlobStore, chunks []*trailguide.Chunk) ([]json.RawMessage, error) {
+	chunks = slices.Clone(chunks)
+	slices.SortStableFunc(chunks, func(a, b *trailguide.Chunk) int {
+		return cmp.Or(cmp.Compare(a.SeqFrom, b.SeqFrom), cmp.Compare(a.SeqTo, b.SeqTo))
+	})
+	total := 0
+	for _, c := range chunks {
+		total += c.EventCount
+	}
+	out := make([]json.RawMessage, 0, total)
+	sorted := true
+	var lastTS int64
+	for _, c := range chunks {
+		events, err := getChunk(ctx, blobs, c.BlobKey)
+		if err != nil {
+			return nil, err
+		}
+		if len(events) == 0 {
+			continue
+		}
+		if len(out) > 0 && sorted {
+			if h, _ := ParseEvent(events[0]); h.Timestamp < lastTS {
+				sorted = false
+			}
+		}
+		h, _ := ParseEvent(events[len(events)-1])
+		lastTS = h.Timestamp
+		out = append(out, events...)
+	}
+	if !sorted {
+		SortEvents(out)
+	}
+	return out, nil
+}
+
+// SortEvents sorts events stably by their timestamp.
+func SortEvents(events []json.RawMessage) {
+	type keyed struct {
+		ts int64
+		ev json.RawMessage
+	}
+	ks := make([]keyed, len(events))
+	for i, e := range events {
+		h, _ := ParseEvent(e)
+		ks[i] = keyed{h.Timestamp, e}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int { return cmp.Compare(a.ts, b.ts) })
+	for i := range ks {
+		events[i] = ks[i].ev
+	}
+}
+
+func getChunk(ctx context.Context, blobs trailguide.BlobStore, key string) ([]json.RawMessage, error) {
+	rc, err := blobs.Get(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("get chunk %s: %w", key, err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, fmt.Errorf("read chunk %s: %w", key, err)
+	}
+	events, err := Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("chunk %s: %w", key, err)
+	}
+	return events, nil
+}

@@ -1,0 +1,34 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+)
+
+// MigrationCount returns the number of applied migrations.
+func (db *DB) MigrationCount(tb testing.TB) int {
+	tb.Helper()
+	var n int
+	if err := db.reader.QueryRowContext(context.Background(), `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}
+
+// Groups returns the number of committed group transactions.
+func (db *DB) Groups() int64 { return db.groups.Load() }
+
+// Block occupies the writer goroutine until release is closed, so that the
+// writes queued meanwhile land in one group. It returns once the writer is
+// blocked.
+func (db *DB) Block(tb testing.TB, release <-chan struct{}) {
+	tb.Helper()
+	started := make(chan struct{})
+	go db.write(context.Background(), func(ctx context.Context, tx *sql.Tx) error {
+		close(started)
+		<-release
+		return nil
+	})
+	<-started
+}

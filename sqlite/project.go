@@ -1,0 +1,132 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/trailguide/trailguide"
+)
+
+// ProjectStore implements trailguide.ProjectStore.
+type ProjectStore struct {
+	db *DB
+}
+
+var _ trailguide.ProjectStore = (*ProjectStore)(nil)
+
+// NewProjectStore returns the project store of db.
+func NewProjectStore(db *DB) *ProjectStore { return &ProjectStore{db: db} }
+
+// CreateProject inserts p. An empty ID or PublicKey is filled with a random
+// one and a zero CreatedAt with the DB clock; p is updated in place.
+// ECONFLICT when the ID or public key is taken.
+func (s *ProjectStore) CreateProject(ctx context.Context, p *trailguide.Project) error {
+	if p == nil || p.Name == "" {
+		return trailguide.Invalid("name", "Project name required.")
+	}
+	if p.ID == "" {
+		p.ID = randomID()
+	}
+	if p.PublicKey == "" {
+		p.PublicKey = randomID()
+	}
+	if p.CreatedAt.IsZero() {
+		p.CreatedAt = s.db.now()
+	}
+	p.CreatedAt = fromMS(ms(p.CreatedAt)) // what a read returns
+	if p.AllowedOrigins == nil {
+		p.AllowedOrigins = []string{}
+	}
+	origins, err := json.Marshal(p.AllowedOrigins)
+	if err != nil {
+		return fmt.Errorf("create project: %w", err)
+	}
+	err = s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO projects (id, name, public_key, allowed_origins, retention_days, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, p.ID, p.Name, p.PublicKey, string(origins), p.RetentionDays, ms(p.CreatedAt))
+		if isUnique(err) {
+			return trailguide.Errorf(trailguide.ECONFLICT, "Project ID or key already exists.")
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("create project: %w", err)
+	}
+	return nil
+}
+
+const projectColumns = `id, name, public_key, allowed_origins, retention_days, created_at`
+
+func scanProject(sc scanner) (*trailguide.Project, error) {
+	var (
+		p       trailguide.Project
+		origins string
+		created int64
+	)
+	if err := sc.Scan(&p.ID, &p.Name, &p.PublicKey, &origins, &p.RetentionDays, &created); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(origins), &p.AllowedOrigins); err != nil {
+		return nil, fmt.Errorf("decode allowed origins of %s: %w", p.ID, err)
+	}
+	if p.AllowedOrigins == nil {
+		p.AllowedOrigins = []string{}
+	}
+	p.CreatedAt = fromMS(created)
+	return &p, nil
+}
+
+// Project returns the project with id; ENOTFOUND when unknown.
+func (s *ProjectStore) Project(ctx context.Context, id string) (*trailguide.Project, error) {
+	return s.one(ctx, `id`, id)
+}
+
+// ProjectByKey returns the project with the public key; ENOTFOUND when
+// unknown.
+func (s *ProjectStore) ProjectByKey(ctx context.Context, publicKey string) (*trailguide.Project, error) {
+	return s.one(ctx, `public_key`, publicKey)
+}
+
+func (s *ProjectStore) one(ctx context.Context, column, value string) (*trailguide.Project, error) {
+	p, err := scanProject(s.db.reader.QueryRowContext(ctx,
+		`SELECT `+projectColumns+` FROM projects WHERE `+column+` = ?`, value))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, trailguide.Errorf(trailguide.ENOTFOUND, "Project not found.")
+	} else if err != nil {
+		return nil, fmt.Errorf("project by %s: %w", column, err)
+	}
+	return p, nil
+}
+
+// Projects returns every project, oldest first.
+func (s *ProjectStore) Projects(ctx context.Context) ([]*trailguide.Project, error) {
+	rows, err := s.db.reader.QueryContext(ctx, `SELECT `+projectColumns+` FROM projects ORDER BY created_at, id`)
+	if err != nil {
+		return nil, fmt.Errorf("projects: %w", err)
+	}
+	defer rows.Close()
+	projects := []*trailguide.Project{}
+	for rows.Next() {
+		p, err := scanProject(rows)
+		if err != nil {
+			return nil, fmt.Errorf("projects: %w", err)
+		}
+		projects = append(projects, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("projects: %w", err)
+	}
+	return projects, nil
+}
+
+// randomID returns 128 random bits as 32 hex digits.
+func randomID() string {
+	var b [16]byte
+	rand.Read(b[:]) // never fails (crypto/rand panics rather than return an error)
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,182 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+
+	"github.com/trailguide/trailguide"
+)
+
+// sessionColumns is the column list every session read selects, in the order
+// scanSession expects.
+const sessionColumns = `project_id, id, visitor_id, user_id, user_traits, started_at,
+	last_activity_at, duration_ms, active_ms, page_count, click_count, error_count,
+	event_count, entry_url, entry_at, exit_url, exit_at, context_at, has_context,
+	referrer, utm_source, utm_medium, utm_campaign, utm_term, utm_content,
+	device_class, browser, os, viewport_w, viewport_h, language, time_zone,
+	user_agent, raw_bytes, stored_bytes, closed, compacted, last_batch_at`
+
+const sessionPlaceholders = `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+	?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
+
+// sessionRow is a session plus the bookkeeping the delta merge needs but the
+// domain type does not show.
+type sessionRow struct {
+	trailguide.Session
+	entryAt    int64 // FirstAt (ms) of the delta that set EntryURL
+	exitAt     int64 // LastAt (ms) of the delta that set ExitURL
+	contextAt  int64 // FirstAt (ms) of the delta that set the context fields
+	hasContext bool
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanSession(sc scanner) (*sessionRow, error) {
+	var (
+		r                             sessionRow
+		traits                        string
+		started, lastAct, lastBatch   int64
+		hasContext, closed, compacted int
+	)
+	s := &r.Session
+	err := sc.Scan(&s.ProjectID, &s.ID, &s.VisitorID, &s.UserID, &traits, &started,
+		&lastAct, &s.DurationMS, &s.ActiveMS, &s.PageCount, &s.ClickCount, &s.ErrorCount,
+		&s.EventCount, &s.EntryURL, &r.entryAt, &s.ExitURL, &r.exitAt, &r.contextAt, &hasContext,
+		&s.Referrer, &s.UTM.Source, &s.UTM.Medium, &s.UTM.Campaign, &s.UTM.Term, &s.UTM.Content,
+		&s.DeviceClass, &s.Browser, &s.OS, &s.ViewportW, &s.ViewportH, &s.Language, &s.TimeZone,
+		&s.UserAgent, &s.RawBytes, &s.StoredBytes, &closed, &compacted, &lastBatch)
+	if err != nil {
+		return nil, err
+	}
+	if traits != "" && traits != "{}" {
+		if err := json.Unmarshal([]byte(traits), &s.UserTraits); err != nil {
+			return nil, fmt.Errorf("decode traits of session %s: %w", s.ID, err)
+		}
+	}
+	s.StartedAt = fromMS(started)
+	s.LastActivityAt = fromMS(lastAct)
+	s.LastBatchAt = fromMS(lastBatch)
+	r.hasContext = hasContext != 0
+	s.Closed = closed != 0
+	s.Compacted = compacted != 0
+	return &r, nil
+}
+
+func (r *sessionRow) args() ([]any, error) {
+	s := &r.Session
+	traits := []byte("{}")
+	if len(s.UserTraits) > 0 {
+		var err error
+		if traits, err = json.Marshal(s.UserTraits); err != nil {
+			return nil, fmt.Errorf("encode traits: %w", err)
+		}
+	}
+	return []any{s.ProjectID, s.ID, s.VisitorID, s.UserID, string(traits), ms(s.StartedAt),
+		ms(s.LastActivityAt), s.DurationMS, s.ActiveMS, s.PageCount, s.ClickCount, s.ErrorCount,
+		s.EventCount, s.EntryURL, r.entryAt, s.ExitURL, r.exitAt, r.contextAt, boolInt(r.hasContext),
+		s.Referrer, s.UTM.Source, s.UTM.Medium, s.UTM.Campaign, s.UTM.Term, s.UTM.Content,
+		s.DeviceClass, s.Browser, s.OS, s.ViewportW, s.ViewportH, s.Language, s.TimeZone,
+		s.UserAgent, s.RawBytes, s.StoredBytes, boolInt(s.Closed), boolInt(s.Compacted), ms(s.LastBatchAt)}, nil
+}
+
+// mergeDelta applies one batch's delta to the session row r (nil when the
+// session does not exist yet) and returns the merged row. The rules, in
+// SessionDelta's terms:
+//   - counts, active time and byte sizes add up;
+//   - StartedAt is the minimum FirstAt, LastActivityAt the maximum LastAt,
+//     DurationMS their difference;
+//   - EntryURL comes from the delta with the earliest FirstAt that has one,
+//     so a late-arriving earlier batch still wins;
+//   - ExitURL follows the delta with the latest LastAt that has one (ties go
+//     to the later arrival);
+//   - the context fields (referrer, UTM, viewport, language, time zone, user
+//     agent and the device fields derived from it) are taken together from
+//     the earliest delta (by FirstAt) that carries a Context;
+//   - VisitorID is set once, UserID whenever the delta has one, traits merge
+//     key by key;
+//   - LastBatchAt is the latest ReceivedAt; any new batch reopens a closed
+//     session and clears Compacted (its new chunk is not compacted).
+func mergeDelta(r *sessionRow, d *trailguide.SessionDelta) *sessionRow {
+	first, last := d.FirstAt, d.LastAt
+	switch {
+	case first.IsZero() && last.IsZero():
+		first, last = d.ReceivedAt, d.ReceivedAt
+	case first.IsZero():
+		first = last
+	case last.IsZero():
+		last = first
+	}
+
+	if r == nil {
+		r = &sessionRow{}
+		r.ProjectID, r.ID = d.ProjectID, d.SessionID
+		r.StartedAt, r.LastActivityAt = first, last
+	}
+	s := &r.Session
+	if s.VisitorID == "" {
+		s.VisitorID = d.VisitorID
+	}
+	if d.UserID != "" {
+		s.UserID = d.UserID
+	}
+	if len(d.UserTraits) > 0 {
+		if s.UserTraits == nil {
+			s.UserTraits = make(map[string]string, len(d.UserTraits))
+		}
+		maps.Copy(s.UserTraits, d.UserTraits)
+	}
+
+	if !first.IsZero() && (s.StartedAt.IsZero() || first.Before(s.StartedAt)) {
+		s.StartedAt = first
+	}
+	if last.After(s.LastActivityAt) {
+		s.LastActivityAt = last
+	}
+	s.DurationMS = max(0, ms(s.LastActivityAt)-ms(s.StartedAt))
+	s.ActiveMS += d.ActiveMS
+	s.PageCount += d.Pages
+	s.ClickCount += d.Clicks
+	s.ErrorCount += d.Errors
+	s.EventCount += d.Events
+	s.RawBytes += d.RawBytes
+	s.StoredBytes += d.StoredBytes
+
+	if d.EntryURL != "" && (s.EntryURL == "" || ms(first) < r.entryAt) {
+		s.EntryURL, r.entryAt = d.EntryURL, ms(first)
+	}
+	if d.ExitURL != "" && (s.ExitURL == "" || ms(last) >= r.exitAt) {
+		s.ExitURL, r.exitAt = d.ExitURL, ms(last)
+	}
+	if c := d.Context; c != nil && (!r.hasContext || ms(first) < r.contextAt) {
+		s.Referrer = c.Referrer
+		s.UTM = c.UTM
+		s.ViewportW, s.ViewportH = c.ViewportW, c.ViewportH
+		s.Language, s.TimeZone = c.Language, c.TimeZone
+		s.UserAgent = c.UserAgent
+		s.DeviceClass, s.Browser, s.OS = d.DeviceClass, d.Browser, d.OS
+		r.hasContext, r.contextAt = true, ms(first)
+	}
+
+	if d.ReceivedAt.After(s.LastBatchAt) {
+		s.LastBatchAt = d.ReceivedAt
+	}
+	s.Closed = false
+	s.Compacted = false
+	return r
+}
+
+// loadSessionTx reads a session inside the writer transaction; found is
+// false when it does not exist.
+func loadSessionTx(ctx context.Context, tx *sql.Tx, stmt *sql.Stmt, projectID, id string) (r *sessionRow, found bool, err error) {
+	r, err = scanSession(tx.StmtContext(ctx, stmt).QueryRowContext(ctx, projectID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	} else if err != nil {
+		return nil, false, fmt.Errorf("load session: %w", err)
+	}
+	return r, true, nil
+}

@@ -1,0 +1,186 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/trailguide/trailguide"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// UserStore implements trailguide.UserStore.
+type UserStore struct {
+	db *DB
+}
+
+var _ trailguide.UserStore = (*UserStore)(nil)
+
+// NewUserStore returns the user store of db.
+func NewUserStore(db *DB) *UserStore { return &UserStore{db: db} }
+
+// emailKey is the form emails are compared in: trimmed and lower-cased.
+func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// CreateUser inserts u. An empty ID is filled with a random one and a zero
+// CreatedAt with the DB clock; u is updated in place. ECONFLICT when the
+// email is taken (case-insensitively) or the ID exists.
+func (s *UserStore) CreateUser(ctx context.Context, u *trailguide.User) error {
+	switch {
+	case u == nil || emailKey(u.Email) == "":
+		return trailguide.Invalid("email", "Email required.")
+	case u.Role == "":
+		return trailguide.Invalid("role", "Role required.")
+	}
+	if u.ID == "" {
+		u.ID = randomID()
+	}
+	if u.CreatedAt.IsZero() {
+		u.CreatedAt = s.db.now()
+	}
+	u.CreatedAt = fromMS(ms(u.CreatedAt))
+	err := s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, email, email_key, name, role, password_hash, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, u.ID, u.Email, emailKey(u.Email), u.Name, u.Role, u.PasswordHash, ms(u.CreatedAt))
+		if isUnique(err) {
+			return trailguide.Errorf(trailguide.ECONFLICT, "A user with this email already exists.")
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("create user: %w", err)
+	}
+	return nil
+}
+
+const userColumns = `id, email, name, role, password_hash, created_at`
+
+func (s *UserStore) one(ctx context.Context, column, value string) (*trailguide.User, error) {
+	var (
+		u       trailguide.User
+		created int64
+	)
+	err := s.db.reader.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+column+` = ?`, value).
+		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, trailguide.Errorf(trailguide.ENOTFOUND, "User not found.")
+	} else if err != nil {
+		return nil, fmt.Errorf("user by %s: %w", column, err)
+	}
+	u.CreatedAt = fromMS(created)
+	return &u, nil
+}
+
+// User returns the user with id; ENOTFOUND when unknown.
+func (s *UserStore) User(ctx context.Context, id string) (*trailguide.User, error) {
+	return s.one(ctx, "id", id)
+}
+
+// UserByEmail matches case-insensitively; ENOTFOUND when unknown.
+func (s *UserStore) UserByEmail(ctx context.Context, email string) (*trailguide.User, error) {
+	return s.one(ctx, "email_key", emailKey(email))
+}
+
+// CountUsers returns the number of users.
+func (s *UserStore) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.reader.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count users: %w", err)
+	}
+	return n, nil
+}
+
+// UpdatePassword replaces the user's password hash; ENOTFOUND when unknown.
+func (s *UserStore) UpdatePassword(ctx context.Context, userID, hash string) error {
+	err := s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return trailguide.Errorf(trailguide.ENOTFOUND, "User not found.")
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("update password: %w", err)
+	}
+	return nil
+}
+
+// CreateAuthSession stores a dashboard session. A zero CreatedAt is filled
+// with the DB clock. ENOTFOUND when the user does not exist, ECONFLICT when
+// the ID does.
+func (s *UserStore) CreateAuthSession(ctx context.Context, a *trailguide.AuthSession) error {
+	switch {
+	case a == nil || a.ID == "":
+		return trailguide.Invalid("id", "Auth session ID required.")
+	case a.ExpiresAt.IsZero():
+		return trailguide.Invalid("expires_at", "Auth session expiry required.")
+	}
+	if a.CreatedAt.IsZero() {
+		a.CreatedAt = s.db.now()
+	}
+	a.CreatedAt, a.ExpiresAt = fromMS(ms(a.CreatedAt)), fromMS(ms(a.ExpiresAt))
+	err := s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO auth_sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+			a.ID, a.UserID, ms(a.CreatedAt), ms(a.ExpiresAt))
+		switch {
+		case isConstraint(err, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY):
+			return trailguide.Errorf(trailguide.ENOTFOUND, "User not found.")
+		case isUnique(err):
+			return trailguide.Errorf(trailguide.ECONFLICT, "Auth session already exists.")
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("create auth session: %w", err)
+	}
+	return nil
+}
+
+// AuthSession returns the session with id; ENOTFOUND when unknown or expired
+// by the DB clock.
+func (s *UserStore) AuthSession(ctx context.Context, id string) (*trailguide.AuthSession, error) {
+	var (
+		a                trailguide.AuthSession
+		created, expires int64
+	)
+	err := s.db.reader.QueryRowContext(ctx, `SELECT id, user_id, created_at, expires_at FROM auth_sessions
+		WHERE id = ? AND expires_at > ?`, id, s.db.now().UnixMilli()).Scan(&a.ID, &a.UserID, &created, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, trailguide.Errorf(trailguide.ENOTFOUND, "Auth session not found.")
+	} else if err != nil {
+		return nil, fmt.Errorf("auth session: %w", err)
+	}
+	a.CreatedAt, a.ExpiresAt = fromMS(created), fromMS(expires)
+	return &a, nil
+}
+
+// DeleteAuthSession removes one session; a missing one is not an error.
+func (s *UserStore) DeleteAuthSession(ctx context.Context, id string) error {
+	if err := s.exec(ctx, `DELETE FROM auth_sessions WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("delete auth session: %w", err)
+	}
+	return nil
+}
+
+// DeleteUserAuthSessions removes every session of the user (after a password
+// change, say).
+func (s *UserStore) DeleteUserAuthSessions(ctx context.Context, userID string) error {
+	if err := s.exec(ctx, `DELETE FROM auth_sessions WHERE user_id = ?`, userID); err != nil {
+		return fmt.Errorf("delete auth sessions of user: %w", err)
+	}
+	return nil
+}
+
+func (s *UserStore) exec(ctx context.Context, query string, args ...any) error {
+	return s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, query, args...)
+		return err
+	})
+}

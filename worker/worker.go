@@ -1,0 +1,210 @@
+// Package worker runs the background jobs of a session's life after
+// ingest: it closes sessions that have been idle for a while and compacts
+// their recordings, rewriting each window's per-batch chunks into one chunk
+// at the best compression level, which is what makes stored recordings ten
+// times smaller than the raw rrweb JSON.
+package worker
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/trailguide/trailguide"
+	"github.com/trailguide/trailguide/recording"
+)
+
+// Config tunes the worker. Zero fields take the defaults noted.
+type Config struct {
+	IdleAfter time.Duration    // a session is closed this long after its last batch (30 min)
+	Interval  time.Duration    // time between two passes of Run (1 min)
+	BatchSize int              // sessions fetched per IdleSessions call (100)
+	Clock     trailguide.Clock // trailguide.SystemClock
+}
+
+// Worker closes idle sessions and compacts their recordings.
+type Worker struct {
+	cfg      Config
+	sessions trailguide.SessionStore
+	blobs    trailguide.BlobStore
+	logger   *slog.Logger
+}
+
+// New returns a worker; zero Config fields take their defaults.
+func New(cfg Config, sessions trailguide.SessionStore, blobs trailguide.BlobStore, logger *slog.Logger) *Worker {
+	if cfg.IdleAfter <= 0 {
+		cfg.IdleAfter = 30 * time.Minute
+	}
+	if cfg.Interval <= 0 {
+		cfg.Interval = time.Minute
+	}
+	if cfg.BatchSize <= 0 {
+		cfg.BatchSize = 100
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = trailguide.SystemClock{}
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Worker{cfg: cfg, sessions: sessions, blobs: blobs, logger: logger.WithGroup("worker")}
+}
+
+// Run does a pass at once and then every Interval until ctx is done; it
+// returns nil then. A failing pass is logged and retried at the next tick.
+func (w *Worker) Run(ctx context.Context) error {
+	t := time.NewTicker(w.cfg.Interval)
+	defer t.Stop()
+	for {
+		closed, err := w.RunOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			w.logger.Error("pass failed", "closed", closed, "err", err)
+		} else if closed > 0 {
+			w.logger.Info("closed sessions", "closed", closed)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// RunOnce closes and compacts every session idle for IdleAfter. A session
+// that fails is logged and skipped (it stays open, so the next pass retries
+// it); the errors are returned together.
+func (w *Worker) RunOnce(ctx context.Context) (closed int, err error) {
+	before := w.cfg.Clock.Now().Add(-w.cfg.IdleAfter)
+	failed := make(map[string]bool)
+	var errs []error
+	for {
+		idle, err := w.sessions.IdleSessions(ctx, before, w.cfg.BatchSize+len(failed))
+		if err != nil {
+			return closed, errors.Join(append(errs, fmt.Errorf("idle sessions: %w", err))...)
+		}
+		progress := false
+		for _, s := range idle {
+			key := s.ProjectID + "/" + s.ID
+			if failed[key] {
+				continue
+			}
+			if err := w.CompactSession(ctx, s.ProjectID, s.ID); err != nil {
+				if ctx.Err() != nil {
+					return closed, ctx.Err()
+				}
+				w.logger.Error("compact session", "project", s.ProjectID, "session", s.ID, "err", err)
+				failed[key] = true
+				errs = append(errs, err)
+				continue
+			}
+			closed++
+			progress = true
+		}
+		if !progress || len(idle) < w.cfg.BatchSize+len(failed) {
+			return closed, errors.Join(errs...)
+		}
+	}
+}
+
+// CompactSession compacts every window of a session that has more than one
+// chunk or a chunk not compacted yet, then closes the session and marks it
+// compacted.
+//
+// The order makes it crash-safe: the compacted blob is durable (Put) before
+// ReplaceChunks swaps the index rows in one transaction, and the old blobs
+// are deleted only after that. A crash before the swap leaves an orphan
+// compacted blob (overwritten by the retry, which writes the same key); a
+// crash after it leaves orphan old blobs. Never an index row without its
+// blob. The session is closed last, so a crash anywhere leaves it open and
+// the next pass does the work again.
+//
+// A batch that lands while the session is being compacted adds a chunk the
+// swap does not touch and reopens the session; CompactSession then leaves
+// the session open for a later pass instead of closing it.
+func (w *Worker) CompactSession(ctx context.Context, projectID, sessionID string) error {
+	started := w.cfg.Clock.Now()
+	chunks, err := w.sessions.Chunks(ctx, projectID, sessionID)
+	if err != nil {
+		return fmt.Errorf("compact %s: chunks: %w", sessionID, err)
+	}
+	byWindow := make(map[string][]*trailguide.Chunk)
+	var windows []string
+	for _, c := range chunks {
+		if _, ok := byWindow[c.WindowID]; !ok {
+			windows = append(windows, c.WindowID)
+		}
+		byWindow[c.WindowID] = append(byWindow[c.WindowID], c)
+	}
+	for _, win := range windows {
+		if err := w.compactWindow(ctx, byWindow[win]); err != nil {
+			return fmt.Errorf("compact %s window %s: %w", sessionID, win, err)
+		}
+	}
+
+	s, err := w.sessions.Session(ctx, projectID, sessionID)
+	if err != nil {
+		return fmt.Errorf("compact %s: session: %w", sessionID, err)
+	}
+	if s.LastBatchAt.After(started) {
+		w.logger.Info("session got a batch during compaction, left open", "project", projectID, "session", sessionID)
+		return nil
+	}
+	if err := w.sessions.CloseSession(ctx, projectID, sessionID); err != nil {
+		return fmt.Errorf("close %s: %w", sessionID, err)
+	}
+	if err := w.sessions.MarkCompacted(ctx, projectID, sessionID); err != nil {
+		return fmt.Errorf("mark %s compacted: %w", sessionID, err)
+	}
+	return nil
+}
+
+// compactWindow rewrites the chunks of one window as one compacted chunk.
+func (w *Worker) compactWindow(ctx context.Context, chunks []*trailguide.Chunk) error {
+	if len(chunks) == 0 || (len(chunks) == 1 && recording.IsCompactKey(chunks[0].BlobKey)) {
+		return nil
+	}
+	chunks = slices.Clone(chunks)
+	slices.SortFunc(chunks, func(a, b *trailguide.Chunk) int { return cmp.Compare(a.SeqFrom, b.SeqFrom) })
+	events, err := recording.ReadChunks(ctx, w.blobs, chunks)
+	if err != nil {
+		return err
+	}
+	first := chunks[0]
+	c := &trailguide.Chunk{
+		ProjectID: first.ProjectID, SessionID: first.SessionID, WindowID: first.WindowID,
+		SeqFrom: first.SeqFrom, SeqTo: first.SeqTo, FirstTS: first.FirstTS, LastTS: first.LastTS,
+		EventCount: len(events), RawBytes: recording.RawSize(events),
+	}
+	for _, o := range chunks[1:] {
+		c.SeqFrom, c.SeqTo = min(c.SeqFrom, o.SeqFrom), max(c.SeqTo, o.SeqTo)
+		c.FirstTS, c.LastTS = min(c.FirstTS, o.FirstTS), max(c.LastTS, o.LastTS)
+	}
+	c.BlobKey = recording.CompactKey(c.ProjectID, c.SessionID, c.WindowID, c.SeqFrom, c.SeqTo)
+	blob, err := recording.Encode(events, recording.LevelBest)
+	if err != nil {
+		return err
+	}
+	c.StoredBytes = int64(len(blob))
+	if err := w.blobs.Put(ctx, c.BlobKey, blob); err != nil {
+		return fmt.Errorf("put %s: %w", c.BlobKey, err)
+	}
+	if err := w.sessions.ReplaceChunks(ctx, chunks, c); err != nil {
+		return fmt.Errorf("replace chunks: %w", err)
+	}
+	for _, o := range chunks {
+		if o.BlobKey == c.BlobKey {
+			continue
+		}
+		if err := w.blobs.Delete(ctx, o.BlobKey); err != nil {
+			// The index no longer points at it: an orphan, not a loss.
+			w.logger.Warn("delete old chunk", "key", o.BlobKey, "err", err)
+		}
+	}
+	w.logger.Debug("compacted window", "session", c.SessionID, "window", c.WindowID,
+		"chunks", len(chunks), "events", c.EventCount, "raw", c.RawBytes, "stored", c.StoredBytes)
+	return nil
+}
