@@ -1,0 +1,37 @@
+import { type KV } from './storage';
+export declare const IDLE_MS: number;
+export declare const MAX_SESSION_MS: number;
+export declare const K_VISITOR = "tg_vid";
+export declare const K_SESSION = "tg_sess";
+export declare const K_WINDOW = "tg_win";
+/** 128 random bits as 32 lowercase hex characters. */
+export declare function randomId(): string;
+export declare class Identity {
+    private local_;
+    private tab_;
+    readonly visitor: string;
+    session: string;
+    window: string;
+    private start_;
+    private last_;
+    private seq_;
+    private lastWrite_;
+    constructor(local_: KV, tab_: KV, now: number);
+    /** Load or create the session and window at page load. */
+    private resume_;
+    /** What touch(now) would do, without changing anything. */
+    private decide_;
+    /** True when activity at `now` would start a new session (the caller flushes the old one first). */
+    wouldRoll(now: number): boolean;
+    /**
+     * Record user activity. Returns true when the session changed (expired, or
+     * another tab already started a new one); the caller then starts a new
+     * stream: seq 0, context, full snapshot, pageview.
+     */
+    touch(now: number): boolean;
+    /** Reserve the next seq of this window's stream (persisted at once). */
+    nextSeq(): number;
+    peekSeq(): number;
+    private writeSession_;
+    private writeWindow_;
+}

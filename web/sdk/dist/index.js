@@ -1,0 +1,1291 @@
+// sdk/src/index.ts
+import { record } from "@rrweb/record";
+
+// sdk/src/context.ts
+var SECRET_PARAM = /(^|[_-])(token|access|auth|code|key|secret|password|passwd|pwd|session|sid|sig|signature|otp|jwt|email|state|nonce|ticket|hash|credential)s?($|[_-])|^(t|k|s)$/i;
+var TOKENISH_VALUE = /^[A-Za-z0-9_\-.~+/=%]{24,}$/;
+function scrubURL(raw) {
+  if (!raw) return raw;
+  let u;
+  try {
+    u = new URL(raw);
+  } catch {
+    return "";
+  }
+  u.username = "";
+  u.password = "";
+  const drop = [];
+  u.searchParams.forEach((v, k) => {
+    if (!/^utm_/i.test(k) && (SECRET_PARAM.test(k) || TOKENISH_VALUE.test(v) && /\d/.test(v) && /[a-zA-Z]/.test(v))) drop.push(k);
+  });
+  for (const k of drop) u.searchParams.set(k, "redacted");
+  if (u.hash && (/[=&]/.test(u.hash) || TOKENISH_VALUE.test(u.hash.slice(1))) && !/^#!?\//.test(u.hash)) u.hash = "";
+  return u.toString();
+}
+function utmFrom(href) {
+  const utm = {};
+  try {
+    const p = new URL(href).searchParams;
+    for (const k of ["source", "medium", "campaign", "term", "content"]) {
+      const v = p.get("utm_" + k);
+      if (v) utm[k] = v.slice(0, 200);
+    }
+  } catch {
+  }
+  return utm;
+}
+function buildContext(win = window) {
+  const nav = win.navigator;
+  let tz;
+  try {
+    tz = Intl.DateTimeFormat().resolvedOptions().timeZone || void 0;
+  } catch {
+    tz = void 0;
+  }
+  const c = {
+    url: scrubURL(win.location.href),
+    utm: utmFrom(win.location.href),
+    viewport_w: win.innerWidth | 0,
+    viewport_h: win.innerHeight | 0,
+    screen_w: (win.screen && win.screen.width) | 0,
+    screen_h: (win.screen && win.screen.height) | 0,
+    user_agent: nav.userAgent
+  };
+  const ref = scrubURL(win.document.referrer);
+  if (ref) c.referrer = ref;
+  if (nav.language) c.language = nav.language;
+  if (tz) c.time_zone = tz;
+  return c;
+}
+
+// sdk/src/storage.ts
+function memoryKV() {
+  const m = /* @__PURE__ */ new Map();
+  return {
+    get: (k) => m.has(k) ? m.get(k) : null,
+    set: (k, v) => void m.set(k, v),
+    remove: (k) => void m.delete(k)
+  };
+}
+function webKV(kind) {
+  let s;
+  try {
+    s = window[kind];
+    const probe = "__tg_probe";
+    s.setItem(probe, "1");
+    s.removeItem(probe);
+  } catch {
+    return memoryKV();
+  }
+  const st = s;
+  return {
+    get(k) {
+      try {
+        return st.getItem(k);
+      } catch {
+        return null;
+      }
+    },
+    set(k, v) {
+      try {
+        st.setItem(k, v);
+      } catch {
+      }
+    },
+    remove(k) {
+      try {
+        st.removeItem(k);
+      } catch {
+      }
+    }
+  };
+}
+function readJSON(kv, key) {
+  const raw = kv.get(key);
+  if (!raw) return null;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return null;
+  }
+}
+
+// sdk/src/ids.ts
+var IDLE_MS = 30 * 60 * 1e3;
+var MAX_SESSION_MS = 12 * 60 * 60 * 1e3;
+var TOUCH_WRITE_MS = 1e3;
+var K_VISITOR = "tg_vid";
+var K_SESSION = "tg_sess";
+var K_WINDOW = "tg_win";
+function randomId() {
+  const b = new Uint8Array(16);
+  const c = typeof crypto !== "undefined" ? crypto : void 0;
+  if (c && c.getRandomValues) c.getRandomValues(b);
+  else for (let i = 0; i < 16; i++) b[i] = Math.random() * 256 | 0;
+  let s = "";
+  for (let i = 0; i < 16; i++) s += (b[i] + 256).toString(16).slice(1);
+  return s;
+}
+var ID_RE = /^[0-9a-f]{32}$/;
+var Identity = class {
+  constructor(local_, tab_, now) {
+    this.local_ = local_;
+    this.tab_ = tab_;
+    this.session = "";
+    this.window = "";
+    this.start_ = 0;
+    this.last_ = 0;
+    this.seq_ = 0;
+    this.lastWrite_ = 0;
+    let v = local_.get(K_VISITOR);
+    if (!v || !ID_RE.test(v)) {
+      v = randomId();
+      local_.set(K_VISITOR, v);
+    }
+    this.visitor = v;
+    this.resume_(now);
+  }
+  /** Load or create the session and window at page load. */
+  resume_(now) {
+    const s = readJSON(this.local_, K_SESSION);
+    if (s && ID_RE.test(s.id) && now - s.last < IDLE_MS && now - s.start < MAX_SESSION_MS) {
+      this.session = s.id;
+      this.start_ = s.start;
+    } else {
+      this.session = randomId();
+      this.start_ = now;
+    }
+    this.last_ = now;
+    this.writeSession_(now);
+    const w = readJSON(this.tab_, K_WINDOW);
+    this.window = w && ID_RE.test(w.id) ? w.id : randomId();
+    this.seq_ = w && w.session === this.session && w.id === this.window && w.seq >= 0 ? w.seq : 0;
+    this.writeWindow_();
+  }
+  /** What touch(now) would do, without changing anything. */
+  decide_(now) {
+    const s = readJSON(this.local_, K_SESSION);
+    if (s && ID_RE.test(s.id) && s.id !== this.session && now - s.last < IDLE_MS && now - s.start < MAX_SESSION_MS) {
+      return { session: s.id, start: s.start, last: now, rolled: true };
+    }
+    const last = Math.max(this.last_, s && s.id === this.session ? s.last : 0);
+    if (now - last >= IDLE_MS || now - this.start_ >= MAX_SESSION_MS) {
+      return { session: randomId(), start: now, last: now, rolled: true };
+    }
+    return { session: this.session, start: this.start_, last: now, rolled: false };
+  }
+  /** True when activity at `now` would start a new session (the caller flushes the old one first). */
+  wouldRoll(now) {
+    return this.decide_(now).rolled;
+  }
+  /**
+   * Record user activity. Returns true when the session changed (expired, or
+   * another tab already started a new one); the caller then starts a new
+   * stream: seq 0, context, full snapshot, pageview.
+   */
+  touch(now) {
+    const d = this.decide_(now);
+    this.session = d.session;
+    this.start_ = d.start;
+    this.last_ = d.last;
+    if (d.rolled) {
+      this.seq_ = 0;
+      this.writeSession_(now);
+      this.writeWindow_();
+    } else if (now - this.lastWrite_ >= TOUCH_WRITE_MS) {
+      this.writeSession_(now);
+    }
+    return d.rolled;
+  }
+  /** Reserve the next seq of this window's stream (persisted at once). */
+  nextSeq() {
+    const s = this.seq_++;
+    this.writeWindow_();
+    return s;
+  }
+  peekSeq() {
+    return this.seq_;
+  }
+  writeSession_(now) {
+    this.lastWrite_ = now;
+    this.local_.set(K_SESSION, JSON.stringify({ id: this.session, start: this.start_, last: this.last_ }));
+  }
+  writeWindow_() {
+    this.tab_.set(K_WINDOW, JSON.stringify({ id: this.window, session: this.session, seq: this.seq_ }));
+  }
+};
+
+// sdk/src/mask.ts
+var MASK_ATTR_SELECTOR = "[data-tg-mask]";
+var BLOCK_ATTR_SELECTOR = "[data-tg-block]";
+var EDITABLE_SELECTOR = '[contenteditable]:not([contenteditable="false"])';
+var MEDIA_SELECTOR = "img,picture,video,audio,canvas,svg,iframe,object,embed";
+var DEFAULT_MASK = { mode: "balanced", mask_selectors: [], block_selectors: [] };
+var MASK_INPUT_OPTIONS = {
+  input: true,
+  textarea: true,
+  select: true,
+  color: true,
+  date: true,
+  "datetime-local": true,
+  email: true,
+  month: true,
+  number: true,
+  range: true,
+  search: true,
+  tel: true,
+  text: true,
+  time: true,
+  url: true,
+  week: true,
+  password: true,
+  hidden: true,
+  file: true
+};
+function maskAll(s) {
+  return "*".repeat(s.length);
+}
+var PII_RE = new RegExp(
+  [
+    `[^\\s@<>()"']+@[^\\s@<>()"']+\\.[a-z]{2,}`,
+    // email
+    "\\+?\\d[\\d ().\\-]{6,}\\d"
+    // phone, card, iban-ish, long numbers (8+ chars of digits and separators)
+  ].join("|"),
+  "gi"
+);
+var PII_HINT = /[@\d]/;
+var ISO_DATE = /^\d{4}-\d\d-\d\d$/;
+function scrubPII(s) {
+  if (!PII_HINT.test(s)) return s;
+  return s.replace(PII_RE, (m) => {
+    if (m.indexOf("@") < 0 && ((m.match(/\d/g) || []).length < 7 || ISO_DATE.test(m))) return m;
+    return maskAll(m);
+  });
+}
+function validSelectors(list, doc = document) {
+  const out = [];
+  const frag = doc.createDocumentFragment();
+  for (const s of list || []) {
+    if (typeof s !== "string" || !s.trim()) continue;
+    try {
+      frag.querySelector(s);
+      out.push(s.trim());
+    } catch {
+      if (typeof console !== "undefined") console.debug("trailguide: ignoring invalid selector", s);
+    }
+  }
+  return out;
+}
+function isNeverRecorded(el) {
+  const type = (el.getAttribute("type") || "").toLowerCase();
+  const ac = (el.getAttribute("autocomplete") || "").toLowerCase();
+  return type === "password" || /(^|\s)cc-/.test(ac);
+}
+function maskInputValue(text, el) {
+  if (el && isNeverRecorded(el)) return "";
+  return maskAll(text || "");
+}
+function safeClosest(el, sel) {
+  if (!el || !sel) return false;
+  try {
+    return !!el.closest(sel);
+  } catch {
+    return true;
+  }
+}
+function createMasker(cfg, doc = document) {
+  const c = cfg || DEFAULT_MASK;
+  const mode = c.mode === "strict" || c.mode === "relaxed" ? c.mode : "balanced";
+  const maskSelector = [MASK_ATTR_SELECTOR, EDITABLE_SELECTOR, ...validSelectors(c.mask_selectors, doc)].join(",");
+  const blocks = [BLOCK_ATTR_SELECTOR, ...validSelectors(c.block_selectors, doc)];
+  if (mode === "strict") blocks.push(MEDIA_SELECTOR);
+  const blockSelector = blocks.join(",");
+  const text = (s, el) => {
+    if (!s) return s;
+    if (mode === "strict" || safeClosest(el, maskSelector)) return maskAll(s);
+    return mode === "balanced" ? scrubPII(s) : s;
+  };
+  const record2 = {
+    maskAllInputs: false,
+    maskInputOptions: { ...MASK_INPUT_OPTIONS },
+    maskInputFn: maskInputValue,
+    maskTextSelector: mode === "relaxed" ? maskSelector : "*",
+    maskTextFn: mode === "relaxed" ? maskAll : text,
+    blockSelector
+  };
+  return { mode, maskSelector, blockSelector, record: record2, text };
+}
+
+// sdk/src/selector.ts
+var MAX_DEPTH = 8;
+var MAX_CLASSES = 2;
+var MAX_TEXT = 80;
+function cssEscape(s) {
+  if (typeof CSS !== "undefined" && CSS.escape) return CSS.escape(s);
+  return s.replace(/[^\w-]/g, "\\$&").replace(/^(-?)(\d)/, (_m, dash, d) => `${dash}\\3${d} `);
+}
+function isStableId(id) {
+  return !!id && id.length <= 64 && !/[:]|\d{3,}|^[0-9a-f]{8,}$|^[a-z]+-?\d+$|[0-9a-f]{8}-[0-9a-f]{4}/i.test(id);
+}
+function isStableClass(c) {
+  return !!c && c.length <= 40 && !/^(css|sc|jsx|emotion|tw)-|__[\w-]*[0-9][\w-]*$|\d{3,}|^[a-z]{1,3}\d|:/i.test(c);
+}
+function attrSelector(el) {
+  for (const a of ["data-tg-id", "data-testid"]) {
+    const v = el.getAttribute(a);
+    if (v && v.length <= 100) return `[${a}="${v.replace(/["\\]/g, "\\$&")}"]`;
+  }
+  return null;
+}
+function unique(doc, sel, el) {
+  if (!doc) return true;
+  try {
+    const found = doc.querySelectorAll(sel);
+    return found.length === 1 && found[0] === el;
+  } catch {
+    return false;
+  }
+}
+function anchor(el) {
+  const id = el.getAttribute("id");
+  if (id && isStableId(id)) {
+    const s = "#" + cssEscape(id);
+    if (unique(el.ownerDocument, s, el)) return s;
+  }
+  const a = attrSelector(el);
+  if (a) {
+    const tagged = el.tagName.toLowerCase() + a;
+    if (unique(el.ownerDocument, a, el)) return a;
+    return tagged;
+  }
+  return null;
+}
+function step(el) {
+  const tag = el.tagName.toLowerCase();
+  let s = tag;
+  const cls = (el.getAttribute("class") || "").split(/\s+/).filter(isStableClass).slice(0, MAX_CLASSES);
+  for (const c of cls) s += "." + cssEscape(c);
+  const parent = el.parentElement;
+  if (parent) {
+    let n = 0;
+    let idx = 0;
+    for (let c = parent.firstElementChild; c; c = c.nextElementSibling) {
+      if (c.tagName === el.tagName) {
+        n++;
+        if (c === el) idx = n;
+      }
+    }
+    if (n > 1) s += `:nth-of-type(${idx})`;
+  }
+  return s;
+}
+function selectorFor(el) {
+  const parts = [];
+  let cur = el;
+  for (let depth = 0; cur && depth < MAX_DEPTH; depth++) {
+    const tag = cur.tagName.toLowerCase();
+    if (tag === "html") break;
+    const a = anchor(cur);
+    if (a) {
+      parts.unshift(a);
+      return parts.join(" > ");
+    }
+    if (tag === "body") {
+      parts.unshift("body");
+      return parts.join(" > ");
+    }
+    parts.unshift(step(cur));
+    cur = cur.parentElement;
+  }
+  return parts.join(" > ");
+}
+var INTERACTIVE = 'a,button,[role="button"],[role="link"],[role="menuitem"],[role="tab"],input,select,textarea,label,summary,[data-tg-id],[data-testid]';
+function clickTarget(el) {
+  let cur = el;
+  for (let i = 0; cur && i < 5; i++, cur = cur.parentElement) {
+    try {
+      if (cur.matches(INTERACTIVE)) return cur;
+    } catch {
+      break;
+    }
+  }
+  return el;
+}
+var NO_TEXT_TAGS = /^(SCRIPT|STYLE|NOSCRIPT|TEXTAREA|SELECT|OPTION|TEMPLATE|INPUT)$/;
+function elementText(el, masker) {
+  if (NO_TEXT_TAGS.test(el.tagName)) return "";
+  if (matchesClosest(el, masker.blockSelector)) return "";
+  let out = "";
+  const walk = (node) => {
+    for (let c = node.firstChild; c; c = c.nextSibling) {
+      if (c.nodeType === 3) {
+        const raw = (c.nodeValue || "").replace(/\s+/g, " ");
+        if (!raw.trim() && out.endsWith(" ")) continue;
+        out += masker.text(raw, c.parentElement);
+        if (out.length > MAX_TEXT * 2) return false;
+      } else if (c.nodeType === 1) {
+        const e = c;
+        if (NO_TEXT_TAGS.test(e.tagName) || safeMatches(e, masker.blockSelector)) continue;
+        if (!walk(e)) return false;
+      }
+    }
+    return true;
+  };
+  walk(el);
+  out = out.replace(/\s+/g, " ").trim();
+  return out.length > MAX_TEXT ? out.slice(0, MAX_TEXT) : out;
+}
+function safeMatches(el, sel) {
+  try {
+    return el.matches(sel);
+  } catch {
+    return true;
+  }
+}
+function matchesClosest(el, sel) {
+  try {
+    return !!el.closest(sel);
+  } catch {
+    return true;
+  }
+}
+
+// sdk/src/signals.ts
+var SCROLL_THROTTLE_MS = 250;
+var SCROLL_STEP = 5;
+var MAX_STACK = 4e3;
+var MAX_MESSAGE = 500;
+function pageKey(href) {
+  try {
+    const u = new URL(href);
+    const route = /^#!?\//.test(u.hash) ? u.hash : "";
+    return u.origin + u.pathname + u.search + route;
+  } catch {
+    return href;
+  }
+}
+function clampInt(n) {
+  return Math.max(0, Math.round(n) || 0);
+}
+function scrollDepth(win) {
+  const doc = win.document.documentElement;
+  const body = win.document.body;
+  const height = Math.max(doc ? doc.scrollHeight : 0, body ? body.scrollHeight : 0, win.innerHeight);
+  const y = win.scrollY || (doc ? doc.scrollTop : 0) || 0;
+  const depth = height > 0 ? Math.min(100, (y + win.innerHeight) / height * 100) : 100;
+  return { depth: clampInt(depth), y: clampInt(y) };
+}
+function clickSignal(ev, win, masker, now) {
+  const t = ev.target;
+  if (!t || t.nodeType !== 1) return null;
+  const el = clickTarget(t);
+  const r = el.getBoundingClientRect();
+  const s = {
+    type: "click",
+    ts: now,
+    url: scrubURL(win.location.href),
+    selector: selectorFor(el),
+    tag: el.tagName.toLowerCase(),
+    x: clampInt(ev.pageX),
+    y: clampInt(ev.pageY),
+    ex: clampInt(ev.clientX - r.left),
+    ey: clampInt(ev.clientY - r.top),
+    ew: clampInt(r.width),
+    eh: clampInt(r.height),
+    vw: win.innerWidth | 0,
+    vh: win.innerHeight | 0
+  };
+  const text = elementText(el, masker);
+  if (text) s.text = text;
+  return s;
+}
+function errorSignal(message, err, source, url, now, masker) {
+  const scrub = masker.mode === "relaxed" ? (s2) => s2 : scrubPII;
+  const s = { type: "error", ts: now, url, name: scrub(String(message || "Error").slice(0, MAX_MESSAGE)) };
+  const stack = err && typeof err.stack === "string" ? err.stack : "";
+  if (stack) s.stack = scrub(stack.slice(0, MAX_STACK));
+  if (source) s.source = source;
+  return s;
+}
+function startSignals(o) {
+  const { win, emit, now } = o;
+  const doc = win.document;
+  const url = () => scrubURL(win.location.href);
+  const off = [];
+  const on2 = (target, type, fn, opts) => {
+    const h = (e) => {
+      try {
+        fn(e);
+      } catch {
+      }
+    };
+    target.addEventListener(type, h, opts);
+    off.push(() => target.removeEventListener(type, h, opts));
+  };
+  let page = "";
+  let lastHref = doc.referrer;
+  let maxDepth = 0;
+  let sentDepth = 0;
+  let sentY = 0;
+  let maxY = 0;
+  const pageview = () => {
+    const href = win.location.href;
+    const key = pageKey(href);
+    if (key === page) return;
+    if (page) {
+      leave();
+      o.onNavigate && o.onNavigate();
+    }
+    page = key;
+    maxDepth = sentDepth = maxY = sentY = 0;
+    const s = { type: "pageview", ts: now(), url: scrubURL(href) };
+    const title = doc.title ? o.masker().text(doc.title.slice(0, 200), null) : "";
+    if (title) s.title = title;
+    const ref = scrubURL(lastHref);
+    if (ref) s.referrer = ref;
+    lastHref = href;
+    emit(s);
+    measure();
+  };
+  const hist = win.history;
+  const wrap = (name) => {
+    const orig = hist[name];
+    const patched = function(...args) {
+      const r = orig.apply(this, args);
+      try {
+        pageview();
+      } catch {
+      }
+      return r;
+    };
+    hist[name] = patched;
+    off.push(() => {
+      if (hist[name] === patched) hist[name] = orig;
+    });
+  };
+  wrap("pushState");
+  wrap("replaceState");
+  on2(win, "popstate", () => pageview());
+  on2(win, "hashchange", () => pageview());
+  let lastMeasure = 0;
+  let trailing;
+  const measure = () => {
+    const d = scrollDepth(win);
+    if (d.depth > maxDepth) maxDepth = d.depth;
+    if (d.y > maxY) maxY = d.y;
+  };
+  const sendScroll = () => {
+    if (maxDepth > sentDepth) {
+      sentDepth = maxDepth;
+      sentY = maxY;
+      emit({ type: "scroll", ts: now(), url: url(), depth: maxDepth, scroll_y: sentY });
+    }
+  };
+  const onScroll = () => {
+    const t = now();
+    if (t - lastMeasure < SCROLL_THROTTLE_MS) {
+      if (trailing === void 0)
+        trailing = setTimeout(() => {
+          trailing = void 0;
+          onScroll();
+        }, SCROLL_THROTTLE_MS);
+      return;
+    }
+    lastMeasure = t;
+    measure();
+    if (maxDepth - sentDepth >= SCROLL_STEP) sendScroll();
+  };
+  on2(win, "scroll", onScroll, { passive: true, capture: true });
+  const leave = () => {
+    measure();
+    sendScroll();
+  };
+  on2(
+    doc,
+    "click",
+    (e) => {
+      const s = clickSignal(e, win, o.masker(), now());
+      if (s) emit(s);
+    },
+    { capture: true, passive: true }
+  );
+  on2(
+    doc,
+    "submit",
+    (e) => {
+      const f = e.target;
+      if (f && f.nodeType === 1) emit({ type: "submit", ts: now(), url: url(), selector: selectorFor(f), tag: f.tagName.toLowerCase() });
+    },
+    { capture: true }
+  );
+  on2(
+    doc,
+    "change",
+    (e) => {
+      const f = e.target;
+      if (f && f.nodeType === 1) emit({ type: "input", ts: now(), url: url(), selector: selectorFor(f), tag: f.tagName.toLowerCase() });
+    },
+    { capture: true }
+  );
+  on2(win, "error", (e) => {
+    const ev = e;
+    if (!ev.message && !ev.error) return;
+    const src = ev.filename ? `${scrubURL(ev.filename) || ev.filename}:${ev.lineno | 0}:${ev.colno | 0}` : "";
+    emit(errorSignal(ev.message, ev.error, src, url(), now(), o.masker()));
+  });
+  on2(win, "unhandledrejection", (e) => {
+    const r = e.reason;
+    const msg = r instanceof Error ? r.message || String(r) : typeof r === "string" ? r : safeJSON(r);
+    emit(errorSignal("Unhandled rejection: " + msg, r, "unhandledrejection", url(), now(), o.masker()));
+  });
+  pageview();
+  return {
+    leave,
+    restart() {
+      page = "";
+      pageview();
+    },
+    stop() {
+      if (trailing !== void 0) clearTimeout(trailing);
+      for (const f of off.splice(0)) f();
+    }
+  };
+}
+function safeJSON(v) {
+  try {
+    return JSON.stringify(v) || String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+// sdk/src/transport.ts
+var BATCH_INTERVAL_MS = 5e3;
+var BATCH_MAX_BYTES = 64 * 1024;
+var UNLOAD_MAX_BYTES = 60 * 1024;
+var KEEPALIVE_QUOTA = 64 * 1024;
+var BACKOFF_BASE_MS = 1e3;
+var BACKOFF_CAP_MS = 6e4;
+var RETRY_AFTER_CAP_MS = 60 * 60 * 1e3;
+var MAX_OUTBOX = 200;
+var GZIP_MIN_BYTES = 1024;
+function utf8Len(s) {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 128) n += 1;
+    else if (c < 2048) n += 2;
+    else if (c >= 55296 && c < 56320) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+function backoff(attempt, random = Math.random) {
+  const d = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * Math.pow(2, Math.min(attempt, 16)));
+  return Math.round(d / 2 + random() * (d / 2));
+}
+function parseRetryAfter(v, now) {
+  if (!v) return null;
+  const t = v.trim();
+  let ms;
+  if (/^\d+$/.test(t)) ms = parseInt(t, 10) * 1e3;
+  else {
+    const d = Date.parse(t);
+    if (isNaN(d)) return null;
+    ms = d - now;
+  }
+  return Math.max(0, Math.min(RETRY_AFTER_CAP_MS, ms));
+}
+function gzipSupported() {
+  return typeof CompressionStream !== "undefined" && typeof Response !== "undefined" && typeof Blob !== "undefined";
+}
+async function gzip(s) {
+  const stream = new Blob([s]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+function encodeBatch(key, sdk, p, sentAt) {
+  const head = {
+    key,
+    visitor: p.visitor,
+    session: p.session,
+    window: p.window,
+    seq: p.seq,
+    sent_at: sentAt,
+    sdk
+  };
+  if (p.context) head.context = p.context;
+  const h = JSON.stringify(head);
+  return `${h.slice(0, -1)},"events":[${p.events.join(",")}],"signals":[${p.signals.join(",")}]}`;
+}
+var Transport = class {
+  constructor(opts) {
+    this.events_ = [];
+    this.signals_ = [];
+    this.bytes_ = 0;
+    this.outbox_ = [];
+    this.inFlight_ = null;
+    this.stopped_ = false;
+    this.warned_ = false;
+    this.o_ = {
+      fetch: (...a) => fetch(...a),
+      now: () => Date.now(),
+      random: Math.random,
+      debug: (...a) => console.debug(...a),
+      ...opts
+    };
+    this.url_ = opts.endpoint.replace(/\/+$/, "") + "/ingest/v1/batch";
+  }
+  get isStopped() {
+    return this.stopped_;
+  }
+  /** Attach this context to the next batch (page load, session rollover). */
+  setContext(c) {
+    this.context_ = c;
+    this.arm_();
+  }
+  addEvent(e) {
+    this.add_(this.events_, JSON.stringify(e));
+  }
+  addSignal(s) {
+    this.add_(this.signals_, JSON.stringify(s));
+  }
+  add_(list, json) {
+    if (this.stopped_ || json === void 0) return;
+    list.push(json);
+    this.bytes_ += utf8Len(json) + 1;
+    if (this.bytes_ >= BATCH_MAX_BYTES) this.cut();
+    else this.arm_();
+  }
+  arm_() {
+    if (this.timer_ === void 0 && !this.stopped_) {
+      this.timer_ = setTimeout(() => {
+        this.timer_ = void 0;
+        this.cut();
+      }, BATCH_INTERVAL_MS);
+    }
+  }
+  take_() {
+    if (this.timer_ !== void 0) {
+      clearTimeout(this.timer_);
+      this.timer_ = void 0;
+    }
+    if (!this.events_.length && !this.signals_.length && !this.context_) return null;
+    const t = { context: this.context_, events: this.events_, signals: this.signals_ };
+    this.context_ = void 0;
+    this.events_ = [];
+    this.signals_ = [];
+    this.bytes_ = 0;
+    return t;
+  }
+  pending_(t) {
+    const ids = this.o_.ids;
+    return { seq: ids.nextSeq(), visitor: ids.visitor, session: ids.session, window: ids.window, attempts: 0, ...t };
+  }
+  /** Close the current batch now and queue it for sending. */
+  cut() {
+    const t = this.take_();
+    if (!t || this.stopped_) return;
+    this.outbox_.push(this.pending_(t));
+    if (this.outbox_.length > MAX_OUTBOX) {
+      const i = this.outbox_[0] === this.inFlight_ ? 1 : 0;
+      this.outbox_.splice(i, 1);
+      this.o_.debug("trailguide: dropping an old batch, server unreachable");
+    }
+    this.pump_();
+  }
+  /** Send everything now (normal path, respects one-in-flight). */
+  flush() {
+    this.cut();
+  }
+  pump_() {
+    if (this.stopped_ || this.inFlight_ || this.retryTimer_ !== void 0 || !this.outbox_.length) return;
+    const p = this.outbox_[0];
+    this.inFlight_ = p;
+    void this.send_(p);
+  }
+  async send_(p) {
+    let delay = null;
+    try {
+      const json = encodeBatch(this.o_.key, this.o_.sdk, p, this.o_.now());
+      let body = json;
+      if (this.o_.compress && json.length >= GZIP_MIN_BYTES) {
+        try {
+          body = await this.o_.compress(json);
+        } catch {
+          body = json;
+        }
+      }
+      if (this.stopped_) return;
+      const res = await this.o_.fetch(this.url_, { method: "POST", body, credentials: "omit", mode: "cors" });
+      if (res.ok) {
+        let r = {};
+        try {
+          r = await res.json();
+        } catch {
+        }
+        if (r && r.stop) {
+          this.stop();
+          this.o_.onStop && this.o_.onStop();
+          return;
+        }
+        this.done_(p);
+        this.o_.onAck && this.o_.onAck(p.seq);
+      } else if (res.status === 429 || res.status === 408 || res.status >= 500) {
+        delay = parseRetryAfter(res.headers.get("Retry-After"), this.o_.now());
+        if (delay === null) delay = backoff(p.attempts, this.o_.random);
+      } else {
+        if (!this.warned_) {
+          this.warned_ = true;
+          this.o_.debug(`trailguide: batch rejected with status ${res.status}, dropped`);
+        }
+        this.done_(p);
+      }
+    } catch {
+      delay = backoff(p.attempts, this.o_.random);
+    } finally {
+      if (this.inFlight_ === p) this.inFlight_ = null;
+    }
+    if (this.stopped_) return;
+    if (delay !== null) {
+      p.attempts++;
+      this.retryTimer_ = setTimeout(() => {
+        this.retryTimer_ = void 0;
+        this.pump_();
+      }, delay);
+      return;
+    }
+    this.pump_();
+  }
+  done_(p) {
+    const i = this.outbox_.indexOf(p);
+    if (i >= 0) this.outbox_.splice(i, 1);
+  }
+  /**
+   * Page is being hidden or unloaded: hand everything unsent to the browser
+   * in requests that outlive the page. Unsent queued batches keep their seq;
+   * the open buffer is split into ≤ 60 KB bodies, each with its own seq. The
+   * batch in flight is sent again (the server acknowledges duplicates), since
+   * a normal request may be cancelled with the page.
+   */
+  unload() {
+    if (this.stopped_) return;
+    const parts = [...this.outbox_];
+    const t = this.take_();
+    if (t) {
+      for (const part of this.split_(t)) parts.push(part);
+    }
+    if (this.retryTimer_ !== void 0) {
+      clearTimeout(this.retryTimer_);
+      this.retryTimer_ = void 0;
+    }
+    let quota = KEEPALIVE_QUOTA;
+    const now = this.o_.now();
+    for (const p of parts) {
+      const body = encodeBatch(this.o_.key, this.o_.sdk, p, now);
+      const size = utf8Len(body);
+      let sent = false;
+      if (size <= quota && size <= UNLOAD_MAX_BYTES) {
+        try {
+          void this.o_.fetch(this.url_, { method: "POST", body, keepalive: true, credentials: "omit", mode: "cors" }).catch(() => void 0);
+          quota -= size;
+          sent = true;
+        } catch {
+        }
+      }
+      if (!sent && this.o_.sendBeacon) {
+        try {
+          sent = this.o_.sendBeacon(this.url_, body);
+        } catch {
+          sent = false;
+        }
+      }
+      if (!sent) this.o_.debug(`trailguide: could not send batch ${p.seq} on page hide`);
+    }
+    this.outbox_ = this.inFlight_ ? [this.inFlight_] : [];
+  }
+  /** Split an open buffer into parts whose bodies fit UNLOAD_MAX_BYTES. */
+  split_(t) {
+    const ids = this.o_.ids;
+    const overhead = (ctx) => utf8Len(encodeBatch(this.o_.key, this.o_.sdk, { seq: 1e12, visitor: ids.visitor, session: ids.session, window: ids.window, context: ctx, events: [], signals: [] }, 1e13));
+    const out = [];
+    let cur = { context: t.context, events: [], signals: [] };
+    let size = overhead(t.context);
+    const flushCur = () => {
+      out.push(this.pending_(cur));
+      cur = { events: [], signals: [] };
+      size = overhead();
+    };
+    const put = (json, kind) => {
+      const n = utf8Len(json) + 1;
+      if (size + n > UNLOAD_MAX_BYTES && (cur.events.length || cur.signals.length)) flushCur();
+      cur[kind].push(json);
+      size += n;
+    };
+    for (const s of t.signals) put(s, "signals");
+    for (const e of t.events) put(e, "events");
+    if (cur.events.length || cur.signals.length || cur.context) out.push(this.pending_(cur));
+    return out;
+  }
+  /** Stop for this page load: drop everything, send nothing more. */
+  stop() {
+    this.stopped_ = true;
+    this.take_();
+    this.outbox_ = [];
+    if (this.retryTimer_ !== void 0) clearTimeout(this.retryTimer_);
+    this.retryTimer_ = void 0;
+  }
+  /** Debug/test view of the queue. */
+  stats() {
+    return { buffered: this.events_.length + this.signals_.length, queued: this.outbox_.length, inFlight: !!this.inFlight_, bytes: this.bytes_ };
+  }
+};
+
+// sdk/src/version.ts
+var VERSION = "0.1.0";
+var SDK_NAME = `trailguide-js/${VERSION}`;
+
+// sdk/src/client.ts
+var K_OPTOUT = "tg_optout";
+var K_USER = "tg_user";
+var CHECKOUT_EVERY_MS = 10 * 60 * 1e3;
+var ACTIVE_SOURCES = [1, 2, 3, 5, 6, 12];
+function sampled(session, rate) {
+  if (!(rate < 1)) return true;
+  if (!(rate > 0)) return false;
+  return parseInt(session.slice(0, 8), 16) / 4294967296 < rate;
+}
+function recordOptions(masker, emit) {
+  return {
+    emit,
+    ...masker.record,
+    slimDOMOptions: "all",
+    sampling: { mousemove: 50, scroll: 150, media: 800, input: "last" },
+    recordCanvas: false,
+    collectFonts: false,
+    inlineImages: false,
+    recordCrossOriginIframes: false,
+    checkoutEveryNms: CHECKOUT_EVERY_MS
+  };
+}
+function cleanTraits(t) {
+  if (!t || typeof t !== "object") return void 0;
+  const out = {};
+  let n = 0;
+  for (const [k, v] of Object.entries(t)) {
+    if (v === void 0 || v === null || typeof v === "function" || n >= 50) continue;
+    out[String(k).slice(0, 100)] = (typeof v === "object" ? JSON.stringify(v) : String(v)).slice(0, 500);
+    n++;
+  }
+  return n ? out : void 0;
+}
+function cleanProps(p) {
+  if (!p || typeof p !== "object") return void 0;
+  try {
+    const json = JSON.stringify(p);
+    if (!json || json.length > 8192) return void 0;
+    const v = JSON.parse(json);
+    return v && typeof v === "object" && !Array.isArray(v) ? v : void 0;
+  } catch {
+    return void 0;
+  }
+}
+var Client = class {
+  constructor(opts) {
+    this.ids_ = null;
+    this.transport_ = null;
+    this.signals_ = null;
+    this.config_ = null;
+    this.running_ = false;
+    /** the server said stop: nothing more for this page load, not even after optIn() */
+    this.dead_ = false;
+    this.listeners_ = {};
+    this.offPage_ = [];
+    this.o_ = opts;
+    this.win_ = opts.window || window;
+    this.local_ = opts.storage ? opts.storage.local : webKV("localStorage");
+    this.tab_ = opts.storage ? opts.storage.session : webKV("sessionStorage");
+    this.now_ = opts.now || (() => Date.now());
+    this.masker_ = createMasker({ mode: "strict", mask_selectors: [], block_selectors: [] });
+  }
+  get endpoint() {
+    return (this.o_.endpoint || this.win_.location.origin).replace(/\/+$/, "");
+  }
+  isOptedOut() {
+    return this.local_.get(K_OPTOUT) === "1";
+  }
+  /** Start capturing for this page load (no-op when opted out or already running). */
+  start() {
+    if (this.running_ || this.dead_ || this.isOptedOut() || !this.o_.key) return;
+    this.running_ = true;
+    const now = this.now_();
+    const ids = this.ids_ = new Identity(this.local_, this.tab_, now);
+    this.transport_ = new Transport({
+      endpoint: this.endpoint,
+      key: this.o_.key,
+      sdk: SDK_NAME,
+      ids,
+      fetch: this.o_.fetch,
+      sendBeacon: this.o_.sendBeacon !== void 0 ? this.o_.sendBeacon : typeof this.win_.navigator.sendBeacon === "function" ? (u, d) => this.win_.navigator.sendBeacon(u, d) : null,
+      compress: this.o_.compress !== void 0 ? this.o_.compress : gzipSupported() ? gzip : null,
+      now: this.now_,
+      random: this.o_.random,
+      onStop: () => {
+        this.dead_ = true;
+        this.halt_();
+        this.fire_("stop");
+      },
+      onAck: (seq) => this.fire_("ack", seq)
+    });
+    this.transport_.setContext(buildContext(this.win_));
+    this.sendIdentityIfNew_();
+    const hide = () => this.pageHide_();
+    const vis = () => {
+      if (this.win_.document.visibilityState === "hidden") hide();
+    };
+    this.win_.addEventListener("pagehide", hide);
+    this.win_.document.addEventListener("visibilitychange", vis);
+    this.offPage_.push(
+      () => this.win_.removeEventListener("pagehide", hide),
+      () => this.win_.document.removeEventListener("visibilitychange", vis)
+    );
+    if (this.o_.config) this.configure_(this.o_.config);
+    else void this.loadConfig_();
+  }
+  async loadConfig_() {
+    let cfg = null;
+    try {
+      const f = this.o_.fetch || ((...a) => fetch(...a));
+      const res = await f(`${this.endpoint}/ingest/v1/config?key=${encodeURIComponent(this.o_.key)}`, { credentials: "omit", mode: "cors" });
+      if (res.status === 401 || res.status === 403 || res.status === 404) {
+        console.debug(`trailguide: config refused (${res.status}), not recording`);
+        this.dead_ = true;
+        this.halt_();
+        return;
+      }
+      if (res.ok) cfg = await res.json();
+    } catch {
+    }
+    this.configure_(cfg);
+  }
+  /**
+   * Apply the project's rules, then start capturing. Without a config (server
+   * unreachable) nothing is recorded and signal text is masked as in strict
+   * mode: the project's rules are unknown, so fail closed.
+   */
+  configure_(cfg) {
+    if (!this.running_ || !this.ids_) return;
+    this.config_ = cfg;
+    if (cfg) this.masker_ = createMasker(cfg.mask || DEFAULT_MASK, this.win_.document);
+    if (this.o_.autocapture !== false && !this.signals_) {
+      this.signals_ = startSignals({
+        win: this.win_,
+        masker: () => this.masker_,
+        emit: (s) => this.signal(s),
+        now: this.now_
+      });
+    }
+    const rate = cfg && typeof cfg.sample_rate === "number" ? cfg.sample_rate : 1;
+    if (cfg && this.o_.record !== false && this.o_.recorder && sampled(this.ids_.session, rate)) this.startRecording_();
+    this.fire_("ready", cfg);
+  }
+  startRecording_() {
+    const rec = this.o_.recorder;
+    if (!rec || this.stopRecording_) return;
+    try {
+      this.stopRecording_ = rec(recordOptions(this.masker_, (e) => this.event_(e))) || (() => void 0);
+    } catch (err) {
+      console.debug("trailguide: recorder failed to start", err);
+    }
+  }
+  event_(e) {
+    if (!this.transport_) return;
+    const ev = e;
+    if (ev && ev.type === 3 && ev.data && ACTIVE_SOURCES.indexOf(ev.data.source) >= 0) this.activity_();
+    this.transport_.addEvent(e);
+  }
+  /** Activity keeps the session alive; an expired session starts a new stream first. */
+  activity_() {
+    const ids = this.ids_;
+    const t = this.transport_;
+    if (!ids || !t) return;
+    const now = this.now_();
+    if (!ids.wouldRoll(now)) {
+      ids.touch(now);
+      return;
+    }
+    t.cut();
+    ids.touch(now);
+    t.setContext(buildContext(this.win_));
+    this.sendIdentityIfNew_();
+    if (this.stopRecording_ && this.o_.recorder && this.o_.recorder.takeFullSnapshot) this.o_.recorder.takeFullSnapshot();
+    if (this.signals_) this.signals_.restart();
+  }
+  /** Queue a signal (all signal sources end here). */
+  signal(s) {
+    if (!this.transport_ || this.transport_.isStopped) return;
+    if (s.type !== "error") this.activity_();
+    this.transport_.addSignal(s);
+    this.fire_("signal", s);
+  }
+  url_() {
+    return this.win_.location.href;
+  }
+  track(name, props) {
+    if (typeof name !== "string" || !name) return;
+    const s = { type: "track", ts: this.now_(), url: this.scrubbedURL_(), name: name.slice(0, 200) };
+    const p = cleanProps(props);
+    if (p) s.props = p;
+    this.signal(s);
+  }
+  identify(userId, traits) {
+    if (userId === void 0 || userId === null || userId === "") return;
+    const u = { id: String(userId).slice(0, 200), traits: cleanTraits(traits) };
+    this.local_.set(K_USER, JSON.stringify(u));
+    this.sendIdentityIfNew_(true);
+  }
+  /** Send the stored identity once per session (and whenever identify() is called). */
+  sendIdentityIfNew_(force = false) {
+    const u = readJSON(this.local_, K_USER);
+    if (!u || !u.id || !this.ids_ || !this.transport_) return;
+    if (!force && u.sent === this.ids_.session) return;
+    const s = { type: "identify", ts: this.now_(), url: this.scrubbedURL_(), user_id: u.id };
+    if (u.traits) s.traits = u.traits;
+    u.sent = this.ids_.session;
+    this.local_.set(K_USER, JSON.stringify(u));
+    this.transport_.addSignal(s);
+    this.fire_("signal", s);
+  }
+  scrubbedURL_() {
+    return scrubURL(this.url_());
+  }
+  flush() {
+    if (this.transport_) this.transport_.flush();
+  }
+  optOut() {
+    this.local_.set(K_OPTOUT, "1");
+    this.local_.remove(K_USER);
+    this.halt_();
+  }
+  optIn() {
+    this.local_.remove(K_OPTOUT);
+    if (!this.running_) this.start();
+  }
+  on(ev, fn) {
+    (this.listeners_[ev] = this.listeners_[ev] || []).push(fn);
+    return () => {
+      const l = this.listeners_[ev];
+      const i = l ? l.indexOf(fn) : -1;
+      if (i >= 0) l.splice(i, 1);
+    };
+  }
+  fire_(ev, arg) {
+    for (const fn of (this.listeners_[ev] || []).slice()) {
+      try {
+        fn(arg);
+      } catch {
+      }
+    }
+  }
+  pageHide_() {
+    if (!this.transport_) return;
+    if (this.signals_) this.signals_.leave();
+    this.transport_.unload();
+  }
+  /** Stop recording, capturing and sending at once, for this page load. */
+  halt_() {
+    if (this.stopRecording_) {
+      try {
+        this.stopRecording_();
+      } catch {
+      }
+    }
+    this.stopRecording_ = void 0;
+    if (this.signals_) this.signals_.stop();
+    this.signals_ = null;
+    if (this.transport_) this.transport_.stop();
+    this.transport_ = null;
+    for (const f of this.offPage_.splice(0)) f();
+    this.running_ = false;
+  }
+  /** For tests and debugging. */
+  debugState() {
+    var _a, _b, _c;
+    return { running: this.running_, session: (_a = this.ids_) == null ? void 0 : _a.session, window: (_b = this.ids_) == null ? void 0 : _b.window, visitor: (_c = this.ids_) == null ? void 0 : _c.visitor, config: this.config_ };
+  }
+};
+
+// sdk/src/api.ts
+function createAPI(recorder) {
+  let client = null;
+  const queue = [];
+  const pendingOn = [];
+  const later = (f) => {
+    if (client) f(client);
+    else queue.push(() => client && f(client));
+  };
+  return {
+    version: VERSION,
+    client: () => client,
+    init(options) {
+      if (client) {
+        console.debug("trailguide: init called twice, ignored");
+        return;
+      }
+      if (!options || !options.key) {
+        console.debug("trailguide: init needs a key");
+        return;
+      }
+      client = new Client({ recorder, ...options });
+      for (const [ev, fn, h] of pendingOn.splice(0)) if (!h.cancelled) h.off = client.on(ev, fn);
+      client.start();
+      for (const f of queue.splice(0)) f();
+    },
+    track: (name, props) => later((c) => c.track(name, props)),
+    identify: (id, traits) => later((c) => c.identify(id, traits)),
+    optOut() {
+      if (client) client.optOut();
+      else {
+        webKV("localStorage").set(K_OPTOUT, "1");
+        queue.length = 0;
+      }
+    },
+    optIn() {
+      if (client) client.optIn();
+      else webKV("localStorage").remove(K_OPTOUT);
+    },
+    flush: () => later((c) => c.flush()),
+    on(ev, fn) {
+      if (client) return client.on(ev, fn);
+      const h = {};
+      pendingOn.push([ev, fn, h]);
+      return () => {
+        h.cancelled = true;
+        if (h.off) h.off();
+      };
+    }
+  };
+}
+
+// sdk/src/index.ts
+var api = createAPI(record);
+var init = api.init;
+var track = api.track;
+var identify = api.identify;
+var optOut = api.optOut;
+var optIn = api.optIn;
+var flush = api.flush;
+var on = api.on;
+var version = api.version;
+export {
+  flush,
+  identify,
+  init,
+  on,
+  optIn,
+  optOut,
+  track,
+  version
+};

@@ -1,0 +1,102 @@
+import type { Context, Signal } from './wire';
+export declare const BATCH_INTERVAL_MS = 5000;
+export declare const BATCH_MAX_BYTES: number;
+export declare const UNLOAD_MAX_BYTES: number;
+/** Browsers allow about 64 KB of keepalive bodies in flight per page. */
+export declare const KEEPALIVE_QUOTA: number;
+export declare const BACKOFF_BASE_MS = 1000;
+export declare const BACKOFF_CAP_MS = 60000;
+export declare const RETRY_AFTER_CAP_MS: number;
+export declare const MAX_OUTBOX = 200;
+export interface StreamIds {
+    readonly visitor: string;
+    readonly session: string;
+    readonly window: string;
+    nextSeq(): number;
+}
+export interface TransportOptions {
+    endpoint: string;
+    key: string;
+    sdk: string;
+    ids: StreamIds;
+    fetch?: typeof fetch;
+    sendBeacon?: ((url: string, data: BodyInit) => boolean) | null;
+    /** gzip; null disables compression */
+    compress?: ((s: string) => Promise<Uint8Array>) | null;
+    now?: () => number;
+    random?: () => number;
+    onStop?: () => void;
+    onAck?: (seq: number) => void;
+    debug?: (...args: unknown[]) => void;
+}
+interface Pending {
+    seq: number;
+    visitor: string;
+    session: string;
+    window: string;
+    context?: Context;
+    events: string[];
+    signals: string[];
+    attempts: number;
+}
+/** UTF-8 length without allocating. */
+export declare function utf8Len(s: string): number;
+/** Exponential backoff with equal jitter: attempt 0 → [0.5 s, 1 s], capped at [30 s, 60 s]. */
+export declare function backoff(attempt: number, random?: () => number): number;
+/** Retry-After as ms: delta-seconds or an HTTP date; null when absent or unparsable. */
+export declare function parseRetryAfter(v: string | null, now: number): number | null;
+export declare function gzipSupported(): boolean;
+export declare function gzip(s: string): Promise<Uint8Array>;
+/** Build a batch body; events and signals are already-serialized JSON. */
+export declare function encodeBatch(key: string, sdk: string, p: Pick<Pending, 'seq' | 'visitor' | 'session' | 'window' | 'context' | 'events' | 'signals'>, sentAt: number): string;
+export declare class Transport {
+    private events_;
+    private signals_;
+    private bytes_;
+    private context_;
+    private outbox_;
+    private timer_;
+    private retryTimer_;
+    private inFlight_;
+    private stopped_;
+    private warned_;
+    private readonly url_;
+    private readonly o_;
+    constructor(opts: TransportOptions);
+    get isStopped(): boolean;
+    /** Attach this context to the next batch (page load, session rollover). */
+    setContext(c: Context): void;
+    addEvent(e: unknown): void;
+    addSignal(s: Signal): void;
+    private add_;
+    private arm_;
+    private take_;
+    private pending_;
+    /** Close the current batch now and queue it for sending. */
+    cut(): void;
+    /** Send everything now (normal path, respects one-in-flight). */
+    flush(): void;
+    private pump_;
+    private send_;
+    private done_;
+    /**
+     * Page is being hidden or unloaded: hand everything unsent to the browser
+     * in requests that outlive the page. Unsent queued batches keep their seq;
+     * the open buffer is split into ≤ 60 KB bodies, each with its own seq. The
+     * batch in flight is sent again (the server acknowledges duplicates), since
+     * a normal request may be cancelled with the page.
+     */
+    unload(): void;
+    /** Split an open buffer into parts whose bodies fit UNLOAD_MAX_BYTES. */
+    private split_;
+    /** Stop for this page load: drop everything, send nothing more. */
+    stop(): void;
+    /** Debug/test view of the queue. */
+    stats(): {
+        buffered: number;
+        queued: number;
+        inFlight: boolean;
+        bytes: number;
+    };
+}
+export {};

@@ -1,0 +1,121 @@
+import { describe, expect, test } from 'vitest';
+import { IDLE_MS, Identity, MAX_SESSION_MS, randomId } from '../src/ids';
+import { memoryKV } from '../src/storage';
+
+const T0 = 1_700_000_000_000;
+
+describe('ids', () => {
+  test('random ids are 128-bit lowercase hex', () => {
+    const a = randomId();
+    expect(a).toMatch(/^[0-9a-f]{32}$/);
+    expect(randomId()).not.toBe(a);
+  });
+
+  test('first page load creates visitor, session and window and persists them', () => {
+    const local = memoryKV();
+    const tab = memoryKV();
+    const id = new Identity(local, tab, T0);
+    expect(local.get('tg_vid')).toBe(id.visitor);
+    expect(JSON.parse(local.get('tg_sess')!)).toEqual({ id: id.session, start: T0, last: T0 });
+    expect(JSON.parse(tab.get('tg_win')!)).toEqual({ id: id.window, session: id.session, seq: 0 });
+    expect(new Set([id.visitor, id.session, id.window]).size).toBe(3);
+  });
+
+  test('a reload in the same tab continues session, window and seq', () => {
+    const local = memoryKV();
+    const tab = memoryKV();
+    const a = new Identity(local, tab, T0);
+    expect([a.nextSeq(), a.nextSeq(), a.nextSeq()]).toEqual([0, 1, 2]);
+    const b = new Identity(local, tab, T0 + 60_000);
+    expect(b.visitor).toBe(a.visitor);
+    expect(b.session).toBe(a.session);
+    expect(b.window).toBe(a.window);
+    expect(b.nextSeq()).toBe(3);
+  });
+
+  test('a new tab gets a new window id (seq 0) in the same session', () => {
+    const local = memoryKV();
+    const a = new Identity(local, memoryKV(), T0);
+    a.nextSeq();
+    const b = new Identity(local, memoryKV(), T0 + 5_000);
+    expect(b.session).toBe(a.session);
+    expect(b.window).not.toBe(a.window);
+    expect(b.nextSeq()).toBe(0);
+  });
+
+  test('30 minutes without activity start a new session at the next page load', () => {
+    const local = memoryKV();
+    const tab = memoryKV();
+    const a = new Identity(local, tab, T0);
+    a.nextSeq();
+    const same = new Identity(local, tab, T0 + IDLE_MS - 1);
+    expect(same.session).toBe(a.session);
+    const b = new Identity(local, tab, T0 + IDLE_MS - 1 + IDLE_MS);
+    expect(b.session).not.toBe(a.session);
+    expect(b.visitor).toBe(a.visitor);
+    expect(b.window).toBe(a.window); // same tab
+    expect(b.nextSeq()).toBe(0); // new stream
+  });
+
+  test('activity keeps a session alive; idling 30 min rolls it over on the page', () => {
+    const local = memoryKV();
+    const id = new Identity(local, memoryKV(), T0);
+    const s0 = id.session;
+    let t = T0;
+    for (let i = 0; i < 10; i++) {
+      t += IDLE_MS - 1000;
+      expect(id.touch(t)).toBe(false);
+    }
+    expect(id.session).toBe(s0);
+    id.nextSeq();
+    t += IDLE_MS;
+    expect(id.wouldRoll(t)).toBe(true);
+    expect(id.session).toBe(s0); // wouldRoll changes nothing
+    expect(id.touch(t)).toBe(true);
+    expect(id.session).not.toBe(s0);
+    expect(id.nextSeq()).toBe(0);
+  });
+
+  test('a session never lasts more than 12 hours, even when active', () => {
+    const id = new Identity(memoryKV(), memoryKV(), T0);
+    const s0 = id.session;
+    let t = T0;
+    while (t + 60_000 < T0 + MAX_SESSION_MS) {
+      t += 60_000;
+      expect(id.touch(t)).toBe(false);
+    }
+    expect(id.touch(T0 + MAX_SESSION_MS)).toBe(true);
+    expect(id.session).not.toBe(s0);
+  });
+
+  test('tabs share activity: a busy tab keeps an idle tab in the session', () => {
+    const local = memoryKV();
+    const a = new Identity(local, memoryKV(), T0);
+    const b = new Identity(local, memoryKV(), T0);
+    for (let t = T0; t < T0 + 2 * IDLE_MS; t += 10 * 60_000) a.touch(t);
+    expect(b.touch(T0 + 2 * IDLE_MS)).toBe(false);
+    expect(b.session).toBe(a.session);
+  });
+
+  test('when one tab rolls over, the others join its new session', () => {
+    const local = memoryKV();
+    const a = new Identity(local, memoryKV(), T0);
+    const b = new Identity(local, memoryKV(), T0);
+    const t = T0 + IDLE_MS + 1;
+    expect(a.touch(t)).toBe(true);
+    expect(b.touch(t + 1000)).toBe(true);
+    expect(b.session).toBe(a.session);
+  });
+
+  test('garbage in storage is replaced', () => {
+    const local = memoryKV();
+    const tab = memoryKV();
+    local.set('tg_vid', 'nope');
+    local.set('tg_sess', '{broken');
+    tab.set('tg_win', '42');
+    const id = new Identity(local, tab, T0);
+    expect(id.visitor).toMatch(/^[0-9a-f]{32}$/);
+    expect(id.session).toMatch(/^[0-9a-f]{32}$/);
+    expect(id.window).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
