@@ -1,0 +1,146 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"slices"
+	"strings"
+
+	"github.com/trailguide/trailguide"
+)
+
+// Serve roles (serve --role).
+const (
+	roleAll    = "all"
+	roleIngest = "ingest"
+	roleAPI    = "api"
+	roleWorker = "worker"
+)
+
+var roles = []string{roleAll, roleIngest, roleAPI, roleWorker}
+
+// Defaults of serve; TRAILGUIDE_ADDR and TRAILGUIDE_DATA override them and
+// flags override both.
+const (
+	defaultAddr    = "127.0.0.1:8070"
+	defaultDataDir = "./trailguide-data"
+)
+
+// ServeConfig is everything `trailguide serve` is told.
+type ServeConfig struct {
+	Addr     string     // listen address, host:port (port 0 picks one)
+	DataDir  string     // SQLite database and blobs live here
+	Demo     bool       // serve the demo app and seed its project
+	Role     string     // all, ingest, api or worker
+	LogLevel slog.Level // debug, info, warn or error
+}
+
+// UserCreateConfig is everything `trailguide user create` is told; the
+// password comes from stdin.
+type UserCreateConfig struct {
+	DataDir string
+	Email   string
+	Name    string
+	Role    string
+}
+
+// FieldError is a configuration error that names the offending field.
+type FieldError struct {
+	Field string // flag name, e.g. "addr"
+	Msg   string
+}
+
+func (e *FieldError) Error() string { return fmt.Sprintf("config: --%s: %s", e.Field, e.Msg) }
+
+// getenvFunc reads one environment variable (os.Getenv in main, a map in
+// tests).
+type getenvFunc func(string) string
+
+// parseServeConfig reads serve's flags over the environment and defaults.
+func parseServeConfig(args []string, getenv getenvFunc, stderr io.Writer) (ServeConfig, error) {
+	cfg := ServeConfig{Addr: defaultAddr, DataDir: defaultDataDir, Role: roleAll}
+	if v := getenv("TRAILGUIDE_ADDR"); v != "" {
+		cfg.Addr = v
+	}
+	if v := getenv("TRAILGUIDE_DATA"); v != "" {
+		cfg.DataDir = v
+	}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen `address` (host:port; env TRAILGUIDE_ADDR)")
+	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data `directory` (env TRAILGUIDE_DATA)")
+	fs.BoolVar(&cfg.Demo, "demo", false, "serve the demo app at /demo/ and load its recorded sessions")
+	fs.StringVar(&cfg.Role, "role", cfg.Role, "what this process does: "+strings.Join(roles, "|"))
+	level := fs.String("log-level", "info", "log `level`: debug|info|warn|error")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	if err := cfg.LogLevel.UnmarshalText([]byte(*level)); err != nil {
+		return cfg, &FieldError{"log-level", fmt.Sprintf("must be debug, info, warn or error (got %q)", *level)}
+	}
+	return cfg, cfg.Validate()
+}
+
+// Validate checks every field and names the first bad one.
+func (c ServeConfig) Validate() error {
+	_, port, err := net.SplitHostPort(c.Addr) // an empty host means every interface
+	if err != nil {
+		return &FieldError{"addr", fmt.Sprintf("must be host:port (got %q)", c.Addr)}
+	}
+	if _, err := net.LookupPort("tcp", port); err != nil || port == "" {
+		return &FieldError{"addr", fmt.Sprintf("bad port %q", port)}
+	}
+	if strings.TrimSpace(c.DataDir) == "" {
+		return &FieldError{"data", "must not be empty"}
+	}
+	if !slices.Contains(roles, c.Role) {
+		return &FieldError{"role", fmt.Sprintf("must be one of %s (got %q)", strings.Join(roles, ", "), c.Role)}
+	}
+	return nil
+}
+
+// parseUserCreateConfig reads the flags of `user create`.
+func parseUserCreateConfig(args []string, getenv getenvFunc, stderr io.Writer) (UserCreateConfig, error) {
+	cfg := UserCreateConfig{DataDir: defaultDataDir, Role: trailguide.RoleAdmin}
+	if v := getenv("TRAILGUIDE_DATA"); v != "" {
+		cfg.DataDir = v
+	}
+	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data `directory` (env TRAILGUIDE_DATA)")
+	fs.StringVar(&cfg.Email, "email", "", "the user's `email` (required)")
+	fs.StringVar(&cfg.Name, "name", "", "the user's display `name`")
+	fs.StringVar(&cfg.Role, "role", cfg.Role, "admin|member|viewer")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("user create: unexpected argument %q", fs.Arg(0))
+	}
+	return cfg, cfg.Validate()
+}
+
+// Validate checks every field and names the first bad one.
+func (c UserCreateConfig) Validate() error {
+	if c.Email == "" {
+		return &FieldError{"email", "is required"}
+	}
+	if !strings.Contains(c.Email, "@") {
+		return &FieldError{"email", fmt.Sprintf("not an email address: %q", c.Email)}
+	}
+	if strings.TrimSpace(c.DataDir) == "" {
+		return &FieldError{"data", "must not be empty"}
+	}
+	switch c.Role {
+	case trailguide.RoleAdmin, trailguide.RoleMember, trailguide.RoleViewer:
+	default:
+		return &FieldError{"role", fmt.Sprintf("must be admin, member or viewer (got %q)", c.Role)}
+	}
+	return nil
+}

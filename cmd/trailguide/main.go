@@ -1,0 +1,94 @@
+// Command trailguide is the Trailguide binary: it serves ingest, the
+// dashboard and its API, runs the background worker, and manages users. It
+// is the only place that reads flags and the environment and picks the
+// implementations (SQLite, files on disk) behind the root interfaces.
+//
+//	trailguide serve [--addr 127.0.0.1:8070] [--data ./trailguide-data] [--demo] [--role all|ingest|api|worker] [--log-level info]
+//	trailguide user create --email E [--name N] [--role admin] < password
+//	trailguide version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `Usage:
+  trailguide serve [--addr 127.0.0.1:8070] [--data ./trailguide-data] [--demo] [--role all|ingest|api|worker] [--log-level info]
+  trailguide user create --email EMAIL [--name NAME] [--role admin|member|viewer] [--data DIR]   (password on stdin)
+  trailguide version
+`
+
+// run executes one command line and returns the exit code. ctx is
+// cancelled on SIGINT or SIGTERM.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv getenvFunc) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch cmd, rest := args[0], args[1:]; {
+	case cmd == "serve":
+		var cfg ServeConfig
+		if cfg, err = parseServeConfig(rest, getenv, stderr); err == nil {
+			err = serve(ctx, cfg, stdout, stderr)
+		}
+	case cmd == "user" && len(rest) > 0 && rest[0] == "create":
+		var cfg UserCreateConfig
+		if cfg, err = parseUserCreateConfig(rest[1:], getenv, stderr); err == nil {
+			err = userCreate(ctx, cfg, stdin, stdout, stderr)
+		}
+	case cmd == "version":
+		fmt.Fprintln(stdout, versionString())
+	case cmd == "help" || cmd == "-h" || cmd == "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "trailguide: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	default:
+		fmt.Fprintf(stderr, "trailguide: %v\n", err)
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			return 2
+		}
+		return 1
+	}
+}
+
+// versionString is "trailguide VERSION (go1.x, commit)".
+func versionString() string {
+	s := "trailguide " + version
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		s += " (" + bi.GoVersion
+		for _, kv := range bi.Settings {
+			if kv.Key == "vcs.revision" && len(kv.Value) >= 12 {
+				s += ", " + kv.Value[:12]
+			}
+		}
+		s += ")"
+	}
+	return s
+}

@@ -1,0 +1,131 @@
+package httpapi
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/trailguide/trailguide"
+)
+
+// ingestContentTypes are the body types POST /ingest/v1/batch accepts:
+// fetch sends JSON or a gzip blob, sendBeacon a CORS-safelisted text/plain
+// (or no type at all), so the body's own magic bytes decide the decoding.
+var ingestContentTypes = map[string]bool{
+	"":                         true,
+	"application/json":         true,
+	"text/plain":               true,
+	"application/octet-stream": true,
+	"application/gzip":         true,
+	"application/x-gzip":       true,
+}
+
+// handleIngestBatch accepts one SDK batch. The body is read whole under the
+// compressed-size limit and handed to the ingest service, which answers only
+// once the batch is durable.
+func (s *Server) handleIngestBatch(w http.ResponseWriter, r *http.Request) {
+	if !ingestContentTypes[mediaType(r.Header.Get("Content-Type"))] {
+		s.Error(w, r, trailguide.Errorf(trailguide.EUNSUPPORTED, "Unsupported content type."))
+		return
+	}
+	if r.ContentLength > s.cfg.MaxCompressedBytes {
+		s.Error(w, r, trailguide.Errorf(trailguide.ETOOLARGE, "Batch too large."))
+		return
+	}
+	body, err := readBody(http.MaxBytesReader(w, r.Body, s.cfg.MaxCompressedBytes), r.ContentLength)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			s.Error(w, r, trailguide.Errorf(trailguide.ETOOLARGE, "Batch too large."))
+			return
+		}
+		// The client went away or sent a broken body; nothing to store.
+		s.Error(w, r, trailguide.Invalid("body", "Could not read the request body."))
+		return
+	}
+	res, err := s.deps.Ingest.Ingest(r.Context(), &trailguide.IngestRequest{
+		Body:            body,
+		ContentEncoding: r.Header.Get("Content-Encoding"),
+		Origin:          r.Header.Get("Origin"),
+		UserAgent:       r.UserAgent(),
+		ReceivedAt:      s.now(),
+	})
+	if err != nil {
+		s.ingestError(w, r, err)
+		return
+	}
+	if res.Stop {
+		writeJSON(w, http.StatusOK, map[string]bool{"stop": true})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]int64{"ack": res.Ack})
+}
+
+// handleIngestConfig serves the SDK configuration of the project with ?key=.
+func (s *Server) handleIngestConfig(w http.ResponseWriter, r *http.Request) {
+	key := r.URL.Query().Get("key")
+	if key == "" {
+		s.ingestError(w, r, trailguide.Errorf(trailguide.EUNAUTHORIZED, "missing key"))
+		return
+	}
+	cfg, err := s.deps.Ingest.Config(r.Context(), key)
+	if err != nil {
+		s.ingestError(w, r, err)
+		return
+	}
+	if cfg.Mask.MaskSelectors == nil {
+		cfg.Mask.MaskSelectors = []string{}
+	}
+	if cfg.Mask.BlockSelectors == nil {
+		cfg.Mask.BlockSelectors = []string{}
+	}
+	// Short caching spares a request per page load; rule changes still
+	// reach visitors within minutes.
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	writeJSON(w, http.StatusOK, cfg)
+}
+
+// handleIngestPreflight answers CORS preflights for every /ingest path. The
+// allow-origin header itself is set for all /ingest responses in Handler.
+func (s *Server) handleIngestPreflight(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Access-Control-Allow-Methods", "GET, POST")
+	h.Set("Access-Control-Allow-Headers", "Content-Type, Content-Encoding")
+	h.Set("Access-Control-Max-Age", "86400")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// ingestError answers an ingest failure. An unknown key gets the bare 401 so
+// that nobody can probe which keys exist or why one was refused.
+func (s *Server) ingestError(w http.ResponseWriter, r *http.Request, err error) {
+	if trailguide.ErrorCode(err) == trailguide.EUNAUTHORIZED {
+		err = trailguide.Errorf(trailguide.EUNAUTHORIZED, "Unauthorized.")
+	}
+	s.Error(w, r, err)
+}
+
+// readBody reads all of rc, in one allocation when the length is known.
+func readBody(rc io.Reader, contentLength int64) ([]byte, error) {
+	if contentLength <= 0 {
+		return io.ReadAll(rc)
+	}
+	buf := make([]byte, contentLength)
+	if _, err := io.ReadFull(rc, buf); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
+
+// mediaType returns the lower-case media type of a Content-Type header
+// without parameters; "" when absent, "invalid" when unparseable.
+func mediaType(contentType string) string {
+	if contentType == "" {
+		return ""
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return "invalid"
+	}
+	return mt
+}

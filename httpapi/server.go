@@ -1,0 +1,273 @@
+// Package httpapi serves Trailguide over HTTP: the public ingest endpoints
+// the SDK talks to, the dashboard's JSON API with its cookie sessions, and
+// the embedded browser bundles. Routes are one table on http.ServeMux
+// (routes below); each resource has its own file whose handlers decode,
+// validate, call a root service or store, and respond. Errors carry root
+// codes that error.go maps to status codes in one place.
+package httpapi
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/trailguide/trailguide"
+	"github.com/trailguide/trailguide/password"
+)
+
+// Roles select which routes a server mounts (serve --role).
+const (
+	RoleAll    = "all"
+	RoleIngest = "ingest" // /ingest/v1/* and /sdk/*
+	RoleAPI    = "api"    // /api/v1/*, dashboard, demo and SDK assets
+)
+
+// Config tunes a Server. Zero values take the defaults noted per field.
+type Config struct {
+	// Role is RoleAll (default), RoleIngest or RoleAPI.
+	Role string
+	// MaxCompressedBytes bounds an ingest request body as sent; 1 MiB by
+	// default. The decompressed limit is the ingest service's business.
+	MaxCompressedBytes int64
+	// MaxJSONBytes bounds dashboard API request bodies; 64 KiB by default.
+	MaxJSONBytes int64
+	// SetupToken enables POST /api/v1/setup once; empty disables it.
+	SetupToken string
+	// Demo serves /demo/* from the demo bundle.
+	Demo bool
+	// Password are the argon2id parameters for new hashes;
+	// password.DefaultParams by default.
+	Password password.Params
+	// LoginPerMinute is how many login and setup attempts one client IP
+	// may make per minute; 10 by default.
+	LoginPerMinute int
+	// SessionTTL is the lifetime of a dashboard session; 30 days by default.
+	SessionTTL time.Duration
+	// Clock is the time source; the system clock by default.
+	Clock trailguide.Clock
+}
+
+// Deps are the services and stores the handlers call. Ingest is needed for
+// RoleIngest; the stores for RoleAPI; Dist (web.Dist()) for static files.
+type Deps struct {
+	Ingest   trailguide.IngestService
+	Projects trailguide.ProjectStore
+	Sessions trailguide.SessionStore
+	Users    trailguide.UserStore
+	Blobs    trailguide.BlobStore
+	Dist     fs.FS
+}
+
+// Server is the HTTP front of Trailguide.
+type Server struct {
+	cfg    Config
+	deps   Deps
+	logger *slog.Logger
+	mux    *http.ServeMux
+
+	setupMu    sync.Mutex
+	setupToken string // consumed (emptied) by a successful setup
+
+	dummyHash func() string // hash compared against for unknown emails
+	limiter   *rateLimiter
+}
+
+// NewServer returns a Server with its routes mounted.
+func NewServer(cfg Config, deps Deps, logger *slog.Logger) *Server {
+	if cfg.Role == "" {
+		cfg.Role = RoleAll
+	}
+	if cfg.MaxCompressedBytes <= 0 {
+		cfg.MaxCompressedBytes = 1 << 20
+	}
+	if cfg.MaxJSONBytes <= 0 {
+		cfg.MaxJSONBytes = 64 << 10
+	}
+	if cfg.Password == (password.Params{}) {
+		cfg.Password = password.DefaultParams
+	}
+	if cfg.LoginPerMinute <= 0 {
+		cfg.LoginPerMinute = 10
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 30 * 24 * time.Hour
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = trailguide.SystemClock{}
+	}
+	s := &Server{
+		cfg:        cfg,
+		deps:       deps,
+		logger:     logger.WithGroup("httpapi"),
+		mux:        http.NewServeMux(),
+		setupToken: cfg.SetupToken,
+		limiter:    newRateLimiter(cfg.LoginPerMinute, time.Minute, cfg.Clock),
+	}
+	params := cfg.Password
+	s.dummyHash = sync.OnceValue(func() string {
+		h, err := password.Hash("trailguide-dummy-password", params)
+		if err != nil {
+			s.logger.Error("bad password parameters; using the defaults for the dummy hash", "err", err)
+			h, _ = password.Hash("trailguide-dummy-password", password.DefaultParams)
+		}
+		return h
+	})
+	if cfg.Role != RoleIngest {
+		// Made now rather than at the first unknown-email login, so that
+		// not even that login is faster than one for a real account.
+		go s.dummyHash()
+	}
+	s.routes()
+	return s
+}
+
+// routes is the whole URL space of the server. Patterns are Go 1.22 mux
+// patterns; a GET pattern also answers HEAD. Everything not listed falls
+// through to handleFallback: JSON 404 under /api and /ingest, the dashboard
+// for any other GET.
+func (s *Server) routes() {
+	m := s.mux
+	ingest := s.cfg.Role == RoleAll || s.cfg.Role == RoleIngest
+	api := s.cfg.Role == RoleAll || s.cfg.Role == RoleAPI
+
+	if ingest {
+		m.HandleFunc("POST /ingest/v1/batch", s.handleIngestBatch)
+		m.HandleFunc("GET /ingest/v1/config", s.handleIngestConfig)
+		m.HandleFunc("OPTIONS /ingest/", s.handleIngestPreflight)
+	}
+	if api {
+		m.HandleFunc("GET /api/v1/setup", s.handleSetupStatus)
+		m.HandleFunc("POST /api/v1/setup", s.handleSetup)
+		m.HandleFunc("POST /api/v1/login", s.handleLogin)
+		m.HandleFunc("POST /api/v1/logout", s.handleLogout)
+		m.HandleFunc("GET /api/v1/me", s.authed(s.handleMe))
+
+		m.HandleFunc("GET /api/v1/projects", s.authed(s.handleListProjects))
+		m.HandleFunc("POST /api/v1/projects", s.authed(s.handleCreateProject))
+		m.HandleFunc("GET /api/v1/projects/{pid}", s.authed(s.handleGetProject))
+
+		m.HandleFunc("GET /api/v1/projects/{pid}/sessions", s.authed(s.handleListSessions))
+		m.HandleFunc("GET /api/v1/projects/{pid}/sessions/facets", s.authed(s.handleSessionFacets))
+		m.HandleFunc("GET /api/v1/projects/{pid}/sessions/{sid}", s.authed(s.handleGetSession))
+		m.HandleFunc("GET /api/v1/projects/{pid}/sessions/{sid}/recording", s.authed(s.handleRecording))
+	}
+
+	m.HandleFunc("GET /sdk/{file...}", s.handleSDK)
+	if api {
+		m.HandleFunc("GET /assets/{file...}", s.handleAssets)
+		if s.cfg.Demo {
+			m.HandleFunc("GET /demo/{file...}", s.handleDemo)
+		}
+	}
+	m.HandleFunc("/", s.handleFallback)
+}
+
+// Handler returns the server's root handler: the route table behind the
+// headers every response carries, the CSRF check and panic recovery.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Content-Type-Options", "nosniff")
+		if isAPI(r.URL.Path) {
+			h.Set("Cache-Control", "no-store")
+			if !csrfSafe(r) {
+				s.Error(w, r, trailguide.Errorf(trailguide.EFORBIDDEN, "Missing X-TG-CSRF header."))
+				return
+			}
+		}
+		if strings.HasPrefix(r.URL.Path, "/ingest/") {
+			// Any site may send to ingest: the key is public and nothing
+			// here reads cookies, so no credentials are allowed.
+			h.Set("Access-Control-Allow-Origin", "*")
+		}
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.logger.Error("panic in handler", "method", r.Method, "path", r.URL.Path, "panic", v)
+				s.Error(w, r, trailguide.Errorf(trailguide.EINTERNAL, "panic"))
+			}
+		}()
+		if s.logger.Enabled(r.Context(), slog.LevelDebug) {
+			start := time.Now()
+			sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+			defer func() {
+				s.logger.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+					"bytes_in", r.ContentLength, "duration", time.Since(start))
+			}()
+			w = sw
+		}
+		s.mux.ServeHTTP(w, r)
+	})
+}
+
+// statusWriter remembers the status for the debug access log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	w.status = status
+	w.ResponseWriter.WriteHeader(status)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// csrfSafe reports whether r may proceed: safe methods always, state-changing
+// ones only with the custom header a cross-site form cannot send.
+func csrfSafe(r *http.Request) bool {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return true
+	}
+	return r.Header.Get("X-TG-CSRF") == "1"
+}
+
+func isAPI(path string) bool {
+	return path == "/api" || strings.HasPrefix(path, "/api/")
+}
+
+func isIngest(path string) bool {
+	return path == "/ingest" || strings.HasPrefix(path, "/ingest/")
+}
+
+// handleFallback answers every request no route matched.
+func (s *Server) handleFallback(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case isAPI(r.URL.Path) || isIngest(r.URL.Path):
+		s.Error(w, r, trailguide.Errorf(trailguide.ENOTFOUND, "Not found."))
+	case r.Method != http.MethodGet && r.Method != http.MethodHead:
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "Method not allowed.", http.StatusMethodNotAllowed)
+	case s.cfg.Role == RoleIngest:
+		http.NotFound(w, r)
+	default:
+		s.handleDashboard(w, r)
+	}
+}
+
+// now is the server's clock.
+func (s *Server) now() time.Time { return s.cfg.Clock.Now() }
+
+// ctxKey keys request-scoped values.
+type ctxKey int
+
+const userKey ctxKey = iota
+
+func withUser(ctx context.Context, u *trailguide.User) context.Context {
+	return context.WithValue(ctx, userKey, u)
+}
+
+// userFrom returns the logged-in user that authed put in ctx.
+func userFrom(ctx context.Context) *trailguide.User {
+	u, _ := ctx.Value(userKey).(*trailguide.User)
+	return u
+}
