@@ -730,11 +730,11 @@ var Transport = class {
     this.stopped_ = false;
     this.warned_ = false;
     this.o_ = {
-      fetch: (...a) => fetch(...a),
-      now: () => Date.now(),
-      random: Math.random,
-      debug: (...a) => console.debug(...a),
-      ...opts
+      ...opts,
+      fetch: opts.fetch || ((...a) => fetch(...a)),
+      now: opts.now || (() => Date.now()),
+      random: opts.random || Math.random,
+      debug: opts.debug || ((...a) => console.debug(...a))
     };
     this.url_ = opts.endpoint.replace(/\/+$/, "") + "/ingest/v1/batch";
   }

@@ -142,12 +142,14 @@ export class Transport {
     Pick<TransportOptions, 'sendBeacon' | 'compress' | 'onStop' | 'onAck'>;
 
   constructor(opts: TransportOptions) {
+    // Callers pass optional injectables through as `undefined`; a spread
+    // would let that undefined replace the default, so pick each one.
     this.o_ = {
-      fetch: (...a) => fetch(...a),
-      now: () => Date.now(),
-      random: Math.random,
-      debug: (...a) => console.debug(...a),
       ...opts,
+      fetch: opts.fetch || ((...a) => fetch(...a)),
+      now: opts.now || (() => Date.now()),
+      random: opts.random || Math.random,
+      debug: opts.debug || ((...a) => console.debug(...a)),
     };
     this.url_ = opts.endpoint.replace(/\/+$/, '') + '/ingest/v1/batch';
   }

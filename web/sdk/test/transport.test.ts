@@ -304,3 +304,19 @@ describe('page hide', () => {
     expect(ff.batches().filter((r) => !r.keepalive).map((r) => r.json.seq)).toEqual([0]);
   });
 });
+
+describe('defaults', () => {
+  test('injectables passed as undefined fall back to the globals (regression: nothing was ever sent)', async () => {
+    const ff = fakeFetch();
+    vi.stubGlobal('fetch', ff.fetch);
+    try {
+      const t = make(ff, { fetch: undefined, random: undefined, debug: undefined, now: undefined });
+      t.addSignal(sig(1));
+      await vi.advanceTimersByTimeAsync(BATCH_INTERVAL_MS);
+      await settle();
+      expect(ff.batches()).toHaveLength(1);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});

@@ -1,0 +1,115 @@
+// HTTP client for /api/v1 (docs/API.md). Every request is same-origin with
+// credentials; every state-changing request carries X-TG-CSRF: 1. A 401 from
+// any call except the auth probes hands control to onUnauthorized, which the
+// app uses to send the user to /login while remembering where they were.
+import type {
+  Project,
+  Recording,
+  SessionDetail,
+  SessionFacets,
+  SessionPage,
+  User,
+} from './types';
+
+export class APIError extends Error {
+  constructor(
+    public status: number,
+    public code: string,
+    message: string,
+    public reason?: string,
+  ) {
+    super(message);
+  }
+}
+
+let unauthorizedHandler: (() => void) | null = null;
+
+/** Registers what happens when the API answers 401 (session expired, logged out). */
+export function onUnauthorized(fn: () => void): void {
+  unauthorizedHandler = fn;
+}
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Builds the fetch init for a request; exported for tests. */
+export function requestInit(method: string, body?: unknown): RequestInit {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (MUTATING.has(method)) headers['X-TG-CSRF'] = '1';
+  const init: RequestInit = { method, headers, credentials: 'same-origin' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  return init;
+}
+
+interface CallOptions {
+  body?: unknown;
+  /** Do not redirect to /login on 401 (login, setup and the /me probe). */
+  quiet401?: boolean;
+  signal?: AbortSignal;
+}
+
+async function call<T>(method: string, path: string, opts: CallOptions = {}): Promise<T> {
+  const init = requestInit(method, opts.body);
+  if (opts.signal) init.signal = opts.signal;
+  let res: Response;
+  try {
+    res = await fetch(path, init);
+  } catch (err) {
+    if ((err as Error)?.name === 'AbortError') throw err;
+    throw new APIError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
+  }
+  if (res.status === 204) return undefined as T;
+  let data: any = null;
+  const text = await res.text();
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    if (res.status === 401 && !opts.quiet401 && unauthorizedHandler) unauthorizedHandler();
+    const code = (data && data.error) || String(res.status);
+    const msg = (data && data.message) || defaultMessage(res.status);
+    throw new APIError(res.status, code, msg, data?.reason);
+  }
+  return data as T;
+}
+
+function defaultMessage(status: number): string {
+  if (status === 401) return 'Please sign in.';
+  if (status === 403) return 'You do not have access to this.';
+  if (status === 404) return 'Not found.';
+  if (status === 429) return 'Too many requests. Try again in a moment.';
+  if (status >= 500) return 'The server had a problem. Try again in a moment.';
+  return 'Request failed.';
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  setupNeeded: () => call<{ needed: boolean }>('GET', '/api/v1/setup', { quiet401: true }),
+  setup: (body: { token: string; email: string; name: string; password: string }) =>
+    call<{ user: User }>('POST', '/api/v1/setup', { body, quiet401: true }),
+  login: (email: string, password: string) =>
+    call<{ user: User }>('POST', '/api/v1/login', { body: { email, password }, quiet401: true }),
+  logout: () => call<void>('POST', '/api/v1/logout', { quiet401: true }),
+  me: () => call<{ user: User }>('GET', '/api/v1/me', { quiet401: true }),
+  projects: () => call<{ projects: Project[] | null }>('GET', '/api/v1/projects'),
+  createProject: (name: string) => call<{ project: Project }>('POST', '/api/v1/projects', { body: { name } }),
+  sessions: (pid: string, query: URLSearchParams, signal?: AbortSignal) => {
+    const qs = query.toString();
+    return call<SessionPage>('GET', `/api/v1/projects/${enc(pid)}/sessions${qs ? '?' + qs : ''}`, { signal });
+  },
+  facets: (pid: string) => call<SessionFacets>('GET', `/api/v1/projects/${enc(pid)}/sessions/facets`),
+  session: (pid: string, sid: string) =>
+    call<SessionDetail>('GET', `/api/v1/projects/${enc(pid)}/sessions/${enc(sid)}`),
+  recording: (pid: string, sid: string, window?: string) =>
+    call<Recording>(
+      'GET',
+      `/api/v1/projects/${enc(pid)}/sessions/${enc(sid)}/recording${window ? '?window=' + enc(window) : ''}`,
+    ),
+};

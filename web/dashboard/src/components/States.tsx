@@ -1,0 +1,109 @@
+import { useState } from 'preact/hooks';
+import { api } from '../api';
+import type { Project } from '../types';
+import { IconAlert, IconPlus } from './icons';
+
+export function Spinner({ size = 18 }: { size?: number }) {
+  return <span class="spinner" style={{ width: size + 'px', height: size + 'px' }} role="status" aria-label="Loading" />;
+}
+
+export function FullPageSpinner({ inline }: { inline?: boolean }) {
+  return (
+    <div class={inline ? 'center-fill' : 'center-screen'}>
+      <Spinner size={22} />
+    </div>
+  );
+}
+
+export function ErrorState({
+  title,
+  message,
+  onRetry,
+  full,
+}: {
+  title: string;
+  message?: string;
+  onRetry?: () => void;
+  full?: boolean;
+}) {
+  return (
+    <div class={full ? 'center-screen' : 'center-fill'}>
+      <div class="empty">
+        <div class="empty-icon danger">
+          <IconAlert size={20} />
+        </div>
+        <h2>{title}</h2>
+        {message && <p>{message}</p>}
+        {onRetry && (
+          <button class="btn" onClick={onRetry}>
+            Try again
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+export function NotFound({ what = 'page' }: { what?: string }) {
+  return (
+    <div class="center-fill">
+      <div class="empty">
+        <h2>This {what} does not exist</h2>
+        <p>It may have been deleted, or the link is wrong.</p>
+        <a class="btn" href="/">
+          Go to sessions
+        </a>
+      </div>
+    </div>
+  );
+}
+
+export function CreateProjectForm({ onCreated, compact }: { onCreated: (p: Project) => void; compact?: boolean }) {
+  const [name, setName] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!name.trim()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const { project } = await api.createProject(name.trim());
+      onCreated(project);
+      setName('');
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class={'inline-form' + (compact ? ' compact' : '')} onSubmit={submit}>
+      <input
+        class="input"
+        placeholder="Project name, e.g. Web app"
+        value={name}
+        onInput={(e) => setName((e.target as HTMLInputElement).value)}
+        aria-label="Project name"
+      />
+      <button class="btn primary" disabled={busy || !name.trim()}>
+        <IconPlus size={14} /> Create
+      </button>
+      {error && <div class="form-error">{error}</div>}
+    </form>
+  );
+}
+
+export function NoProjects({ canCreate, onCreated }: { canCreate: boolean; onCreated: (p: Project) => void }) {
+  return (
+    <div class="center-fill">
+      <div class="empty">
+        <h2>No projects yet</h2>
+        <p>
+          A project is one site or app you record. {canCreate ? 'Create the first one to get its SDK key.' : 'Ask an admin to create one.'}
+        </p>
+        {canCreate && <CreateProjectForm onCreated={onCreated} />}
+      </div>
+    </div>
+  );
+}

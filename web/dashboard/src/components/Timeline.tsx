@@ -1,0 +1,115 @@
+import { useRef, useState } from 'preact/hooks';
+import type { Marker, Range, TabSwitch } from '../timeline';
+import { positionPct } from '../timeline';
+import { formatClock } from '../format';
+
+/** The scrubber: progress, inactivity shading, event markers, hover time, click/drag to seek. */
+export function Timeline({
+  range,
+  time,
+  markers,
+  inactive,
+  switches = [],
+  onSwitch,
+  onSeek,
+}: {
+  range: Range;
+  time: number;
+  markers: Marker[];
+  inactive: Range[];
+  switches?: TabSwitch[];
+  onSwitch?: (windowId: string) => void;
+  onSeek: (abs: number) => void;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [hover, setHover] = useState<{ pct: number; label: string } | null>(null);
+  const span = Math.max(1, range.end - range.start);
+  const at = (clientX: number) => {
+    const r = ref.current!.getBoundingClientRect();
+    const pct = Math.min(1, Math.max(0, (clientX - r.left) / r.width));
+    return { pct: pct * 100, abs: range.start + pct * span };
+  };
+  const down = (e: PointerEvent) => {
+    if (e.button !== 0) return;
+    const el = ref.current!;
+    el.setPointerCapture(e.pointerId);
+    onSeek(at(e.clientX).abs);
+    const move = (ev: PointerEvent) => onSeek(at(ev.clientX).abs);
+    const up = (ev: PointerEvent) => {
+      el.releasePointerCapture(ev.pointerId);
+      el.removeEventListener('pointermove', move);
+      el.removeEventListener('pointerup', up);
+    };
+    el.addEventListener('pointermove', move);
+    el.addEventListener('pointerup', up);
+  };
+  const pos = positionPct(time, range);
+  return (
+    <div
+      class="timeline"
+      ref={ref}
+      onPointerDown={down}
+      onPointerMove={(e) => {
+        const p = at(e.clientX);
+        const near = markers.filter((m) => Math.abs(m.pct - p.pct) < 0.8 && m.kind !== 'click');
+        const label = formatClock(p.abs - range.start) + (near.length ? ' · ' + near[near.length - 1].label : '');
+        setHover({ pct: p.pct, label });
+      }}
+      onPointerLeave={() => setHover(null)}
+      role="slider"
+      aria-label="Replay position"
+      aria-valuemin={0}
+      aria-valuemax={Math.round(span / 1000)}
+      aria-valuenow={Math.round((time - range.start) / 1000)}
+      aria-valuetext={formatClock(time - range.start)}
+      tabIndex={0}
+      onKeyDown={(e) => {
+        if (e.key === 'ArrowRight') onSeek(time + 5000);
+        else if (e.key === 'ArrowLeft') onSeek(time - 5000);
+        else return;
+        e.preventDefault();
+        e.stopPropagation();
+      }}
+    >
+      <div class="track">
+        {inactive.map((r, i) => {
+          const a = positionPct(r.start, range);
+          const b = positionPct(r.end, range);
+          return <div key={i} class="inactive" style={{ left: a + '%', width: Math.max(0, b - a) + '%' }} title="Inactive" />;
+        })}
+        <div class="progress" style={{ width: pos + '%' }} />
+      </div>
+      <div class="markers">
+        {markers.map((m, i) => (
+          <span
+            key={i}
+            class={'marker m-' + m.kind}
+            style={{ left: m.pct + '%' }}
+            title={`${formatClock(m.time - range.start)} · ${m.label}${m.count > 1 ? ` (+${m.count - 1})` : ''}`}
+          />
+        ))}
+      </div>
+      {switches.map((sw) => (
+        <button
+          key={sw.windowId}
+          class="tab-switch"
+          style={{ left: sw.pct + '%' }}
+          title={`Tab ${sw.tab} opened at ${formatClock(sw.time - range.start)}. Click to watch it.`}
+          onPointerDown={(e) => e.stopPropagation()}
+          onClick={(e) => {
+            e.stopPropagation();
+            onSwitch?.(sw.windowId);
+          }}
+        >
+          {sw.tab}
+        </button>
+      ))}
+      <div class="handle" style={{ left: pos + '%' }} />
+      {hover && (
+        <div class="hover-tip" style={{ left: hover.pct + '%' }}>
+          {hover.label}
+        </div>
+      )}
+    </div>
+  );
+}

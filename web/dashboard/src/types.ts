@@ -1,0 +1,133 @@
+// Wire types of the dashboard JSON API (docs/API.md). They mirror the JSON
+// forms of the root Go types: user.go, trailguide.go, session.go, event.go.
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  created_at: string;
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  public_key: string;
+  allowed_origins: string[] | null;
+  retention_days: number;
+  created_at: string;
+}
+
+export interface UTM {
+  source?: string;
+  medium?: string;
+  campaign?: string;
+  term?: string;
+  content?: string;
+}
+
+export interface Session {
+  project_id: string;
+  id: string;
+  visitor_id: string;
+  user_id?: string;
+  user_traits?: Record<string, string>;
+  started_at: string;
+  last_activity_at: string;
+  duration_ms: number;
+  active_ms: number;
+  page_count: number;
+  click_count: number;
+  error_count: number;
+  event_count: number;
+  entry_url: string;
+  exit_url: string;
+  referrer?: string;
+  utm: UTM;
+  device_class: string;
+  browser: string;
+  os: string;
+  viewport_w: number;
+  viewport_h: number;
+  language?: string;
+  time_zone?: string;
+  user_agent?: string;
+  raw_bytes: number;
+  stored_bytes: number;
+  closed: boolean;
+  compacted: boolean;
+  last_batch_at: string;
+}
+
+export interface SessionPage {
+  sessions: Session[] | null;
+  total: number;
+  next_cursor?: string;
+}
+
+export interface SessionFacets {
+  browsers: string[] | null;
+  devices: string[] | null;
+  utm_sources: string[] | null;
+}
+
+export type EventType =
+  | 'pageview'
+  | 'click'
+  | 'scroll'
+  | 'input'
+  | 'submit'
+  | 'error'
+  | 'track'
+  | 'identify'
+  | 'friction'
+  | 'guide';
+
+export interface TGEvent {
+  project_id: string;
+  session_id: string;
+  window_id: string;
+  seq: number;
+  index: number;
+  type: EventType | string;
+  time: string;
+  url: string;
+  selector?: string;
+  text?: string;
+  x?: number;
+  y?: number;
+  name?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface WindowInfo {
+  id: string;
+  first_ts: number;
+  last_ts: number;
+  event_count: number;
+}
+
+export interface SessionDetail {
+  session: Session;
+  windows: WindowInfo[] | null;
+  events: TGEvent[] | null;
+}
+
+/** An rrweb event as stored; typed loosely so the dashboard does not depend on rrweb internals. */
+export interface RREvent {
+  type: number;
+  timestamp: number;
+  data: any;
+  delay?: number;
+}
+
+export interface Recording {
+  window: string;
+  events: RREvent[] | null;
+}
+
+export interface APIErrorBody {
+  error: string;
+  message?: string;
+  reason?: string;
+}
