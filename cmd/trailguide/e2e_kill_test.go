@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -76,7 +77,17 @@ func TestE2EKillBetweenBatches(t *testing.T) {
 			delete(want, fmt.Sprintf("%s/%s/%d", b.Session, b.Window, b.Seq))
 		}
 		if len(want) > 0 {
-			return fmt.Errorf("%d batches sent but not acknowledged yet", len(want))
+			var detail []string
+			for _, r := range proxy.Requests() {
+				if r.Path == "/ingest/v1/batch" {
+					var b wireBatch
+					_ = json.Unmarshal(r.Body, &b)
+					detail = append(detail, fmt.Sprintf("seq=%d ev=%d sig=%d len=%d -> %d:%.80s", b.Seq, len(b.Events), len(b.Signals), len(r.Body), r.Status, r.Resp))
+				} else {
+					detail = append(detail, r.Method+" "+r.Path)
+				}
+			}
+			return fmt.Errorf("%d batches sent but not acknowledged yet %v (attempts: %v)", len(want), want, detail)
 		}
 		return nil
 	})

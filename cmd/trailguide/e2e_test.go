@@ -241,9 +241,15 @@ func shot(t *testing.T, ctx context.Context, name string) {
 		dir = t.TempDir()
 	}
 	p := filepath.Join(dir, name+".png")
-	if err := os.WriteFile(p, buf, 0o644); err == nil {
-		t.Logf("screenshot: %s", p)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+		return
 	}
+	if err := os.WriteFile(p, buf, 0o644); err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	t.Logf("screenshot: %s", p)
 }
 
 // assertCanaryNotStored searches every file under dir, decompressing zstd

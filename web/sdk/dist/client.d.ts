@@ -68,8 +68,10 @@ export declare class Client {
     private loadConfig_;
     /**
      * Apply the project's rules, then start capturing. Without a config (server
-     * unreachable) nothing is recorded and signal text is masked as in strict
-     * mode: the project's rules are unknown, so fail closed.
+     * unreachable) the project's rules are unknown, so fail closed: record and
+     * capture signals in strict mode (all text masked, media blocked) and let
+     * the transport hold the batches until the server is back. A page loaded
+     * during an outage is then still replayable, with nothing readable in it.
      */
     private configure_;
     private startRecording_;

@@ -670,6 +670,9 @@ var BACKOFF_CAP_MS = 6e4;
 var RETRY_AFTER_CAP_MS = 60 * 60 * 1e3;
 var MAX_OUTBOX = 200;
 var GZIP_MIN_BYTES = 1024;
+var UNSENT_KEY = "tg_unsent";
+var UNSENT_MAX_BATCHES = 50;
+var UNSENT_MAX_CHARS = 2 * 1024 * 1024;
 function utf8Len(s) {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
@@ -881,6 +884,7 @@ var Transport = class {
       clearTimeout(this.retryTimer_);
       this.retryTimer_ = void 0;
     }
+    this.persist_(parts);
     let quota = KEEPALIVE_QUOTA;
     const now = this.o_.now();
     for (const p of parts) {
@@ -905,6 +909,37 @@ var Transport = class {
       if (!sent) this.o_.debug(`trailguide: could not send batch ${p.seq} on page hide`);
     }
     this.outbox_ = this.inFlight_ ? [this.inFlight_] : [];
+  }
+  /**
+   * Resend what earlier page loads handed over on page hide. Those batches
+   * keep their own ids and seqs, go first, and the server acknowledges any
+   * that already arrived.
+   */
+  restore() {
+    const st = this.o_.store;
+    if (!st || this.stopped_) return;
+    const saved = readJSON(st, UNSENT_KEY);
+    st.remove(UNSENT_KEY);
+    if (!Array.isArray(saved) || !saved.length) return;
+    const ok = saved.filter(
+      (p) => p && typeof p.seq === "number" && typeof p.session === "string" && typeof p.window === "string" && Array.isArray(p.events) && Array.isArray(p.signals)
+    );
+    const start = this.inFlight_ ? 1 : 0;
+    this.outbox_.splice(start, 0, ...ok.map((p) => ({ ...p, attempts: 0 })));
+    this.pump_();
+  }
+  persist_(parts) {
+    const st = this.o_.store;
+    if (!st || !parts.length) return;
+    const prev = readJSON(st, UNSENT_KEY);
+    let all = (Array.isArray(prev) ? prev : []).concat(parts.map((p) => ({ ...p, attempts: 0 })));
+    if (all.length > UNSENT_MAX_BATCHES) all = all.slice(all.length - UNSENT_MAX_BATCHES);
+    let json = JSON.stringify(all);
+    while (json.length > UNSENT_MAX_CHARS && all.length > 1) {
+      all = all.slice(1);
+      json = JSON.stringify(all);
+    }
+    if (json.length <= UNSENT_MAX_CHARS) st.set(UNSENT_KEY, json);
   }
   /** Split an open buffer into parts whose bodies fit UNLOAD_MAX_BYTES. */
   split_(t) {
@@ -1037,8 +1072,10 @@ var Client = class {
         this.halt_();
         this.fire_("stop");
       },
-      onAck: (seq) => this.fire_("ack", seq)
+      onAck: (seq) => this.fire_("ack", seq),
+      store: this.local_
     });
+    this.transport_.restore();
     this.transport_.setContext(buildContext(this.win_));
     this.sendIdentityIfNew_();
     const hide = () => this.pageHide_();
@@ -1072,8 +1109,10 @@ var Client = class {
   }
   /**
    * Apply the project's rules, then start capturing. Without a config (server
-   * unreachable) nothing is recorded and signal text is masked as in strict
-   * mode: the project's rules are unknown, so fail closed.
+   * unreachable) the project's rules are unknown, so fail closed: record and
+   * capture signals in strict mode (all text masked, media blocked) and let
+   * the transport hold the batches until the server is back. A page loaded
+   * during an outage is then still replayable, with nothing readable in it.
    */
   configure_(cfg) {
     if (!this.running_ || !this.ids_) return;
@@ -1088,7 +1127,7 @@ var Client = class {
       });
     }
     const rate = cfg && typeof cfg.sample_rate === "number" ? cfg.sample_rate : 1;
-    if (cfg && this.o_.record !== false && this.o_.recorder && sampled(this.ids_.session, rate)) this.startRecording_();
+    if (this.o_.record !== false && this.o_.recorder && sampled(this.ids_.session, rate)) this.startRecording_();
     this.fire_("ready", cfg);
   }
   startRecording_() {
@@ -1167,6 +1206,7 @@ var Client = class {
   optOut() {
     this.local_.set(K_OPTOUT, "1");
     this.local_.remove(K_USER);
+    this.local_.remove(UNSENT_KEY);
     this.halt_();
   }
   optIn() {

@@ -1,4 +1,5 @@
 import type { Context, Signal } from './wire';
+import { type KV } from './storage';
 export declare const BATCH_INTERVAL_MS = 5000;
 export declare const BATCH_MAX_BYTES: number;
 export declare const UNLOAD_MAX_BYTES: number;
@@ -28,7 +29,19 @@ export interface TransportOptions {
     onStop?: () => void;
     onAck?: (seq: number) => void;
     debug?: (...args: unknown[]) => void;
+    /**
+     * Persistent storage (localStorage). What is handed to the browser on page
+     * hide is also kept here, because a keepalive request or beacon can fail
+     * (server down, offline) with nobody left to retry it; the next page load
+     * resends it and the server acknowledges duplicates.
+     */
+    store?: KV;
 }
+/** localStorage key of the batches handed over on page hide. */
+export declare const UNSENT_KEY = "tg_unsent";
+/** Bounds of what is kept across page loads. */
+export declare const UNSENT_MAX_BATCHES = 50;
+export declare const UNSENT_MAX_CHARS: number;
 interface Pending {
     seq: number;
     visitor: string;
@@ -87,6 +100,13 @@ export declare class Transport {
      * a normal request may be cancelled with the page.
      */
     unload(): void;
+    /**
+     * Resend what earlier page loads handed over on page hide. Those batches
+     * keep their own ids and seqs, go first, and the server acknowledges any
+     * that already arrived.
+     */
+    restore(): void;
+    private persist_;
     /** Split an open buffer into parts whose bodies fit UNLOAD_MAX_BYTES. */
     private split_;
     /** Stop for this page load: drop everything, send nothing more. */

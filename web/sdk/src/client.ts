@@ -6,7 +6,7 @@ import { Identity } from './ids';
 import { createMasker, DEFAULT_MASK, type Masker, type MaskRecordOptions } from './mask';
 import { startSignals, type Signals } from './signals';
 import { type KV, readJSON, webKV } from './storage';
-import { gzip, gzipSupported, Transport } from './transport';
+import { gzip, gzipSupported, Transport, UNSENT_KEY } from './transport';
 import { SDK_NAME } from './version';
 import type { SDKConfig, Signal } from './wire';
 
@@ -169,7 +169,9 @@ export class Client {
         this.fire_('stop');
       },
       onAck: (seq) => this.fire_('ack', seq),
+      store: this.local_,
     });
+    this.transport_.restore();
     this.transport_.setContext(buildContext(this.win_));
     this.sendIdentityIfNew_();
     const hide = (): void => this.pageHide_();
@@ -206,8 +208,10 @@ export class Client {
 
   /**
    * Apply the project's rules, then start capturing. Without a config (server
-   * unreachable) nothing is recorded and signal text is masked as in strict
-   * mode: the project's rules are unknown, so fail closed.
+   * unreachable) the project's rules are unknown, so fail closed: record and
+   * capture signals in strict mode (all text masked, media blocked) and let
+   * the transport hold the batches until the server is back. A page loaded
+   * during an outage is then still replayable, with nothing readable in it.
    */
   private configure_(cfg: SDKConfig | null): void {
     if (!this.running_ || !this.ids_) return;
@@ -222,7 +226,7 @@ export class Client {
       });
     }
     const rate = cfg && typeof cfg.sample_rate === 'number' ? cfg.sample_rate : 1;
-    if (cfg && this.o_.record !== false && this.o_.recorder && sampled(this.ids_.session, rate)) this.startRecording_();
+    if (this.o_.record !== false && this.o_.recorder && sampled(this.ids_.session, rate)) this.startRecording_();
     this.fire_('ready', cfg);
   }
 
@@ -312,6 +316,7 @@ export class Client {
   optOut(): void {
     this.local_.set(K_OPTOUT, '1');
     this.local_.remove(K_USER);
+    this.local_.remove(UNSENT_KEY);
     this.halt_();
   }
 

@@ -14,6 +14,7 @@
 //     (each body ≤ 60 KB, split into parts with consecutive seqs) or
 //     sendBeacon when keepalive is unavailable or over its quota
 import type { Batch, Context, IngestResponse, Signal } from './wire';
+import { readJSON, type KV } from './storage';
 
 export const BATCH_INTERVAL_MS = 5000;
 export const BATCH_MAX_BYTES = 64 * 1024;
@@ -48,7 +49,20 @@ export interface TransportOptions {
   onStop?: () => void;
   onAck?: (seq: number) => void;
   debug?: (...args: unknown[]) => void;
+  /**
+   * Persistent storage (localStorage). What is handed to the browser on page
+   * hide is also kept here, because a keepalive request or beacon can fail
+   * (server down, offline) with nobody left to retry it; the next page load
+   * resends it and the server acknowledges duplicates.
+   */
+  store?: KV;
 }
+
+/** localStorage key of the batches handed over on page hide. */
+export const UNSENT_KEY = 'tg_unsent';
+/** Bounds of what is kept across page loads. */
+export const UNSENT_MAX_BATCHES = 50;
+export const UNSENT_MAX_CHARS = 2 * 1024 * 1024;
 
 interface Pending {
   seq: number;
@@ -138,8 +152,8 @@ export class Transport {
   private stopped_ = false;
   private warned_ = false;
   private readonly url_: string;
-  private readonly o_: Required<Omit<TransportOptions, 'sendBeacon' | 'compress' | 'onStop' | 'onAck'>> &
-    Pick<TransportOptions, 'sendBeacon' | 'compress' | 'onStop' | 'onAck'>;
+  private readonly o_: Required<Omit<TransportOptions, 'sendBeacon' | 'compress' | 'onStop' | 'onAck' | 'store'>> &
+    Pick<TransportOptions, 'sendBeacon' | 'compress' | 'onStop' | 'onAck' | 'store'>;
 
   constructor(opts: TransportOptions) {
     // Callers pass optional injectables through as `undefined`; a spread
@@ -312,6 +326,7 @@ export class Transport {
       clearTimeout(this.retryTimer_);
       this.retryTimer_ = undefined;
     }
+    this.persist_(parts);
     let quota = KEEPALIVE_QUOTA;
     const now = this.o_.now();
     for (const p of parts) {
@@ -340,6 +355,39 @@ export class Transport {
     }
     // Handed over (or lost): do not send them again if the page comes back.
     this.outbox_ = this.inFlight_ ? [this.inFlight_] : [];
+  }
+
+  /**
+   * Resend what earlier page loads handed over on page hide. Those batches
+   * keep their own ids and seqs, go first, and the server acknowledges any
+   * that already arrived.
+   */
+  restore(): void {
+    const st = this.o_.store;
+    if (!st || this.stopped_) return;
+    const saved = readJSON<Pending[]>(st, UNSENT_KEY);
+    st.remove(UNSENT_KEY);
+    if (!Array.isArray(saved) || !saved.length) return;
+    const ok = saved.filter(
+      (p) => p && typeof p.seq === 'number' && typeof p.session === 'string' && typeof p.window === 'string' && Array.isArray(p.events) && Array.isArray(p.signals),
+    );
+    const start = this.inFlight_ ? 1 : 0;
+    this.outbox_.splice(start, 0, ...ok.map((p) => ({ ...p, attempts: 0 })));
+    this.pump_();
+  }
+
+  private persist_(parts: Pending[]): void {
+    const st = this.o_.store;
+    if (!st || !parts.length) return;
+    const prev = readJSON<Pending[]>(st, UNSENT_KEY);
+    let all = (Array.isArray(prev) ? prev : []).concat(parts.map((p) => ({ ...p, attempts: 0 })));
+    if (all.length > UNSENT_MAX_BATCHES) all = all.slice(all.length - UNSENT_MAX_BATCHES);
+    let json = JSON.stringify(all);
+    while (json.length > UNSENT_MAX_CHARS && all.length > 1) {
+      all = all.slice(1); // drop the oldest first
+      json = JSON.stringify(all);
+    }
+    if (json.length <= UNSENT_MAX_CHARS) st.set(UNSENT_KEY, json);
   }
 
   /** Split an open buffer into parts whose bodies fit UNLOAD_MAX_BYTES. */

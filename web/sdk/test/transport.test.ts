@@ -7,9 +7,12 @@ import {
   parseRetryAfter,
   Transport,
   UNLOAD_MAX_BYTES,
+  UNSENT_KEY,
+  UNSENT_MAX_BATCHES,
   utf8Len,
 } from '../src/transport';
 import type { Signal } from '../src/wire';
+import { memoryKV } from '../src/storage';
 import { deferred, fakeFetch, ok, settle, status, type FakeFetch } from './helpers';
 
 function ids() {
@@ -318,5 +321,41 @@ describe('defaults', () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+});
+
+describe('handed-over batches survive a failed page-hide send', () => {
+  test('unload keeps the parts in storage; the next page load resends them first', async () => {
+    const store = memoryKV();
+    const dead = fakeFetch();
+    const t1 = make(dead, { store, sendBeacon: () => false });
+    t1.addSignal(sig(1));
+    t1.addSignal(sig(2));
+    t1.unload();
+    const saved = JSON.parse(store.get(UNSENT_KEY) as string);
+    expect(saved.map((p: { seq: number }) => p.seq)).toEqual([0]);
+
+    const ff = fakeFetch();
+    let seq = 5;
+    const t2 = make(ff, { store, ids: { visitor: 'v'.repeat(32), session: 's'.repeat(32), window: 'w'.repeat(32), nextSeq: () => seq++ } });
+    t2.restore();
+    expect(store.get(UNSENT_KEY)).toBeNull();
+    await settle();
+    const b = ff.batches();
+    expect(b).toHaveLength(1);
+    expect(b[0].json.seq).toBe(0);
+    expect(b[0].json.signals.map((s: Signal) => s.name)).toEqual(['e1', 'e2']);
+  });
+
+  test('what is kept is bounded, oldest dropped first', () => {
+    const store = memoryKV();
+    for (let i = 0; i < UNSENT_MAX_BATCHES + 5; i++) {
+      const t = make(fakeFetch(), { store, ids: { visitor: 'v'.repeat(32), session: 's'.repeat(32), window: 'w'.repeat(32), nextSeq: () => i } });
+      t.addSignal(sig(i));
+      t.unload();
+    }
+    const saved = JSON.parse(store.get(UNSENT_KEY) as string);
+    expect(saved).toHaveLength(UNSENT_MAX_BATCHES);
+    expect(saved[0].seq).toBe(5);
   });
 });

@@ -75,7 +75,7 @@ export function LoginPage({ onDone }: { onDone: (u: User) => void }) {
             {error}
           </div>
         )}
-        <button class="btn primary block" disabled={busy}>
+        <button type="submit" class="btn primary block" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>

@@ -103,7 +103,7 @@ export function SetupPage({ token, needed, onDone }: { token: string; needed: bo
             {error}
           </div>
         )}
-        <button class="btn primary block" disabled={busy}>
+        <button type="submit" class="btn primary block" disabled={busy}>
           {busy ? 'Creating account…' : 'Create account'}
         </button>
       </form>
