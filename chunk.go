@@ -6,8 +6,15 @@ import (
 )
 
 // Chunk is one stored piece of a window's rrweb recording: the events of one
-// batch (SeqFrom == SeqTo) or, after compaction, of a range of batches. The
-// blob under BlobKey is a zstd-compressed JSON array of rrweb events.
+// batch (SeqFrom == SeqTo) or, after compaction, of a range of batches. Its
+// bytes are a zstd-compressed JSON array of rrweb events.
+//
+// Where the bytes live: a batch's chunk is staged in the index store itself
+// (BlobKey empty, bytes in Data when committing and via
+// SessionStore.ChunkData when reading), committed in the same transaction as
+// the batch, so that one fsync makes a batch durable. When the session
+// closes, the worker compacts its chunks into one blob per window in the
+// BlobStore (BlobKey set).
 type Chunk struct {
 	ProjectID   string `json:"project_id"`
 	SessionID   string `json:"session_id"`
@@ -18,8 +25,9 @@ type Chunk struct {
 	LastTS      int64  `json:"last_ts"`
 	EventCount  int    `json:"event_count"`
 	RawBytes    int64  `json:"raw_bytes"`    // JSON bytes before compression
-	StoredBytes int64  `json:"stored_bytes"` // blob size
-	BlobKey     string `json:"-"`
+	StoredBytes int64  `json:"stored_bytes"` // compressed size
+	BlobKey     string `json:"-"`            // "" while staged in the index store
+	Data        []byte `json:"-"`            // the staged bytes, set when committing
 }
 
 // BlobStore keeps recording chunks. Put is durable when it returns nil: the

@@ -122,6 +122,9 @@ type SessionStore interface {
 	// Chunks returns the recording chunks of a session ordered by window
 	// then seq.
 	Chunks(ctx context.Context, projectID, sessionID string) ([]*Chunk, error)
+	// ChunkData returns the bytes of a chunk staged in the index store
+	// (BlobKey empty); ENOTFOUND when it has none (compacted meanwhile).
+	ChunkData(ctx context.Context, c *Chunk) ([]byte, error)
 	// IdleSessions returns open sessions whose last batch arrived before t.
 	IdleSessions(ctx context.Context, before time.Time, limit int) ([]*Session, error)
 	// CloseSession marks a session closed.

@@ -41,7 +41,7 @@ func mustOpenStores(tb testing.TB) *stores {
 		db:       db,
 		blobs:    blobs,
 		sessions: sqlite.NewSessionStore(db),
-		svc:      ingest.NewService(ingest.Config{}, projects, sqlite.NewIngestStore(db), blobs, nil),
+		svc:      ingest.NewService(ingest.Config{}, projects, sqlite.NewIngestStore(db), nil),
 		project:  p,
 	}
 }

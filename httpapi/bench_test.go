@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/trailguide/trailguide"
-	"github.com/trailguide/trailguide/fileblob"
 	"github.com/trailguide/trailguide/httpapi"
 	"github.com/trailguide/trailguide/ingest"
 	"github.com/trailguide/trailguide/internal/batchgen"
@@ -71,7 +70,7 @@ func BenchmarkIngestHTTP(b *testing.B) {
 
 	// Many concurrent senders, like many browsers: durable acks wait for
 	// the group commit, so throughput needs requests in flight.
-	const parallelism = 8
+	const parallelism = 32
 	client := &http.Client{Transport: &http.Transport{
 		MaxIdleConnsPerHost: parallelism * 4,
 		DisableCompression:  true,
@@ -138,15 +137,11 @@ func benchService(b *testing.B) trailguide.IngestService {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	blobs, err := fileblob.New(filepath.Join(dir, "blobs"))
-	if err != nil {
-		b.Fatal(err)
-	}
 	projects := sqlite.NewProjectStore(db)
 	if err := projects.CreateProject(context.Background(), &trailguide.Project{
 		ID: "benchproj", Name: "Bench", PublicKey: benchKey, RetentionDays: 30, CreatedAt: time.Now(),
 	}); err != nil {
 		b.Fatal(err)
 	}
-	return ingest.NewService(ingest.Config{}, projects, sqlite.NewIngestStore(db), blobs, logger)
+	return ingest.NewService(ingest.Config{}, projects, sqlite.NewIngestStore(db), logger)
 }

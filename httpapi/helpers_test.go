@@ -94,7 +94,7 @@ func newTestEnv(t *testing.T, cfg httpapi.Config) *testEnv {
 		blobs:    blobs,
 		logs:     logs,
 	}
-	e.ingest = ingest.NewService(ingest.Config{}, e.projects, sqlite.NewIngestStore(db), blobs, logger)
+	e.ingest = ingest.NewService(ingest.Config{}, e.projects, sqlite.NewIngestStore(db), logger)
 	e.project = &trailguide.Project{ID: "proj0001", Name: "Shop", PublicKey: testKey, AllowedOrigins: []string{}, RetentionDays: 30, CreatedAt: time.Now().UTC()}
 	if err := e.projects.CreateProject(context.Background(), e.project); err != nil {
 		t.Fatal(err)

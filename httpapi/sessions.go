@@ -212,7 +212,7 @@ func (s *Server) handleRecording(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, trailguide.Errorf(trailguide.ENOTFOUND, "Window not found."))
 		return
 	}
-	events, err := recording.ReadChunks(r.Context(), s.deps.Blobs, mine)
+	events, err := recording.ReadChunks(r.Context(), s.deps.Sessions, s.deps.Blobs, mine)
 	if err != nil {
 		s.Error(w, r, fmt.Errorf("read recording: %w", err))
 		return

@@ -75,7 +75,6 @@ func build(cfg *Config, projectID string, b *trailguide.Batch, headers []recordi
 			LastTS:     cLast + skew,
 			EventCount: len(b.Events),
 			RawBytes:   raw,
-			BlobKey:    recording.BlobKey(projectID, b.Session, b.Window, b.Seq),
 		}
 		d.RawBytes = raw
 	}

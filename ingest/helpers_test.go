@@ -32,7 +32,8 @@ type env struct {
 	db       *sqlite.DB
 	sessions *sqlite.SessionStore
 	ingest   *sqlite.IngestStore
-	blobs    *logBlobs
+	blobs    trailguide.BlobStore // for reading recordings; ingest itself writes no blobs
+	commits  *logIngest
 	project  *trailguide.Project
 	clock    *fixedClock
 }
@@ -55,50 +56,45 @@ func mustOpenEnv(tb testing.TB, cfg Config, origins ...string) *env {
 		tb.Fatalf("create project: %v", err)
 	}
 	e := &env{db: db, sessions: sqlite.NewSessionStore(db), ingest: sqlite.NewIngestStore(db),
-		blobs: &logBlobs{BlobStore: fb}, project: p, clock: &fixedClock{t: t0}}
+		blobs: fb, project: p, clock: &fixedClock{t: t0}}
+	e.commits = &logIngest{IngestStore: e.ingest}
 	if cfg.Clock == nil {
 		cfg.Clock = e.clock
 	}
-	e.svc = NewService(cfg, projects, &logIngest{IngestStore: e.ingest, log: e.blobs}, e.blobs, nil)
+	e.svc = NewService(cfg, projects, e.commits, nil)
 	return e
 }
 
-// logBlobs is a real BlobStore that records the calls made to it, and can
-// be told to fail Put.
-type logBlobs struct {
-	trailguide.BlobStore
-	mu     sync.Mutex
-	calls  []string
-	putErr error
-}
-
-func (b *logBlobs) record(s string) { b.mu.Lock(); b.calls = append(b.calls, s); b.mu.Unlock() }
-
-func (b *logBlobs) Put(ctx context.Context, key string, data []byte) error {
-	b.record("put " + key)
-	if b.putErr != nil {
-		return b.putErr
-	}
-	return b.BlobStore.Put(ctx, key, data)
-}
-
-func (b *logBlobs) log() []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]string(nil), b.calls...)
-}
-
-// logIngest records CommitBatch in the same log as logBlobs.
+// logIngest is the real IngestStore recording what is committed; it can be
+// made to fail to test the error paths.
 type logIngest struct {
 	trailguide.IngestStore
-	log *logBlobs
+	mu        sync.Mutex
+	committed []*trailguide.IngestBatch
+	commitErr error
 }
 
 func (s *logIngest) CommitBatch(ctx context.Context, b *trailguide.IngestBatch) (bool, error) {
+	s.mu.Lock()
+	err := s.commitErr
+	s.mu.Unlock()
+	if err != nil {
+		return false, err
+	}
 	dup, err := s.IngestStore.CommitBatch(ctx, b)
-	s.log.record("commit " + b.WindowID)
+	s.mu.Lock()
+	s.committed = append(s.committed, b)
+	s.mu.Unlock()
 	return dup, err
 }
+
+func (s *logIngest) batches() []*trailguide.IngestBatch {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*trailguide.IngestBatch(nil), s.committed...)
+}
+
+func (s *logIngest) fail(err error) { s.mu.Lock(); s.commitErr = err; s.mu.Unlock() }
 
 // sampleBatch is a small valid batch sent at t0 by a client whose clock is
 // skew behind the server's.

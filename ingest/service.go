@@ -20,7 +20,6 @@ type Service struct {
 	cfg      Config
 	projects trailguide.ProjectStore
 	store    trailguide.IngestStore
-	blobs    trailguide.BlobStore
 	logger   *slog.Logger
 
 	mu    sync.Mutex
@@ -34,7 +33,7 @@ type cachedProject struct {
 
 // NewService returns an ingest service; zero Config fields take their
 // defaults.
-func NewService(cfg Config, projects trailguide.ProjectStore, store trailguide.IngestStore, blobs trailguide.BlobStore, logger *slog.Logger) *Service {
+func NewService(cfg Config, projects trailguide.ProjectStore, store trailguide.IngestStore, logger *slog.Logger) *Service {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -42,7 +41,6 @@ func NewService(cfg Config, projects trailguide.ProjectStore, store trailguide.I
 		cfg:      cfg.withDefaults(),
 		projects: projects,
 		store:    store,
-		blobs:    blobs,
 		logger:   logger.WithGroup("ingest"),
 		cache:    make(map[string]cachedProject),
 	}
@@ -92,12 +90,12 @@ func (s *Service) Ingest(ctx context.Context, req *trailguide.IngestRequest) (*t
 		if err != nil {
 			return nil, fmt.Errorf("encode chunk: %w", err)
 		}
+		// The chunk is staged in the index store and committed with the
+		// batch: one group-committed fsync makes both durable. The worker
+		// moves it to the BlobStore when it compacts the closed session.
+		ib.Chunk.Data = blob
 		ib.Chunk.StoredBytes = int64(len(blob))
 		ib.Delta.StoredBytes = int64(len(blob))
-		if err := s.blobs.Put(ctx, ib.Chunk.BlobKey, blob); err != nil {
-			s.logger.Warn("put chunk", "key", ib.Chunk.BlobKey, "err", err)
-			return nil, storeError("put chunk", err)
-		}
 	}
 	dup, err = s.store.CommitBatch(ctx, ib)
 	if err != nil {

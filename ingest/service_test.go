@@ -205,8 +205,8 @@ func TestIngestDedupe(t *testing.T) {
 	if first.Duplicate || !second.Duplicate || first.Ack != 0 || second.Ack != 0 {
 		t.Errorf("got %+v then %+v, want ack 0 twice, the second a duplicate", first, second)
 	}
-	if got := e.blobs.log(); len(got) != 2 {
-		t.Errorf("calls = %q, want one put and one commit: the duplicate writes nothing", got)
+	if got := e.commits.batches(); len(got) != 1 {
+		t.Errorf("%d commits, want one: the duplicate writes nothing", len(got))
 	}
 	chunks, _ := e.sessions.Chunks(ctx, "proj1", "session_1")
 	events, _ := e.sessions.Events(ctx, "proj1", "session_1")
@@ -222,29 +222,37 @@ func TestIngestDedupe(t *testing.T) {
 func TestIngestDurabilityOrder(t *testing.T) {
 	e := mustOpenEnv(t, Config{})
 	ctx := context.Background()
-	if _, err := e.svc.Ingest(ctx, request(mustJSON(t, sampleBatch(0)))); err != nil {
+	batch := sampleBatch(0)
+	if _, err := e.svc.Ingest(ctx, request(mustJSON(t, batch))); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"put " + recording.BlobKey("proj1", "session_1", "window_1", 0), "commit window_1"}
-	if got := e.blobs.log(); strings.Join(got, "|") != strings.Join(want, "|") {
-		t.Errorf("calls = %q, want %q: the blob is durable before the index points at it", got, want)
+	// The recording chunk travels inside the committed batch: staged in the
+	// index store, durable with the same commit as the rows that point at it.
+	got := e.commits.batches()
+	if len(got) != 1 || got[0].Chunk == nil || got[0].Chunk.BlobKey != "" || len(got[0].Chunk.Data) == 0 {
+		t.Fatalf("committed %+v, want one batch carrying its staged chunk", got)
+	}
+	events, err := recording.Decode(got[0].Chunk.Data)
+	if err != nil || len(events) != len(batch.Events) {
+		t.Fatalf("staged chunk decodes to %d events (%v), want %d", len(events), err, len(batch.Events))
+	}
+	if got[0].Chunk.StoredBytes != int64(len(got[0].Chunk.Data)) {
+		t.Errorf("stored bytes %d, want %d", got[0].Chunk.StoredBytes, len(got[0].Chunk.Data))
 	}
 
-	// A failing Put commits nothing, and an unavailable blob store makes
-	// the SDK retry.
-	e.blobs.putErr = trailguide.Errorf(trailguide.EUNAVAILABLE, "disk busy")
+	// An unavailable store makes the SDK retry, and nothing is acknowledged.
 	b := sampleBatch(0)
 	b.Seq = 1
-	_, err := e.svc.Ingest(ctx, request(mustJSON(t, b)))
-	if got := trailguide.ErrorCode(err); got != trailguide.EUNAVAILABLE {
-		t.Fatalf("code = %q (%v), want %q", got, err, trailguide.EUNAVAILABLE)
+	for _, failure := range []error{trailguide.Errorf(trailguide.EUNAVAILABLE, "disk busy"), context.DeadlineExceeded} {
+		e.commits.fail(failure)
+		res, err := e.svc.Ingest(ctx, request(mustJSON(t, b)))
+		if got := trailguide.ErrorCode(err); got != trailguide.EUNAVAILABLE || res != nil {
+			t.Fatalf("%v: code = %q, result %+v; want %q and no ack", failure, got, res, trailguide.EUNAVAILABLE)
+		}
 	}
+	e.commits.fail(nil)
 	if has, _ := e.ingest.HasBatch(ctx, "proj1", "session_1", "window_1", 1); has {
-		t.Error("batch 1 committed although its blob was not written")
-	}
-	e.blobs.putErr = context.DeadlineExceeded
-	if _, err := e.svc.Ingest(ctx, request(mustJSON(t, b))); trailguide.ErrorCode(err) != trailguide.EUNAVAILABLE {
-		t.Errorf("deadline: code = %q, want %q", trailguide.ErrorCode(err), trailguide.EUNAVAILABLE)
+		t.Error("batch 1 committed although the store failed")
 	}
 }
 

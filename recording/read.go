@@ -59,15 +59,17 @@ func Read(ctx context.Context, sessions trailguide.SessionStore, blobs trailguid
 	if len(mine) == 0 {
 		return nil, trailguide.Errorf(trailguide.ENOTFOUND, "Recording not found.")
 	}
-	return ReadChunks(ctx, blobs, mine)
+	return ReadChunks(ctx, sessions, blobs, mine)
 }
 
 // ReadChunks fetches and decodes chunks of one window and merges them into
 // one stream: chunks in seq order, events in the order the SDK emitted
 // them. Events are sorted (stably, by timestamp) only when a chunk starts
 // before its predecessor ends, which happens when a batch arrives late after
-// its neighbours were compacted; the common case costs no parsing.
-func ReadChunks(ctx context.Context, blobs trailguide.BlobStore, chunks []*trailguide.Chunk) ([]json.RawMessage, error) {
+// its neighbours were compacted; the common case costs no parsing. Staged
+// chunks (no BlobKey) are read from the index store, compacted ones from the
+// BlobStore.
+func ReadChunks(ctx context.Context, sessions trailguide.SessionStore, blobs trailguide.BlobStore, chunks []*trailguide.Chunk) ([]json.RawMessage, error) {
 	chunks = slices.Clone(chunks)
 	slices.SortStableFunc(chunks, func(a, b *trailguide.Chunk) int {
 		return cmp.Or(cmp.Compare(a.SeqFrom, b.SeqFrom), cmp.Compare(a.SeqTo, b.SeqTo))
@@ -80,7 +82,7 @@ func ReadChunks(ctx context.Context, blobs trailguide.BlobStore, chunks []*trail
 	sorted := true
 	var lastTS int64
 	for _, c := range chunks {
-		events, err := getChunk(ctx, blobs, c.BlobKey)
+		events, err := getChunk(ctx, sessions, blobs, c)
 		if err != nil {
 			return nil, err
 		}
@@ -119,19 +121,27 @@ func SortEvents(events []json.RawMessage) {
 	}
 }
 
-func getChunk(ctx context.Context, blobs trailguide.BlobStore, key string) ([]json.RawMessage, error) {
-	rc, err := blobs.Get(ctx, key)
-	if err != nil {
-		return nil, fmt.Errorf("get chunk %s: %w", key, err)
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(rc)
-	if err != nil {
-		return nil, fmt.Errorf("read chunk %s: %w", key, err)
+func getChunk(ctx context.Context, sessions trailguide.SessionStore, blobs trailguide.BlobStore, c *trailguide.Chunk) ([]json.RawMessage, error) {
+	var data []byte
+	if c.BlobKey == "" {
+		d, err := sessions.ChunkData(ctx, c)
+		if err != nil {
+			return nil, fmt.Errorf("get chunk %s/%d: %w", c.WindowID, c.SeqFrom, err)
+		}
+		data = d
+	} else {
+		rc, err := blobs.Get(ctx, c.BlobKey)
+		if err != nil {
+			return nil, fmt.Errorf("get chunk %s: %w", c.BlobKey, err)
+		}
+		defer rc.Close()
+		if data, err = io.ReadAll(rc); err != nil {
+			return nil, fmt.Errorf("read chunk %s: %w", c.BlobKey, err)
+		}
 	}
 	events, err := Decode(data)
 	if err != nil {
-		return nil, fmt.Errorf("chunk %s: %w", key, err)
+		return nil, fmt.Errorf("chunk %s/%d: %w", c.WindowID, c.SeqFrom, err)
 	}
 	return events, nil
 }

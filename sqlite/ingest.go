@@ -41,7 +41,7 @@ func (db *DB) prepareWriter(ctx context.Context) error {
 		{&db.st.sessionInsert, `INSERT INTO sessions (` + sessionColumns + `) VALUES (` + sessionPlaceholders + `)`},
 		{&db.st.sessionUpdate, `UPDATE sessions SET (` + sessionColumns + `) = (` + sessionPlaceholders + `) WHERE project_id = ? AND id = ?`},
 		{&db.st.chunkInsert, `INSERT INTO chunks (project_id, session_id, window_id, seq_from, seq_to, first_ts, last_ts,
-			event_count, raw_bytes, stored_bytes, blob_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			event_count, raw_bytes, stored_bytes, blob_key, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&db.st.eventInsert, `INSERT INTO events (project_id, session_id, window_id, seq, idx, type, ts, url,
 			selector, text, x, y, name, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 	} {
@@ -109,8 +109,8 @@ func validateBatch(b *trailguide.IngestBatch) error {
 	case b.Seq < 0:
 		return trailguide.Invalid("seq", "Sequence number must not be negative.")
 	}
-	if c := b.Chunk; c != nil && (c.BlobKey == "" || c.SeqTo < c.SeqFrom) {
-		return trailguide.Invalid("chunk", "Chunk needs a blob key and seq_from <= seq_to.")
+	if c := b.Chunk; c != nil && ((c.BlobKey == "") == (len(c.Data) == 0) || c.SeqTo < c.SeqFrom) {
+		return trailguide.Invalid("chunk", "Chunk needs either staged data or a blob key, and seq_from <= seq_to.")
 	}
 	for i, e := range b.Events {
 		if e == nil || e.Type == "" {
@@ -163,7 +163,7 @@ func (db *DB) commitBatchTx(ctx context.Context, tx *sql.Tx, b *trailguide.Inges
 	if c := b.Chunk; c != nil {
 		_, err := tx.StmtContext(ctx, db.st.chunkInsert).ExecContext(ctx,
 			b.ProjectID, b.SessionID, b.WindowID, c.SeqFrom, c.SeqTo, c.FirstTS, c.LastTS,
-			c.EventCount, c.RawBytes, c.StoredBytes, c.BlobKey)
+			c.EventCount, c.RawBytes, c.StoredBytes, c.BlobKey, nullBytes(c.Data))
 		if isUnique(err) {
 			return false, trailguide.Invalid("chunk", "A chunk starting at seq %d already exists.", c.SeqFrom)
 		} else if err != nil {
@@ -188,4 +188,12 @@ func (db *DB) commitBatchTx(ctx context.Context, tx *sql.Tx, b *trailguide.Inges
 		}
 	}
 	return false, nil
+}
+
+// nullBytes stores an empty chunk payload as NULL.
+func nullBytes(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
 }

@@ -237,6 +237,19 @@ func (s *SessionStore) Chunks(ctx context.Context, projectID, sessionID string) 
 	return chunks, nil
 }
 
+// ChunkData returns the bytes of a chunk staged in the database.
+func (s *SessionStore) ChunkData(ctx context.Context, c *trailguide.Chunk) ([]byte, error) {
+	var data []byte
+	err := s.db.reader.QueryRowContext(ctx, `SELECT data FROM chunks WHERE project_id = ? AND session_id = ?
+		AND window_id = ? AND seq_from = ? AND data IS NOT NULL`, c.ProjectID, c.SessionID, c.WindowID, c.SeqFrom).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, trailguide.Errorf(trailguide.ENOTFOUND, "Chunk not found.")
+	} else if err != nil {
+		return nil, fmt.Errorf("chunk data %s/%s/%d: %w", c.SessionID, c.WindowID, c.SeqFrom, err)
+	}
+	return data, nil
+}
+
 // IdleSessions returns open sessions of every project whose last batch
 // arrived before t, longest idle first, at most limit (100 when limit <= 0).
 func (s *SessionStore) IdleSessions(ctx context.Context, before time.Time, limit int) ([]*trailguide.Session, error) {

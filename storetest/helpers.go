@@ -77,7 +77,7 @@ func newBatch(projectID, sessionID, windowID string, seq int64, at time.Time) *t
 			SeqFrom: seq, SeqTo: seq,
 			FirstTS: at.UnixMilli(), LastTS: at.Add(time.Second).UnixMilli(),
 			EventCount: 10, RawBytes: 1000, StoredBytes: 100,
-			BlobKey: fmt.Sprintf("%s/%s/%s/%d.zst", projectID, sessionID, windowID, seq),
+			Data: []byte(fmt.Sprintf("staged %s/%s/%s/%d", projectID, sessionID, windowID, seq)),
 		},
 		Events: []*trailguide.Event{ev(0, trailguide.EventPageview, at), click},
 		Delta: trailguide.SessionDelta{
@@ -176,4 +176,21 @@ func withDevice(d *trailguide.SessionDelta, ua string) {
 	case uaChromeTablet:
 		d.DeviceClass, d.Browser, d.OS = trailguide.DeviceTablet, "Chrome", "Android"
 	}
+}
+
+// sameChunk compares chunk rows; the staged bytes are compared separately
+// through ChunkData.
+func sameChunk(a, b *trailguide.Chunk) bool {
+	return a.ProjectID == b.ProjectID && a.SessionID == b.SessionID && a.WindowID == b.WindowID &&
+		a.SeqFrom == b.SeqFrom && a.SeqTo == b.SeqTo && a.FirstTS == b.FirstTS && a.LastTS == b.LastTS &&
+		a.EventCount == b.EventCount && a.RawBytes == b.RawBytes && a.StoredBytes == b.StoredBytes && a.BlobKey == b.BlobKey
+}
+
+func mustChunkData(tb testing.TB, s Stores, c *trailguide.Chunk) []byte {
+	tb.Helper()
+	data, err := s.Sessions.ChunkData(context.Background(), c)
+	if err != nil {
+		tb.Fatalf("chunk data %s/%d: %v", c.WindowID, c.SeqFrom, err)
+	}
+	return data
 }

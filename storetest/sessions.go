@@ -531,8 +531,16 @@ func testReplaceChunks(t *testing.T, s Stores) {
 		t.Fatal(err)
 	}
 	chunks := mustChunks(t, s, "p", "s")
-	if len(chunks) != 2 || *chunks[0] != *compacted || *chunks[1] != *other.Chunk {
+	if len(chunks) != 2 || !sameChunk(chunks[0], compacted) || !sameChunk(chunks[1], other.Chunk) {
 		t.Fatalf("chunks after replace: got %+v %+v", chunks[0], chunks[1:])
+	}
+	for _, c := range append(old, compacted) {
+		if _, err := s.Sessions.ChunkData(ctx, c); trailguide.ErrorCode(err) != trailguide.ENOTFOUND {
+			t.Fatalf("staged data of chunk %d after replace: got %v, want not found", c.SeqFrom, err)
+		}
+	}
+	if got := mustChunkData(t, s, chunks[1]); string(got) != string(other.Chunk.Data) {
+		t.Fatalf("the other window's staged data: got %q", got)
 	}
 	sess := mustSession(t, s, "p", "s")
 	if sess.StoredBytes != 350 || sess.RawBytes != 4000 {
@@ -546,7 +554,7 @@ func testReplaceChunks(t *testing.T, s Stores) {
 	if err == nil {
 		t.Fatal("replace of already replaced chunks: got nil error")
 	}
-	if chunks := mustChunks(t, s, "p", "s"); len(chunks) != 2 || *chunks[0] != *compacted {
+	if chunks := mustChunks(t, s, "p", "s"); len(chunks) != 2 || !sameChunk(chunks[0], compacted) {
 		t.Fatalf("chunks after a failed replace: got %+v", chunks)
 	}
 	if got := mustSession(t, s, "p", "s").StoredBytes; got != 350 {

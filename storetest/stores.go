@@ -330,8 +330,14 @@ func testCommitBatch(t *testing.T, s Stores) {
 	}
 
 	chunks := mustChunks(t, s, "p", "s1")
-	if len(chunks) != 1 || *chunks[0] != *b.Chunk {
+	if len(chunks) != 1 || !sameChunk(chunks[0], b.Chunk) {
 		t.Fatalf("chunks: got %+v, want [%+v]", chunks, b.Chunk)
+	}
+	if chunks[0].Data != nil {
+		t.Fatalf("Chunks returned the staged bytes; they are read with ChunkData")
+	}
+	if got := mustChunkData(t, s, chunks[0]); string(got) != string(b.Chunk.Data) {
+		t.Fatalf("chunk data: got %q, want %q", got, b.Chunk.Data)
 	}
 
 	// A batch without rrweb events has no chunk.

@@ -169,7 +169,7 @@ func (w *Worker) compactWindow(ctx context.Context, chunks []*trailguide.Chunk) 
 	}
 	chunks = slices.Clone(chunks)
 	slices.SortFunc(chunks, func(a, b *trailguide.Chunk) int { return cmp.Compare(a.SeqFrom, b.SeqFrom) })
-	events, err := recording.ReadChunks(ctx, w.blobs, chunks)
+	events, err := recording.ReadChunks(ctx, w.sessions, w.blobs, chunks)
 	if err != nil {
 		return err
 	}
@@ -196,8 +196,8 @@ func (w *Worker) compactWindow(ctx context.Context, chunks []*trailguide.Chunk) 
 		return fmt.Errorf("replace chunks: %w", err)
 	}
 	for _, o := range chunks {
-		if o.BlobKey == c.BlobKey {
-			continue
+		if o.BlobKey == "" || o.BlobKey == c.BlobKey {
+			continue // staged chunks went with their rows
 		}
 		if err := w.blobs.Delete(ctx, o.BlobKey); err != nil {
 			// The index no longer points at it: an orphan, not a loss.

@@ -54,7 +54,7 @@ func mustOpenEnv(tb testing.TB) *env {
 	}
 	c := &clock{t: t0}
 	e := &env{sessions: sqlite.NewSessionStore(db), blobs: blobs, clock: c}
-	e.ingest = ingest.NewService(ingest.Config{Clock: c}, projects, sqlite.NewIngestStore(db), blobs, nil)
+	e.ingest = ingest.NewService(ingest.Config{Clock: c}, projects, sqlite.NewIngestStore(db), nil)
 	e.worker = New(Config{Clock: c}, e.sessions, blobs, nil)
 	return e
 }

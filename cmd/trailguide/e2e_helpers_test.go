@@ -176,6 +176,7 @@ type capturedRequest struct {
 	Body   []byte // decompressed when it was gzip
 	Status int
 	Resp   []byte
+	At     time.Time // when the answer went back
 }
 
 // captureProxy forwards to the current server and keeps every request.
@@ -235,8 +236,20 @@ func (p *captureProxy) serve(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(rec.Code)
 	_, _ = w.Write(rec.Body.Bytes())
 	p.mu.Lock()
-	p.reqs = append(p.reqs, capturedRequest{Method: r.Method, Path: r.URL.Path, Body: plain, Status: rec.Code, Resp: rec.Body.Bytes()})
+	p.reqs = append(p.reqs, capturedRequest{Method: r.Method, Path: r.URL.Path, Body: plain, Status: rec.Code, Resp: rec.Body.Bytes(), At: time.Now()})
 	p.mu.Unlock()
+}
+
+// QuietFor reports whether no request to path arrived for d.
+func (p *captureProxy) QuietFor(path string, d time.Duration) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i := len(p.reqs) - 1; i >= 0; i-- {
+		if p.reqs[i].Path == path {
+			return time.Since(p.reqs[i].At) >= d
+		}
+	}
+	return true
 }
 
 func (p *captureProxy) Requests() []capturedRequest {

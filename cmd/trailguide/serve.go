@@ -51,7 +51,7 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 	projects := sqlite.NewProjectStore(db)
 	sessions := sqlite.NewSessionStore(db)
 	users := sqlite.NewUserStore(db)
-	ingestSvc := ingest.NewService(ingest.Config{}, projects, sqlite.NewIngestStore(db), blobs, logger)
+	ingestSvc := ingest.NewService(ingest.Config{}, projects, sqlite.NewIngestStore(db), logger)
 	if c, ok := any(ingestSvc).(io.Closer); ok {
 		defer c.Close()
 	}
