@@ -140,3 +140,25 @@ func Decode(data []byte) ([]json.RawMessage, error) {
 	}
 	return events, nil
 }
+
+// encodeBest compresses raw bytes at the compaction level.
+func encodeBest(raw []byte) ([]byte, error) {
+	enc, err := bestEncoder()
+	if err != nil {
+		return nil, fmt.Errorf("encode: new encoder: %w", err)
+	}
+	return enc.EncodeAll(raw, make([]byte, 0, len(raw)/4+64)), nil
+}
+
+// decodeBytes decompresses raw bytes under MaxDecodedSize.
+func decodeBytes(data []byte) ([]byte, error) {
+	dec, err := decoder()
+	if err != nil {
+		return nil, fmt.Errorf("decode: new decoder: %w", err)
+	}
+	raw, err := dec.DecodeAll(data, nil)
+	if err != nil {
+		return nil, fmt.Errorf("decode: zstd: %w", err)
+	}
+	return raw, nil
+}

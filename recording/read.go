@@ -79,12 +79,21 @@ func ReadChunks(ctx context.Context, sessions trailguide.SessionStore, blobs tra
 		total += c.EventCount
 	}
 	out := make([]json.RawMessage, 0, total)
+	var load func(string) ([]byte, error)
 	sorted := true
 	var lastTS int64
 	for _, c := range chunks {
 		events, err := getChunk(ctx, sessions, blobs, c)
 		if err != nil {
 			return nil, err
+		}
+		if c.BlobKey != "" {
+			if load == nil {
+				load = assetLoader(ctx, blobs, c.ProjectID)
+			}
+			if events, err = InlineAssets(events, load); err != nil {
+				return nil, fmt.Errorf("chunk %s: %w", c.BlobKey, err)
+			}
 		}
 		if len(events) == 0 {
 			continue

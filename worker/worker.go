@@ -184,6 +184,12 @@ func (w *Worker) compactWindow(ctx context.Context, chunks []*trailguide.Chunk) 
 		c.FirstTS, c.LastTS = min(c.FirstTS, o.FirstTS), max(c.LastTS, o.LastTS)
 	}
 	c.BlobKey = recording.CompactKey(c.ProjectID, c.SessionID, c.WindowID, c.SeqFrom, c.SeqTo)
+	// Stylesheets become shared, content-addressed assets of the project,
+	// written (durably) before the chunk that references them.
+	events, assets := recording.ExtractAssets(events)
+	if err := recording.PutAssets(ctx, w.blobs, c.ProjectID, assets); err != nil {
+		return err
+	}
 	blob, err := recording.Encode(events, recording.LevelBest)
 	if err != nil {
 		return err
