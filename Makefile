@@ -5,7 +5,7 @@ WEB     := web
 DIST    := web/dist web/sdk/dist
 GOTEST_FLAGS ?= -race -timeout 20m
 
-.PHONY: all build run test test-go test-web vet check-dist dist bench bench-go bench-web size demo-record fuzz clean
+.PHONY: all build run test test-go test-web vet check-dist dist bench bench-go bench-web size demo-record fuzz screenshots clean
 
 all: build
 
@@ -60,10 +60,15 @@ bench-web: $(WEB)/node_modules
 ## fuzz: run each fuzz target for a while (their seed corpora run in every `make test`).
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecodeBatch -fuzztime 60s ./ingest/
+	$(GO) test -run '^$$' -fuzz FuzzAssetsRoundTrip -fuzztime 30s ./recording/
 
 ## demo-record: re-record the demo sessions in headless Chromium (commit demo/fixtures).
 demo-record: build
 	$(GO) run ./demo/record -out demo/fixtures
+
+## screenshots: refresh docs/img from the real binary and the demo data.
+screenshots:
+	TG_DOC_SCREENSHOTS=$(CURDIR)/docs/img $(GO) test -run TestDocScreenshots -v ./cmd/trailguide/
 
 clean:
 	rm -rf bin trailguide-data bench-go.txt

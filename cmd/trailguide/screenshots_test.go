@@ -1,0 +1,68 @@
+package main
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/trailguide/trailguide/internal/browsertest"
+)
+
+// TestDocScreenshots refreshes the screenshots in docs/img from the real
+// binary with the demo data: `make screenshots`. It only runs when
+// TG_DOC_SCREENSHOTS names the output directory.
+func TestDocScreenshots(t *testing.T) {
+	out := os.Getenv("TG_DOC_SCREENSHOTS")
+	if out == "" {
+		t.Skip("set TG_DOC_SCREENSHOTS=docs/img (make screenshots) to refresh the doc screenshots")
+	}
+	ctx := browsertest.New(t, 3*time.Minute)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1440, 900)); err != nil {
+		t.Fatal(err)
+	}
+	srv := startE2EServer(t, t.TempDir(), "--demo")
+	api := newAPIClient(t, srv.URL)
+	api.setupAdmin(srv.SetupURL, "admin@example.com", "correct horse battery staple")
+	project := api.projectByKey(e2eDemoKey)
+	var page struct {
+		Sessions []struct {
+			ID         string `json:"id"`
+			ClickCount int    `json:"click_count"`
+			PageCount  int    `json:"page_count"`
+		} `json:"sessions"`
+	}
+	if code := api.do("GET", "/api/v1/projects/"+project.ID+"/sessions?limit=200", nil, &page); code != http.StatusOK || len(page.Sessions) == 0 {
+		t.Fatalf("sessions: %d, %d", code, len(page.Sessions))
+	}
+	// The busiest session makes the most telling replay.
+	best := page.Sessions[0]
+	for _, s := range page.Sessions {
+		if s.ClickCount+5*s.PageCount > best.ClickCount+5*best.PageCount {
+			best = s
+		}
+	}
+	setupUI(t, ctx, srv)
+	save := func(name string) {
+		buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(out, name), buf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+project.ID+"/sessions"),
+		chromedp.WaitVisible(chromedp.CSS("table tbody tr")), chromedp.Sleep(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	save("sessions.png")
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+project.ID+"/sessions/"+best.ID+"?t=12"),
+		chromedp.WaitVisible(chromedp.CSS("iframe")), chromedp.Sleep(3*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	save("replay.png")
+}
