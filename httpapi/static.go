@@ -9,11 +9,14 @@ import (
 	"time"
 )
 
-// dashboardCSP is the policy of the dashboard page: everything from our own
-// origin, no inline scripts, nothing may frame it. Recorded pages are replayed
-// in a sandboxed same-origin iframe (frame-src 'self').
-const dashboardCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
-	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-src 'self'; " +
+// dashboardCSP is the policy of the dashboard page: scripts only from our own
+// origin and never inline, nothing may frame it. Recorded pages are replayed
+// in a sandboxed same-origin iframe (frame-src 'self') that inherits this
+// policy; it may load the recorded site's images, fonts and stylesheets over
+// HTTPS (otherwise replays of a real site show without them), but never a
+// script, and never connect anywhere but here.
+const dashboardCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline' https:; " +
+	"img-src 'self' data: blob: https:; font-src 'self' data: https:; connect-src 'self'; frame-src 'self'; " +
 	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // handleSDK serves the SDK loader and its chunks to any site.
