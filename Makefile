@@ -51,7 +51,9 @@ $(WEB)/node_modules: $(WEB)/package-lock.json
 bench: bench-web bench-go
 
 bench-go:
-	$(GO) test -run '^$$' -bench . -benchtime 3s -benchmem ./ingest/ ./httpapi/ ./sqlite/ ./recording/ ./worker/ | tee bench-go.txt
+	$(GO) test -run '^$$' -bench IngestHTTPRatio -benchtime 7x ./httpapi/ | tee bench-go.txt
+	$(GO) test -run '^$$' -bench 'IngestHTTP$$|IngestDirect' -benchtime 3s -benchmem ./httpapi/ | tee -a bench-go.txt
+	$(GO) test -run '^$$' -bench . -benchtime 3s -benchmem ./ingest/ ./sqlite/ ./recording/ ./worker/ ./friction/ | tee -a bench-go.txt
 	$(GO) test -run 'TestReportStorageRatio' -v ./demo/ | tee -a bench-go.txt
 
 bench-web: $(WEB)/node_modules
