@@ -47,6 +47,14 @@ type Session struct {
 	// LastBatchAt is the server time of the last accepted batch; the worker
 	// closes a session 30 minutes after it.
 	LastBatchAt time.Time `json:"last_batch_at"`
+	// The server's friction analysis, set when the worker closes the
+	// session (see FrictionStore): detections per signal type (exits not
+	// counted, absent when none), the frustration score and the exit class
+	// ("" until analysed). A late batch that reopens the session leaves
+	// them as they were until it closes again.
+	FrictionCounts   map[string]int `json:"friction_counts,omitempty"`
+	FrustrationScore int            `json:"frustration_score"`
+	ExitClass        string         `json:"exit_class,omitempty"`
 }
 
 // UTM holds the campaign parameters of a session's entry page.
@@ -70,8 +78,15 @@ type SessionFilter struct {
 	DeviceClass string
 	Browser     string
 	HasError    *bool
-	// Paging: newest first; Cursor is the opaque value of a previous page's
-	// NextCursor.
+	// Signal keeps sessions with at least one server detection of this
+	// type (friction.RageClick...); Selector, sessions with a server
+	// detection on this element. Given both, one detection must match both.
+	Signal   string
+	Selector string
+	// Sort is SortNewest ("" too) or SortFrustration.
+	Sort string
+	// Paging: Cursor is the opaque value of a previous page's NextCursor,
+	// valid only with the same Sort.
 	Limit  int
 	Cursor string
 }

@@ -57,6 +57,9 @@ type Deps struct {
 	Ingest   trailguide.IngestService
 	Projects trailguide.ProjectStore
 	Sessions trailguide.SessionStore
+	// Friction serves the friction report; when nil, Sessions is used if
+	// it implements trailguide.FrictionStore (the SQLite store does).
+	Friction trailguide.FrictionStore
 	Users    trailguide.UserStore
 	Blobs    trailguide.BlobStore
 	Dist     fs.FS
@@ -98,6 +101,9 @@ func NewServer(cfg Config, deps Deps, logger *slog.Logger) *Server {
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = trailguide.SystemClock{}
+	}
+	if deps.Friction == nil {
+		deps.Friction, _ = deps.Sessions.(trailguide.FrictionStore)
 	}
 	s := &Server{
 		cfg:        cfg,
@@ -154,6 +160,8 @@ func (s *Server) routes() {
 		m.HandleFunc("GET /api/v1/projects/{pid}/sessions/facets", s.authed(s.handleSessionFacets))
 		m.HandleFunc("GET /api/v1/projects/{pid}/sessions/{sid}", s.authed(s.handleGetSession))
 		m.HandleFunc("GET /api/v1/projects/{pid}/sessions/{sid}/recording", s.authed(s.handleRecording))
+
+		m.HandleFunc("GET /api/v1/projects/{pid}/friction", s.authed(s.handleFrictionReport))
 	}
 
 	m.HandleFunc("GET /sdk/{file...}", s.handleSDK)

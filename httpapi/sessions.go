@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/trailguide/trailguide"
+	"github.com/trailguide/trailguide/friction"
 	"github.com/trailguide/trailguide/recording"
 )
 
@@ -17,9 +19,11 @@ import (
 const (
 	defaultSessionLimit = 50
 	maxSessionLimit     = 200
+	maxSelectorLen      = 1000
 )
 
-// handleListSessions searches a project's sessions, newest first.
+// handleListSessions searches a project's sessions, newest (or most
+// frustrated) first.
 func (s *Server) handleListSessions(w http.ResponseWriter, r *http.Request) {
 	p, err := s.project(r)
 	if err != nil {
@@ -52,8 +56,22 @@ func ParseSessionFilter(q url.Values) (trailguide.SessionFilter, error) {
 		UTMSource:   q.Get("utm_source"),
 		Browser:     q.Get("browser"),
 		DeviceClass: q.Get("device"),
+		Signal:      q.Get("signal"),
+		Selector:    q.Get("selector"),
+		Sort:        q.Get("sort"),
 		Cursor:      q.Get("cursor"),
 		Limit:       defaultSessionLimit,
+	}
+	if f.Signal != "" && !slices.Contains(friction.Types, f.Signal) {
+		return f, trailguide.Invalid("signal", "Unknown signal %q.", f.Signal)
+	}
+	if len(f.Selector) > maxSelectorLen {
+		return f, trailguide.Invalid("selector", "selector must be at most %d bytes.", maxSelectorLen)
+	}
+	switch f.Sort {
+	case "", trailguide.SortNewest, trailguide.SortFrustration:
+	default:
+		return f, trailguide.Invalid("sort", "sort must be newest or frustration.")
 	}
 	var err error
 	if f.From, err = parseTime(q, "from"); err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,6 +56,21 @@ func TestParseSessionFilter(t *testing.T) {
 			}
 			return nil
 		}},
+		{"signal=rage_click&selector=%23pay&sort=frustration", "", func(f trailguide.SessionFilter) error {
+			if f.Signal != "rage_click" || f.Selector != "#pay" || f.Sort != trailguide.SortFrustration {
+				return fmt.Errorf("filter %+v", f)
+			}
+			return nil
+		}},
+		{"sort=newest", "", func(f trailguide.SessionFilter) error {
+			if f.Sort != trailguide.SortNewest {
+				return fmt.Errorf("sort %q", f.Sort)
+			}
+			return nil
+		}},
+		{"signal=rage", "signal", nil},
+		{"sort=oldest", "sort", nil},
+		{"selector=" + strings.Repeat("a", 1001), "selector", nil},
 		{"from=yesterday", "from", nil},
 		{"to=2026-13-01T00:00:00Z", "to", nil},
 		{"from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z", "to", nil},

@@ -43,12 +43,17 @@ func (s *SessionStore) Session(ctx context.Context, projectID, id string) (*trai
 }
 
 // FindSessions returns one page of the sessions matching f, newest first
-// (StartedAt, then ID, descending), with Total counting every match.
+// (StartedAt, then ID, descending) or, with SortFrustration, by frustration
+// score descending and then newest first, with Total counting every match.
 //
 // The cursor is keyset paging: base64url of "<started_at ms>:<id>" of the
-// last session of the previous page, so pages neither repeat nor skip rows
-// when sessions are added meanwhile. UserID ending in '*' matches user IDs
-// starting with the rest ("*" alone: any identified session).
+// last session of the previous page (newest), or "f:<score>:<started_at
+// ms>:<id>" (frustration), so pages neither repeat nor skip rows when
+// sessions are added meanwhile. A session whose score changes while being
+// paged (closed and analysed meanwhile) may move across the cursor. UserID
+// ending in '*' matches user IDs starting with the rest ("*" alone: any
+// identified session). Signal and Selector match server detections only
+// (events with seq trailguide.FrictionSeq).
 func (s *SessionStore) FindSessions(ctx context.Context, f trailguide.SessionFilter) (*trailguide.SessionPage, error) {
 	if f.ProjectID == "" {
 		return nil, trailguide.Invalid("project_id", "Project required.")
@@ -58,6 +63,14 @@ func (s *SessionStore) FindSessions(ctx context.Context, f trailguide.SessionFil
 		limit = DefaultSessionLimit
 	}
 	limit = min(limit, MaxSessionLimit)
+	byScore := false
+	switch f.Sort {
+	case "", trailguide.SortNewest:
+	case trailguide.SortFrustration:
+		byScore = true
+	default:
+		return nil, trailguide.Invalid("sort", "Unknown sort.")
+	}
 
 	where := []string{"s.project_id = ?"}
 	args := []any{f.ProjectID}
@@ -109,6 +122,22 @@ func (s *SessionStore) FindSessions(ctx context.Context, f trailguide.SessionFil
 		}
 	}
 
+	if f.Signal != "" || f.Selector != "" {
+		// seq = -1 literally, so that the partial index applies.
+		cond := `EXISTS (SELECT 1 FROM events e WHERE e.project_id = s.project_id AND e.session_id = s.id
+			AND e.seq = -1 AND e.type = 'friction'`
+		var a []any
+		if f.Signal != "" {
+			cond += " AND e.name = ?"
+			a = append(a, f.Signal)
+		}
+		if f.Selector != "" {
+			cond += " AND e.selector = ?"
+			a = append(a, f.Selector)
+		}
+		add(cond+")", a...)
+	}
+
 	tx, err := s.db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("find sessions: %w", err)
@@ -121,16 +150,26 @@ func (s *SessionStore) FindSessions(ctx context.Context, f trailguide.SessionFil
 		return nil, fmt.Errorf("count sessions: %w", err)
 	}
 
+	order := ` ORDER BY s.started_at DESC, s.id DESC`
+	if byScore {
+		order = ` ORDER BY s.frustration_score DESC, s.started_at DESC, s.id DESC`
+	}
 	if f.Cursor != "" {
-		startedAt, id, err := decodeCursor(f.Cursor)
+		score, startedAt, id, err := decodeCursor(f.Cursor, byScore)
 		if err != nil {
 			return nil, err
 		}
-		cond += " AND (s.started_at < ? OR (s.started_at = ? AND s.id < ?))"
-		args = append(args, startedAt, startedAt, id)
+		newer := "(s.started_at < ? OR (s.started_at = ? AND s.id < ?))"
+		if byScore {
+			cond += " AND (s.frustration_score < ? OR (s.frustration_score = ? AND " + newer + "))"
+			args = append(args, score, score, startedAt, startedAt, id)
+		} else {
+			cond += " AND " + newer
+			args = append(args, startedAt, startedAt, id)
+		}
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT `+prefixColumns("s.", sessionColumns)+` FROM sessions s WHERE `+cond+
-		` ORDER BY s.started_at DESC, s.id DESC LIMIT ?`, append(args, limit+1)...)
+		order+` LIMIT ?`, append(args, limit+1)...)
 	if err != nil {
 		return nil, fmt.Errorf("find sessions: %w", err)
 	}
@@ -148,7 +187,7 @@ func (s *SessionStore) FindSessions(ctx context.Context, f trailguide.SessionFil
 	if len(page.Sessions) > limit {
 		page.Sessions = page.Sessions[:limit]
 		last := page.Sessions[limit-1]
-		page.NextCursor = encodeCursor(ms(last.StartedAt), last.ID)
+		page.NextCursor = encodeCursor(byScore, last.FrustrationScore, ms(last.StartedAt), last.ID)
 	}
 	return page, nil
 }
@@ -161,24 +200,45 @@ func prefixColumns(prefix, cols string) string {
 	return strings.Join(parts, ", ")
 }
 
-func encodeCursor(startedAt int64, id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(startedAt, 10) + ":" + id))
+func encodeCursor(byScore bool, score int, startedAt int64, id string) string {
+	c := strconv.FormatInt(startedAt, 10) + ":" + id
+	if byScore {
+		c = "f:" + strconv.Itoa(score) + ":" + c
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(c))
 }
 
-func decodeCursor(c string) (startedAt int64, id string, err error) {
+// decodeCursor reads a cursor of the given sort; one of the other sort is
+// invalid.
+func decodeCursor(c string, byScore bool) (score int, startedAt int64, id string, err error) {
 	invalid := trailguide.Invalid("cursor", "Invalid cursor.")
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil {
-		return 0, "", invalid
+		return 0, 0, "", invalid
 	}
-	ts, id, ok := strings.Cut(string(b), ":")
+	rest := string(b)
+	if byScore {
+		var ok bool
+		if rest, ok = strings.CutPrefix(rest, "f:"); !ok {
+			return 0, 0, "", invalid
+		}
+		sc, r, ok := strings.Cut(rest, ":")
+		if !ok {
+			return 0, 0, "", invalid
+		}
+		if score, err = strconv.Atoi(sc); err != nil {
+			return 0, 0, "", invalid
+		}
+		rest = r
+	}
+	ts, id, ok := strings.Cut(rest, ":")
 	if !ok {
-		return 0, "", invalid
+		return 0, 0, "", invalid
 	}
 	if startedAt, err = strconv.ParseInt(ts, 10, 64); err != nil {
-		return 0, "", invalid
+		return 0, 0, "", invalid
 	}
-	return startedAt, id, nil
+	return score, startedAt, id, nil
 }
 
 // Events returns the session's analytics events ordered by time, then batch

@@ -18,10 +18,11 @@ const sessionColumns = `project_id, id, visitor_id, user_id, user_traits, starte
 	event_count, entry_url, entry_at, exit_url, exit_at, context_at, has_context,
 	referrer, utm_source, utm_medium, utm_campaign, utm_term, utm_content,
 	device_class, browser, os, viewport_w, viewport_h, language, time_zone,
-	user_agent, raw_bytes, stored_bytes, closed, compacted, last_batch_at`
+	user_agent, raw_bytes, stored_bytes, closed, compacted, last_batch_at,
+	friction_counts, frustration_score, exit_class`
 
 const sessionPlaceholders = `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-	?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
+	?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
 
 // sessionRow is a session plus the bookkeeping the delta merge needs but the
 // domain type does not show.
@@ -38,7 +39,7 @@ type scanner interface{ Scan(dest ...any) error }
 func scanSession(sc scanner) (*sessionRow, error) {
 	var (
 		r                             sessionRow
-		traits                        string
+		traits, counts                string
 		started, lastAct, lastBatch   int64
 		hasContext, closed, compacted int
 	)
@@ -48,9 +49,15 @@ func scanSession(sc scanner) (*sessionRow, error) {
 		&s.EventCount, &s.EntryURL, &r.entryAt, &s.ExitURL, &r.exitAt, &r.contextAt, &hasContext,
 		&s.Referrer, &s.UTM.Source, &s.UTM.Medium, &s.UTM.Campaign, &s.UTM.Term, &s.UTM.Content,
 		&s.DeviceClass, &s.Browser, &s.OS, &s.ViewportW, &s.ViewportH, &s.Language, &s.TimeZone,
-		&s.UserAgent, &s.RawBytes, &s.StoredBytes, &closed, &compacted, &lastBatch)
+		&s.UserAgent, &s.RawBytes, &s.StoredBytes, &closed, &compacted, &lastBatch,
+		&counts, &s.FrustrationScore, &s.ExitClass)
 	if err != nil {
 		return nil, err
+	}
+	if counts != "" && counts != "{}" {
+		if err := json.Unmarshal([]byte(counts), &s.FrictionCounts); err != nil {
+			return nil, fmt.Errorf("decode friction counts of session %s: %w", s.ID, err)
+		}
 	}
 	if traits != "" && traits != "{}" {
 		if err := json.Unmarshal([]byte(traits), &s.UserTraits); err != nil {
@@ -75,12 +82,35 @@ func (r *sessionRow) args() ([]any, error) {
 			return nil, fmt.Errorf("encode traits: %w", err)
 		}
 	}
+	counts, err := encodeCounts(s.FrictionCounts)
+	if err != nil {
+		return nil, err
+	}
 	return []any{s.ProjectID, s.ID, s.VisitorID, s.UserID, string(traits), ms(s.StartedAt),
 		ms(s.LastActivityAt), s.DurationMS, s.ActiveMS, s.PageCount, s.ClickCount, s.ErrorCount,
 		s.EventCount, s.EntryURL, r.entryAt, s.ExitURL, r.exitAt, r.contextAt, boolInt(r.hasContext),
 		s.Referrer, s.UTM.Source, s.UTM.Medium, s.UTM.Campaign, s.UTM.Term, s.UTM.Content,
 		s.DeviceClass, s.Browser, s.OS, s.ViewportW, s.ViewportH, s.Language, s.TimeZone,
-		s.UserAgent, s.RawBytes, s.StoredBytes, boolInt(s.Closed), boolInt(s.Compacted), ms(s.LastBatchAt)}, nil
+		s.UserAgent, s.RawBytes, s.StoredBytes, boolInt(s.Closed), boolInt(s.Compacted), ms(s.LastBatchAt),
+		counts, s.FrustrationScore, s.ExitClass}, nil
+}
+
+// encodeCounts stores friction counts as a JSON object without zeros.
+func encodeCounts(c map[string]int) (string, error) {
+	nonzero := make(map[string]int, len(c))
+	for k, v := range c {
+		if v != 0 {
+			nonzero[k] = v
+		}
+	}
+	if len(nonzero) == 0 {
+		return "{}", nil
+	}
+	b, err := json.Marshal(nonzero)
+	if err != nil {
+		return "", fmt.Errorf("encode friction counts: %w", err)
+	}
+	return string(b), nil
 }
 
 // mergeDelta applies one batch's delta to the session row r (nil when the

@@ -22,6 +22,9 @@ type Stores struct {
 	Sessions trailguide.SessionStore
 	Ingest   trailguide.IngestStore
 	Users    trailguide.UserStore
+	// Friction is the backend's friction store, over the same database as
+	// Sessions.
+	Friction trailguide.FrictionStore
 	// SetNow, when not nil, sets the clock the stores use for defaults and
 	// auth session expiry. Tests that need it are skipped without it.
 	SetNow func(time.Time)

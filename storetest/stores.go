@@ -41,6 +41,10 @@ func TestStores(t *testing.T, open func(t *testing.T) Stores) {
 		{"IdleCloseReopen", testIdleCloseReopen},
 		{"ReplaceChunks", testReplaceChunks},
 		{"Facets", testFacets},
+		{"ReplaceFriction", testReplaceFriction},
+		{"FindSessionsFriction", testFindSessionsFriction},
+		{"FindSessionsFrustrationPaging", testFindSessionsFrustrationPaging},
+		{"FrictionReport", testFrictionReport},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,7 +2,9 @@
 // ingest: it closes sessions that have been idle for a while and compacts
 // their recordings, rewriting each window's per-batch chunks into one chunk
 // at the best compression level, which is what makes stored recordings ten
-// times smaller than the raw rrweb JSON.
+// times smaller than the raw rrweb JSON. Before closing a session it runs
+// the friction detectors (package friction) over the whole session and
+// stores their detections, the authoritative ones.
 package worker
 
 import (
@@ -14,7 +16,10 @@ import (
 	"slices"
 	"time"
 
+	"encoding/json"
+
 	"github.com/trailguide/trailguide"
+	"github.com/trailguide/trailguide/friction"
 	"github.com/trailguide/trailguide/recording"
 )
 
@@ -24,17 +29,25 @@ type Config struct {
 	Interval  time.Duration    // time between two passes of Run (1 min)
 	BatchSize int              // sessions fetched per IdleSessions call (100)
 	Clock     trailguide.Clock // trailguide.SystemClock
+	// Friction is the detector configuration (friction.Default() when nil).
+	// One for every project until per-project settings exist.
+	Friction *friction.Config
 }
 
-// Worker closes idle sessions and compacts their recordings.
+// Worker closes idle sessions, runs the friction detectors on them and
+// compacts their recordings.
 type Worker struct {
 	cfg      Config
 	sessions trailguide.SessionStore
+	friction trailguide.FrictionStore // nil: no detection
 	blobs    trailguide.BlobStore
 	logger   *slog.Logger
 }
 
-// New returns a worker; zero Config fields take their defaults.
+// New returns a worker; zero Config fields take their defaults. When the
+// session store also implements trailguide.FrictionStore (the SQLite one
+// does), the worker analyses every session it closes; otherwise it only
+// closes and compacts.
 func New(cfg Config, sessions trailguide.SessionStore, blobs trailguide.BlobStore, logger *slog.Logger) *Worker {
 	if cfg.IdleAfter <= 0 {
 		cfg.IdleAfter = 30 * time.Minute
@@ -48,10 +61,15 @@ func New(cfg Config, sessions trailguide.SessionStore, blobs trailguide.BlobStor
 	if cfg.Clock == nil {
 		cfg.Clock = trailguide.SystemClock{}
 	}
+	if cfg.Friction == nil {
+		def := friction.Default()
+		cfg.Friction = &def
+	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Worker{cfg: cfg, sessions: sessions, blobs: blobs, logger: logger.WithGroup("worker")}
+	fs, _ := sessions.(trailguide.FrictionStore)
+	return &Worker{cfg: cfg, sessions: sessions, friction: fs, blobs: blobs, logger: logger.WithGroup("worker")}
 }
 
 // Run does a pass at once and then every Interval until ctx is done; it
@@ -111,8 +129,9 @@ func (w *Worker) RunOnce(ctx context.Context) (closed int, err error) {
 }
 
 // CompactSession compacts every window of a session that has more than one
-// chunk or a chunk not compacted yet, then closes the session and marks it
-// compacted.
+// chunk or a chunk not compacted yet, runs the friction detectors over the
+// whole session and replaces its server detections, then closes the
+// session and marks it compacted.
 //
 // The order makes it crash-safe: the compacted blob is durable (Put) before
 // ReplaceChunks swaps the index rows in one transaction, and the old blobs
@@ -124,7 +143,12 @@ func (w *Worker) RunOnce(ctx context.Context) (closed int, err error) {
 //
 // A batch that lands while the session is being compacted adds a chunk the
 // swap does not touch and reopens the session; CompactSession then leaves
-// the session open for a later pass instead of closing it.
+// the session open for a later pass instead of closing it (and without
+// analysing it: the later pass does, over everything).
+//
+// Detection is idempotent: it reads the session's events and recording as
+// stored and replaces every earlier server detection, so a session that a
+// late batch reopened is analysed again from scratch when it closes again.
 func (w *Worker) CompactSession(ctx context.Context, projectID, sessionID string) error {
 	started := w.cfg.Clock.Now()
 	chunks, err := w.sessions.Chunks(ctx, projectID, sessionID)
@@ -139,10 +163,13 @@ func (w *Worker) CompactSession(ctx context.Context, projectID, sessionID string
 		}
 		byWindow[c.WindowID] = append(byWindow[c.WindowID], c)
 	}
+	rrweb := make(map[string][]json.RawMessage, len(windows))
 	for _, win := range windows {
-		if err := w.compactWindow(ctx, byWindow[win]); err != nil {
+		events, err := w.compactWindow(ctx, byWindow[win])
+		if err != nil {
 			return fmt.Errorf("compact %s window %s: %w", sessionID, win, err)
 		}
+		rrweb[win] = events
 	}
 
 	s, err := w.sessions.Session(ctx, projectID, sessionID)
@@ -153,6 +180,9 @@ func (w *Worker) CompactSession(ctx context.Context, projectID, sessionID string
 		w.logger.Info("session got a batch during compaction, left open", "project", projectID, "session", sessionID)
 		return nil
 	}
+	if err := w.detect(ctx, projectID, sessionID, rrweb); err != nil {
+		return fmt.Errorf("friction %s: %w", sessionID, err)
+	}
 	if err := w.sessions.CloseSession(ctx, projectID, sessionID); err != nil {
 		return fmt.Errorf("close %s: %w", sessionID, err)
 	}
@@ -162,16 +192,41 @@ func (w *Worker) CompactSession(ctx context.Context, projectID, sessionID string
 	return nil
 }
 
-// compactWindow rewrites the chunks of one window as one compacted chunk.
-func (w *Worker) compactWindow(ctx context.Context, chunks []*trailguide.Chunk) error {
-	if len(chunks) == 0 || (len(chunks) == 1 && recording.IsCompactKey(chunks[0].BlobKey)) {
+// detect runs the friction detectors over the session's stored events and
+// its rrweb streams (one per window) and replaces its server detections.
+func (w *Worker) detect(ctx context.Context, projectID, sessionID string, rrweb map[string][]json.RawMessage) error {
+	if w.friction == nil {
 		return nil
+	}
+	events, err := w.sessions.Events(ctx, projectID, sessionID)
+	if err != nil {
+		return fmt.Errorf("events: %w", err)
+	}
+	f := friction.Analyze(*w.cfg.Friction, projectID, sessionID, events, rrweb)
+	if err := w.friction.ReplaceFriction(ctx, f); err != nil {
+		return err
+	}
+	w.logger.Debug("detected friction", "session", sessionID, "detections", len(f.Events),
+		"score", f.Score, "exit", f.ExitClass)
+	return nil
+}
+
+// compactWindow rewrites the chunks of one window as one compacted chunk
+// and returns the window's rrweb events (stylesheets inlined) for the
+// detectors. A window already compacted is only read.
+func (w *Worker) compactWindow(ctx context.Context, chunks []*trailguide.Chunk) ([]json.RawMessage, error) {
+	if len(chunks) == 0 {
+		return nil, nil
+	}
+	done := len(chunks) == 1 && recording.IsCompactKey(chunks[0].BlobKey)
+	if done && w.friction == nil {
+		return nil, nil
 	}
 	chunks = slices.Clone(chunks)
 	slices.SortFunc(chunks, func(a, b *trailguide.Chunk) int { return cmp.Compare(a.SeqFrom, b.SeqFrom) })
 	events, err := recording.ReadChunks(ctx, w.sessions, w.blobs, chunks)
-	if err != nil {
-		return err
+	if err != nil || done {
+		return events, err
 	}
 	first := chunks[0]
 	c := &trailguide.Chunk{
@@ -186,20 +241,20 @@ func (w *Worker) compactWindow(ctx context.Context, chunks []*trailguide.Chunk) 
 	c.BlobKey = recording.CompactKey(c.ProjectID, c.SessionID, c.WindowID, c.SeqFrom, c.SeqTo)
 	// Stylesheets become shared, content-addressed assets of the project,
 	// written (durably) before the chunk that references them.
-	events, assets := recording.ExtractAssets(events)
+	stripped, assets := recording.ExtractAssets(events)
 	if err := recording.PutAssets(ctx, w.blobs, c.ProjectID, assets); err != nil {
-		return err
+		return nil, err
 	}
-	blob, err := recording.Encode(events, recording.LevelBest)
+	blob, err := recording.Encode(stripped, recording.LevelBest)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	c.StoredBytes = int64(len(blob))
 	if err := w.blobs.Put(ctx, c.BlobKey, blob); err != nil {
-		return fmt.Errorf("put %s: %w", c.BlobKey, err)
+		return nil, fmt.Errorf("put %s: %w", c.BlobKey, err)
 	}
 	if err := w.sessions.ReplaceChunks(ctx, chunks, c); err != nil {
-		return fmt.Errorf("replace chunks: %w", err)
+		return nil, fmt.Errorf("replace chunks: %w", err)
 	}
 	for _, o := range chunks {
 		if o.BlobKey == "" || o.BlobKey == c.BlobKey {
@@ -212,5 +267,5 @@ func (w *Worker) compactWindow(ctx context.Context, chunks []*trailguide.Chunk) 
 	}
 	w.logger.Debug("compacted window", "session", c.SessionID, "window", c.WindowID,
 		"chunks", len(chunks), "events", c.EventCount, "raw", c.RawBytes, "stored", c.StoredBytes)
-	return nil
+	return events, nil
 }

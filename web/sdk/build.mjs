@@ -1,7 +1,8 @@
-// Builds the SDK: the script-tag loader and its lazily loaded recorder chunk
-// into web/dist/sdk (embedded in the binary), and the npm package into
-// web/sdk/dist. Deterministic: no timestamps, no source maps with absolute
-// paths, fixed file names.
+// Builds the SDK: the script-tag loader, its lazily loaded recorder chunk and
+// the live friction chunk the recorder loads in turn, into web/dist/sdk
+// (embedded in the binary), and the npm package into web/sdk/dist.
+// Deterministic: no timestamps, no source maps with absolute paths, fixed
+// file names.
 import { build as esbuild } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -54,6 +55,9 @@ export async function build() {
   mkdirSync(scriptOut, { recursive: true });
   await esbuild({ ...common, entryPoints: [join(here, 'src/loader.ts')], format: 'iife', outfile: join(scriptOut, 'trailguide.js') });
   await esbuild({ ...common, entryPoints: [join(here, 'src/recorder-entry.ts')], format: 'iife', plugins: [dropCanvas], outfile: join(scriptOut, 'recorder.js') });
+  // Live friction detection (docs/FRICTION.md), loaded by the recorder chunk
+  // after the config arrives; outside the loader+recorder budget.
+  await esbuild({ ...common, entryPoints: [join(here, 'src/friction/chunk.ts')], format: 'iife', outfile: join(scriptOut, 'friction.js') });
 
   // npm package: ESM with @rrweb/record left as a dependency, plus declarations.
   const npmOut = join(here, 'dist');

@@ -1,5 +1,6 @@
 // Prints gzip sizes of the SDK bundles and fails over budget (DESIGN §6):
-// loader ≤ 3 KB gzip on its own, loader + recorder ≤ 30 KB gzip.
+// loader ≤ 3 KB gzip on its own, loader + recorder ≤ 30 KB gzip. The live
+// friction chunk (friction.js) loads after them and is reported on its own.
 // Usage: node sdk/size.mjs [--json]   (after `node build.mjs sdk`)
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,13 +17,14 @@ const size = (name) => {
 };
 const loader = size('trailguide.js');
 const recorder = size('recorder.js');
+const friction = size('friction.js');
 const total = loader.gzip + recorder.gzip;
 const fmt = (n) => (n / KB).toFixed(2) + ' KB';
 
 if (process.argv.includes('--json')) {
-  console.log(JSON.stringify({ loader, recorder, total_gzip: total, budgets }));
+  console.log(JSON.stringify({ loader, recorder, friction, total_gzip: total, budgets }));
 } else {
-  for (const f of [loader, recorder]) console.log(`${f.name.padEnd(16)} ${fmt(f.raw).padStart(10)} raw ${fmt(f.gzip).padStart(10)} gzip`);
+  for (const f of [loader, recorder, friction]) console.log(`${f.name.padEnd(16)} ${fmt(f.raw).padStart(10)} raw ${fmt(f.gzip).padStart(10)} gzip`);
   console.log(`${'loader+recorder'.padEnd(16)} ${''.padStart(10)}     ${fmt(total).padStart(10)} gzip (budget ${fmt(budgets.total)})`);
 }
 let fail = false;

@@ -1,4 +1,5 @@
 import { type Masker, type MaskRecordOptions } from './mask';
+import type { FrictionOptions, LiveFriction } from './friction/dom';
 import { type KV } from './storage';
 import type { SDKConfig, Signal } from './wire';
 export declare const K_OPTOUT = "tg_optout";
@@ -24,6 +25,12 @@ export interface InitOptions {
     record?: boolean;
     /** capture clicks, scroll, forms, errors and pageviews automatically (default true) */
     autocapture?: boolean;
+    /**
+     * live friction detection (docs/FRICTION.md): false turns it off; a start
+     * function runs it in this bundle; by default the script-tag install loads
+     * friction.js from next to recorder.js
+     */
+    friction?: boolean | ((o: FrictionOptions) => LiveFriction);
     /** injected for tests and alternative builds */
     recorder?: RecorderLike;
     fetch?: typeof fetch;
@@ -37,7 +44,7 @@ export interface InitOptions {
     random?: () => number;
     window?: Window;
 }
-export type ClientEvent = 'signal' | 'ack' | 'stop' | 'ready';
+export type ClientEvent = 'signal' | 'ack' | 'stop' | 'ready' | 'friction';
 type Listener = (arg?: unknown) => void;
 /** Deterministic sampling by session so every tab of a session agrees. */
 export declare function sampled(session: string, rate: number): boolean;
@@ -52,6 +59,7 @@ export declare class Client {
     private ids_;
     private transport_;
     private signals_;
+    private friction_;
     private stopRecording_;
     private masker_;
     private config_;
@@ -74,6 +82,8 @@ export declare class Client {
      * during an outage is then still replayable, with nothing readable in it.
      */
     private configure_;
+    /** Starts the live friction detector, loading its chunk first when needed. */
+    private startFriction_;
     private startRecording_;
     private event_;
     /** Activity keeps the session alive; an expired session starts a new stream first. */

@@ -1032,6 +1032,7 @@ var Client = class {
     this.ids_ = null;
     this.transport_ = null;
     this.signals_ = null;
+    this.friction_ = null;
     this.config_ = null;
     this.running_ = false;
     /** the server said stop: nothing more for this page load, not even after optIn() */
@@ -1126,9 +1127,46 @@ var Client = class {
         now: this.now_
       });
     }
+    this.startFriction_(cfg);
     const rate = cfg && typeof cfg.sample_rate === "number" ? cfg.sample_rate : 1;
     if (this.o_.record !== false && this.o_.recorder && sampled(this.ids_.session, rate)) this.startRecording_();
     this.fire_("ready", cfg);
+  }
+  /** Starts the live friction detector, loading its chunk first when needed. */
+  startFriction_(cfg) {
+    const opt = this.o_.friction;
+    const win = this.win_;
+    const doc = win.document;
+    const w = win;
+    const boot = () => {
+      const start = typeof opt === "function" ? opt : w.__trailguide_friction;
+      if (!start || this.friction_ || !this.running_) return;
+      this.friction_ = start({
+        win,
+        config: cfg == null ? void 0 : cfg.friction,
+        masker: () => this.masker_,
+        now: this.now_,
+        report: (d, el) => {
+          const s = { type: "friction", ts: d.t, url: d.url || this.scrubbedURL_(), name: d.type, props: d.details };
+          if (d.selector) s.selector = d.selector;
+          if (d.text) s.text = d.text;
+          if (d.x || d.y) s.x = d.x, s.y = d.y;
+          if (this.transport_) this.transport_.addSignal(s);
+          this.fire_("signal", s);
+          this.fire_("friction", d);
+          el.dispatchEvent(new CustomEvent("trailguide:friction", { detail: d, bubbles: true }));
+        }
+      });
+    };
+    if (opt === false || this.friction_) return;
+    if (typeof opt === "function" || w.__trailguide_friction) return boot();
+    const me = doc.querySelector('script[src*="recorder.js"]');
+    if (!me) return;
+    const sc = doc.createElement("script");
+    sc.src = me.src.replace(/recorder\.js([?#].*)?$/, "friction.js");
+    sc.async = true;
+    sc.onload = boot;
+    (doc.head || doc.documentElement).appendChild(sc);
   }
   startRecording_() {
     const rec = this.o_.recorder;
@@ -1168,6 +1206,7 @@ var Client = class {
     if (s.type !== "error") this.activity_();
     this.transport_.addSignal(s);
     this.fire_("signal", s);
+    if (this.friction_) this.friction_.signal(s);
   }
   url_() {
     return this.win_.location.href;
@@ -1245,6 +1284,8 @@ var Client = class {
     this.stopRecording_ = void 0;
     if (this.signals_) this.signals_.stop();
     this.signals_ = null;
+    if (this.friction_) this.friction_.stop();
+    this.friction_ = null;
     if (this.transport_) this.transport_.stop();
     this.transport_ = null;
     for (const f of this.offPage_.splice(0)) f();

@@ -4,6 +4,7 @@
 import { buildContext, scrubURL } from './context';
 import { Identity } from './ids';
 import { createMasker, DEFAULT_MASK, type Masker, type MaskRecordOptions } from './mask';
+import type { FrictionOptions, LiveFriction } from './friction/dom';
 import { startSignals, type Signals } from './signals';
 import { type KV, readJSON, webKV } from './storage';
 import { gzip, gzipSupported, Transport, UNSENT_KEY } from './transport';
@@ -36,6 +37,12 @@ export interface InitOptions {
   record?: boolean;
   /** capture clicks, scroll, forms, errors and pageviews automatically (default true) */
   autocapture?: boolean;
+  /**
+   * live friction detection (docs/FRICTION.md): false turns it off; a start
+   * function runs it in this bundle; by default the script-tag install loads
+   * friction.js from next to recorder.js
+   */
+  friction?: boolean | ((o: FrictionOptions) => LiveFriction);
   /** injected for tests and alternative builds */
   recorder?: RecorderLike;
   fetch?: typeof fetch;
@@ -47,7 +54,7 @@ export interface InitOptions {
   window?: Window;
 }
 
-export type ClientEvent = 'signal' | 'ack' | 'stop' | 'ready';
+export type ClientEvent = 'signal' | 'ack' | 'stop' | 'ready' | 'friction';
 type Listener = (arg?: unknown) => void;
 
 interface StoredUser {
@@ -115,6 +122,7 @@ export class Client {
   private ids_: Identity | null = null;
   private transport_: Transport | null = null;
   private signals_: Signals | null = null;
+  private friction_: LiveFriction | null = null;
   private stopRecording_: (() => void) | undefined;
   // Until the project's rules arrive, signal text is masked as strictly as possible.
   private masker_: Masker;
@@ -225,9 +233,47 @@ export class Client {
         now: this.now_,
       });
     }
+    this.startFriction_(cfg);
     const rate = cfg && typeof cfg.sample_rate === 'number' ? cfg.sample_rate : 1;
     if (this.o_.record !== false && this.o_.recorder && sampled(this.ids_.session, rate)) this.startRecording_();
     this.fire_('ready', cfg);
+  }
+
+  /** Starts the live friction detector, loading its chunk first when needed. */
+  private startFriction_(cfg: SDKConfig | null): void {
+    const opt = this.o_.friction;
+    const win = this.win_;
+    const doc = win.document;
+    const w = win as unknown as { __trailguide_friction?: (o: FrictionOptions) => LiveFriction };
+    const boot = (): void => {
+      const start = typeof opt === 'function' ? opt : w.__trailguide_friction;
+      if (!start || this.friction_ || !this.running_) return;
+      this.friction_ = start({
+        win,
+        config: (cfg as { friction?: FrictionOptions['config'] } | null)?.friction,
+        masker: () => this.masker_,
+        now: this.now_,
+        report: (d, el) => {
+          const s: Signal = { type: 'friction', ts: d.t, url: d.url || this.scrubbedURL_(), name: d.type, props: d.details };
+          if (d.selector) s.selector = d.selector;
+          if (d.text) s.text = d.text;
+          if (d.x || d.y) (s.x = d.x), (s.y = d.y);
+          if (this.transport_) this.transport_.addSignal(s);
+          this.fire_('signal', s);
+          this.fire_('friction', d);
+          el.dispatchEvent(new CustomEvent('trailguide:friction', { detail: d, bubbles: true }));
+        },
+      });
+    };
+    if (opt === false || this.friction_) return;
+    if (typeof opt === 'function' || w.__trailguide_friction) return boot();
+    const me = doc.querySelector('script[src*="recorder.js"]') as HTMLScriptElement | null;
+    if (!me) return;
+    const sc = doc.createElement('script');
+    sc.src = me.src.replace(/recorder\.js([?#].*)?$/, 'friction.js');
+    sc.async = true;
+    sc.onload = boot;
+    (doc.head || doc.documentElement).appendChild(sc);
   }
 
   private startRecording_(): void {
@@ -271,6 +317,7 @@ export class Client {
     if (s.type !== 'error') this.activity_();
     this.transport_.addSignal(s);
     this.fire_('signal', s);
+    if (this.friction_) this.friction_.signal(s);
   }
 
   private url_(): string {
@@ -362,6 +409,8 @@ export class Client {
     this.stopRecording_ = undefined;
     if (this.signals_) this.signals_.stop();
     this.signals_ = null;
+    if (this.friction_) this.friction_.stop();
+    this.friction_ = null;
     if (this.transport_) this.transport_.stop();
     this.transport_ = null;
     for (const f of this.offPage_.splice(0)) f();

@@ -1,0 +1,20 @@
+import type { Masker } from '../mask';
+import type { Signal } from '../wire';
+import type { FrictionConfig } from './config';
+import type { Detection } from './types';
+export declare const MOUSEMOVE_SAMPLE_MS = 50;
+export declare const SCROLL_SAMPLE_MS = 100;
+export interface FrictionOptions {
+    win: Window;
+    config?: Partial<FrictionConfig> | null;
+    masker: () => Masker;
+    now: () => number;
+    /** a final detection and the element it concerns (the document when none) */
+    report: (d: Detection, target: EventTarget) => void;
+}
+export interface LiveFriction {
+    /** the client's own signals: pageview and track become inputs */
+    signal(s: Signal): void;
+    stop(): void;
+}
+export declare function startFriction(o: FrictionOptions): LiveFriction;

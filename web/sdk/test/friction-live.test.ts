@@ -1,0 +1,144 @@
+// The live detector: the shared vectors fed as if they happened in real time
+// (docs/FRICTION.md §4) must report what detect() finds on the whole stream
+// (minus the exit, which only the server can classify), and the DOM wiring
+// must turn clicks into friction events, CustomEvents and signals.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { detect, withDefaults, type Detection, type FrictionConfig, type FrictionInput } from '../src/friction';
+import { startFriction } from '../src/friction/dom';
+import { LiveDetector } from '../src/friction/live';
+import type { Signal } from '../src/wire';
+import { settle } from './helpers';
+import { closePage, openPage, type Page } from './scenario';
+
+const DIR = join(process.cwd(), '..', 'testdata', 'friction');
+interface Vector {
+  name: string;
+  config?: Partial<FrictionConfig>;
+  inputs: FrictionInput[];
+}
+const vectors: Vector[] = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .flatMap((f) => (JSON.parse(readFileSync(join(DIR, f), 'utf8')) as { vectors: Vector[] }).vectors);
+
+const key = (d: Detection): string => `${d.type}@${d.t} ${d.selector || ''}`;
+
+/** Feeds inputs in time order on a fake clock, firing timers as time passes. */
+function runLive(v: Vector): string[] {
+  let now = 0;
+  const timers: Array<{ at: number; f: () => void; id: number }> = [];
+  let ids = 0;
+  const got: string[] = [];
+  const live = new LiveDetector({
+    config: v.config,
+    now: () => now,
+    report: (d) => got.push(key(d)),
+    setTimeout: (f, ms) => {
+      const id = ++ids;
+      timers.push({ at: now + ms, f, id });
+      return id;
+    },
+    clearTimeout: (h) => {
+      const i = timers.findIndex((t) => t.id === h);
+      if (i >= 0) timers.splice(i, 1);
+    },
+  });
+  const advance = (to: number): void => {
+    for (;;) {
+      timers.sort((a, b) => a.at - b.at);
+      if (!timers.length || timers[0].at > to) break;
+      const t = timers.shift()!;
+      now = Math.max(now, t.at);
+      t.f();
+    }
+    now = Math.max(now, to);
+  };
+  const ordered = v.inputs.map((x, i) => [x, i] as const).sort((a, b) => a[0].t - b[0].t || a[1] - b[1]);
+  const t0 = ordered.length ? ordered[0][0].t : 0;
+  now = t0;
+  for (const [x] of ordered) {
+    if (x.kind === 'session_end') continue; // the SDK never sees one
+    advance(x.t);
+    live.push(x);
+  }
+  advance(now + 10 * 60 * 1000);
+  return got.sort();
+}
+
+describe('live detector over the vectors', () => {
+  test.each(vectors.map((v) => [v.name, v] as const))('%s', (_n, v) => {
+    const inputs = v.inputs.filter((x) => x.kind !== 'session_end');
+    const want = detect(withDefaults(v.config), inputs).filter((d) => d.type !== 'exit').map(key).sort();
+    expect(runLive(v)).toEqual(want);
+  });
+});
+
+describe('live wiring', () => {
+  let p: Page | undefined;
+  afterEach(() => {
+    if (p) closePage(p);
+    p = undefined;
+    vi.useRealTimers();
+    document.body.innerHTML = '';
+  });
+
+  test('a dead, rage-clicked button: trailguide.on("friction"), the CustomEvent and friction signals', async () => {
+    vi.useFakeTimers();
+    document.body.innerHTML = '<main><button id="buy" type="button">Buy</button></main>';
+    p = await openPage({ friction: startFriction });
+    const clock = p.clock;
+    const seen: Detection[] = [];
+    const signals: Signal[] = [];
+    const dom: Detection[] = [];
+    p.client.on('friction', (d) => seen.push(d as Detection));
+    p.client.on('signal', (s) => signals.push(s as Signal));
+    const buy = document.getElementById('buy')!;
+    buy.addEventListener('trailguide:friction', (e) => dom.push((e as CustomEvent<Detection>).detail));
+    for (let i = 0; i < 3; i++) {
+      const click = new MouseEvent('click', { bubbles: true, clientX: 20, clientY: 10 });
+      Object.defineProperties(click, { pageX: { value: 20 }, pageY: { value: 10 } });
+      buy.dispatchEvent(click);
+      clock.t += 300;
+      await vi.advanceTimersByTimeAsync(300);
+    }
+    clock.t += 3000;
+    await vi.advanceTimersByTimeAsync(3000);
+    await settle();
+    const types = seen.map((d) => d.type).sort();
+    expect(types).toEqual(['dead_click', 'dead_click', 'dead_click', 'rage_click']);
+    expect(dom.map((d) => d.type).sort()).toEqual(types);
+    const rage = seen.find((d) => d.type === 'rage_click')!;
+    expect(rage.selector).toBe('#buy');
+    expect(rage.details).toMatchObject({ clicks: 3, duration_ms: 600 });
+    const fs = signals.filter((s) => s.type === 'friction');
+    expect(fs.map((s) => s.name).sort()).toEqual(types);
+    expect(fs.find((s) => s.name === 'rage_click')).toMatchObject({ selector: '#buy', props: { clicks: 3 } });
+  });
+
+  test('a button that answers is neither dead nor rage', async () => {
+    vi.useFakeTimers();
+    document.body.innerHTML = '<main><button id="next" type="button">Next</button><p id="out">1</p></main>';
+    p = await openPage({ friction: startFriction });
+    const seen: Detection[] = [];
+    p.client.on('friction', (d) => seen.push(d as Detection));
+    const next = document.getElementById('next')!;
+    let n = 1;
+    next.addEventListener('click', () => (document.getElementById('out')!.textContent = String(++n)));
+    for (let i = 0; i < 3; i++) {
+      next.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+      await vi.advanceTimersByTimeAsync(0); // MutationObserver callbacks
+      p.clock.t += 300;
+      await vi.advanceTimersByTimeAsync(300);
+    }
+    p.clock.t += 3000;
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(seen).toEqual([]);
+  });
+
+  test('friction: false starts nothing', async () => {
+    p = await openPage({ friction: false });
+    expect((p.client as unknown as { friction_: unknown }).friction_).toBeNull();
+  });
+});

@@ -1,0 +1,171 @@
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"testing"
+	"time"
+
+	"github.com/trailguide/trailguide"
+	"github.com/trailguide/trailguide/friction"
+)
+
+// frictionBatch is a plain-JSON batch of one window: a meta event and a
+// full snapshot (so that clicks are observed) when seq is 0, and signals.
+func frictionBatch(tb testing.TB, sid string, seq int64, at time.Time, sigs []trailguide.Signal) []byte {
+	tb.Helper()
+	b := trailguide.Batch{
+		Key: "tg_pk_batchgen", Visitor: "visitor0000000000000000000000001", Session: sid,
+		Window: "window00000000000000000000000001", Seq: seq, SentAt: at.UnixMilli(), SDK: "test/1",
+		Events: []json.RawMessage{}, Signals: sigs,
+	}
+	if seq == 0 {
+		b.Context = &trailguide.Context{URL: "https://app.test/home", ViewportW: 1280, ViewportH: 800, UserAgent: "test"}
+		ts := sigs[0].TS
+		b.Events = []json.RawMessage{
+			json.RawMessage(fmt.Sprintf(`{"type":4,"timestamp":%d,"data":{"href":"https://app.test/home","width":1280,"height":800}}`, ts)),
+			json.RawMessage(fmt.Sprintf(`{"type":2,"timestamp":%d,"data":{"node":{"type":0,"id":1,"childNodes":[]},"initialOffset":{"top":0,"left":0}}}`, ts)),
+		}
+	}
+	body, err := json.Marshal(b)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return body
+}
+
+// rageBurst is three clicks 200 ms apart on a button that does nothing.
+func rageBurst(at time.Time) []trailguide.Signal {
+	var out []trailguide.Signal
+	for i := range 3 {
+		out = append(out, trailguide.Signal{
+			Type: trailguide.EventClick, TS: at.Add(time.Duration(i) * 200 * time.Millisecond).UnixMilli(),
+			URL: "https://app.test/home", Selector: "#watch-demo", Tag: "button", Text: "Watch demo",
+			X: 100, Y: 200, Props: map[string]any{"interactive": true},
+		})
+	}
+	return out
+}
+
+func (e *env) ingestJSON(tb testing.TB, body []byte, at time.Time) {
+	tb.Helper()
+	e.clock.Set(at)
+	if _, err := e.ingest.Ingest(context.Background(), &trailguide.IngestRequest{Body: body, ReceivedAt: at}); err != nil {
+		tb.Fatalf("ingest: %v", err)
+	}
+}
+
+// serverDetections returns the session's server friction events by name.
+func serverDetections(tb testing.TB, e *env, sid string) map[string]int {
+	tb.Helper()
+	events, err := e.sessions.Events(context.Background(), "proj1", sid)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, ev := range events {
+		if ev.Seq == trailguide.FrictionSeq {
+			if ev.Type != trailguide.EventFriction {
+				tb.Fatalf("event with the server seq of type %q", ev.Type)
+			}
+			got[ev.Name]++
+		}
+	}
+	return got
+}
+
+// The worker detects friction when it closes a session, stores it as
+// events and on the session row, and a session reopened by a late batch
+// and closed again is analysed from scratch: nothing counts twice.
+func TestWorkerDetectsFriction(t *testing.T) {
+	e := mustOpenEnv(t)
+	ctx := context.Background()
+	const sid = "session0000000000000000000000001"
+	start := t0
+	sigs := append([]trailguide.Signal{{Type: trailguide.EventPageview, TS: start.UnixMilli(), URL: "https://app.test/home"}},
+		rageBurst(start.Add(2*time.Second))...)
+	e.ingestJSON(t, frictionBatch(t, sid, 0, start, sigs), start.Add(5*time.Second))
+
+	if s, _ := e.sessions.Session(ctx, "proj1", sid); s.ExitClass != "" || s.FrictionCounts != nil {
+		t.Fatalf("open session already analysed: %+v", s)
+	}
+	e.clock.Add(31 * time.Minute)
+	if n, err := e.worker.RunOnce(ctx); err != nil || n != 1 {
+		t.Fatalf("closed %d (%v), want 1", n, err)
+	}
+	s, err := e.sessions.Session(ctx, "proj1", sid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.FrictionCounts[friction.RageClick] != 1 {
+		t.Fatalf("friction counts %v, want one rage click", s.FrictionCounts)
+	}
+	if want := friction.Score(s.FrictionCounts); s.FrustrationScore != want || want < 3 {
+		t.Errorf("score %d, want %d (>= 3)", s.FrustrationScore, want)
+	}
+	if s.ExitClass != friction.ExitAfterFrust {
+		t.Errorf("exit class %q, want %q", s.ExitClass, friction.ExitAfterFrust)
+	}
+	first := serverDetections(t, e, sid)
+	wantEvents := maps.Clone(s.FrictionCounts)
+	wantEvents[friction.Exit] = 1
+	if !maps.Equal(first, wantEvents) {
+		t.Fatalf("server friction events %v, want the counts plus one exit %v", first, wantEvents)
+	}
+
+	// The stored rage click describes the element and carries its evidence.
+	events, _ := e.sessions.Events(ctx, "proj1", sid)
+	var rage, firstClick *trailguide.Event
+	for _, ev := range events {
+		if ev.Seq == trailguide.FrictionSeq && ev.Name == friction.RageClick {
+			rage = ev
+		}
+		if ev.Type == trailguide.EventClick && firstClick == nil {
+			firstClick = ev // its time as stored, after ingest's clock-skew correction
+		}
+	}
+	var data struct {
+		Source   string           `json:"source"`
+		Evidence []friction.Input `json:"evidence"`
+		Details  map[string]any   `json:"details"`
+	}
+	if err := json.Unmarshal(rage.Data, &data); err != nil {
+		t.Fatal(err)
+	}
+	if rage.Selector != "#watch-demo" || rage.Text != "Watch demo" || rage.X != 100 || rage.Y != 200 ||
+		rage.URL != "https://app.test/home" || !rage.Time.Equal(firstClick.Time) ||
+		rage.WindowID != "window00000000000000000000000001" {
+		t.Errorf("rage click event %+v %s", rage, rage.Data)
+	}
+	if data.Source != "server" || len(data.Evidence) != 3 || data.Evidence[0].Kind != friction.KindClick {
+		t.Errorf("rage click data %s", rage.Data)
+	}
+
+	// Closing again without anything new changes nothing.
+	if err := e.worker.CompactSession(ctx, "proj1", sid); err != nil {
+		t.Fatal(err)
+	}
+	if again := serverDetections(t, e, sid); !maps.Equal(again, first) {
+		t.Fatalf("after a second close: %v, want %v", again, first)
+	}
+
+	// A late batch with another burst reopens the session; closed again,
+	// it has two rage clicks, not three.
+	late := start.Add(10 * time.Second)
+	e.ingestJSON(t, frictionBatch(t, sid, 1, late, rageBurst(late)), e.clock.Now().Add(time.Minute))
+	e.clock.Add(31 * time.Minute)
+	if n, err := e.worker.RunOnce(ctx); err != nil || n != 1 {
+		t.Fatalf("second pass: closed %d (%v), want 1", n, err)
+	}
+	s, _ = e.sessions.Session(ctx, "proj1", sid)
+	if s.FrictionCounts[friction.RageClick] != 2 {
+		t.Fatalf("after a late burst: counts %v, want two rage clicks", s.FrictionCounts)
+	}
+	got := serverDetections(t, e, sid)
+	if got[friction.RageClick] != 2 || got[friction.Exit] != 1 {
+		t.Fatalf("after a late burst: server events %v, want two rage clicks and one exit", got)
+	}
+	t.Logf("counts %v, score %d, exit %s", s.FrictionCounts, s.FrustrationScore, s.ExitClass)
+}
