@@ -17,12 +17,16 @@ const (
 	EventIdentify = "identify"
 	EventFriction = "friction"
 	EventGuide    = "guide"
+	EventField    = "field" // form field focus / invalid (docs/FRICTION.md §1)
+	EventHover    = "hover" // dwell ≥ 1 s on an interactive element
+	EventLeave    = "leave" // pagehide of a page not kept in the bfcache
 )
 
 // EventTypes lists every accepted signal type.
 var EventTypes = []string{
 	EventPageview, EventClick, EventScroll, EventInput, EventSubmit,
 	EventError, EventTrack, EventIdentify, EventFriction, EventGuide,
+	EventField, EventHover, EventLeave,
 }
 
 // Event is one stored analytics event of a session.

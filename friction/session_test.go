@@ -57,8 +57,8 @@ func TestFromSessionWire(t *testing.T) {
 	w := "cccccccccccccccccccccccccccccccc"
 	want := []Input{
 		{T: t0, Kind: KindPageview, Window: w, URL: url},
-		{T: t0 + 1200, Kind: KindClick, Window: w, URL: url, Selector: "#pay", Tag: "button", Text: "Pay now", X: 130, Y: 412},
-		{T: t0 + 2500, Kind: KindInput, Window: w, URL: url, Selector: "#email", Tag: "input"},
+		{T: t0 + 1200, Kind: KindClick, Window: w, URL: url, Selector: "#pay", Tag: "button", Text: "Pay now", X: 130, Y: 412, Interactive: true},
+		{T: t0 + 2500, Kind: KindInput, Window: w, URL: url, Selector: "#email", Tag: "input", Form: "#checkout"},
 		{T: t0 + 2800, Kind: KindSubmit, Window: w, URL: url, Selector: "#checkout", Tag: "form"},
 		{T: t0 + 2900, Kind: KindError, Window: w, URL: url, Name: "Cannot read properties of undefined (reading 'total')"},
 		{T: t0 + 3000, Kind: KindTrack, Window: w, URL: url, Name: "checkout_started"},

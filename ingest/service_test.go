@@ -124,7 +124,7 @@ func TestIngestValidation(t *testing.T) {
 		{name: "event timestamp in future", mutate: func(b *trailguide.Batch) {
 			b.Events[3] = json.RawMessage(`{"type":3,"data":{},"timestamp":` + itoa(b.SentAt+2*3600*1000) + `}`)
 		}, code: trailguide.EINVALID, reason: "events[3].timestamp"},
-		{name: "signal unknown type", mutate: func(b *trailguide.Batch) { b.Signals[2].Type = "hover" }, code: trailguide.EINVALID, reason: "signals[2].type"},
+		{name: "signal unknown type", mutate: func(b *trailguide.Batch) { b.Signals[2].Type = "hovering" }, code: trailguide.EINVALID, reason: "signals[2].type"},
 		{name: "signal ts out of range", mutate: func(b *trailguide.Batch) { b.Signals[1].TS = 5 }, code: trailguide.EINVALID, reason: "signals[1].ts"},
 		{name: "too many events", mutate: func(b *trailguide.Batch) {}, cfg: Config{MaxEvents: 2}, code: trailguide.ETOOLARGE, reason: "events"},
 		{name: "too many signals", mutate: func(b *trailguide.Batch) {}, cfg: Config{MaxSignals: 2}, code: trailguide.ETOOLARGE, reason: "signals"},

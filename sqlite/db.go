@@ -59,6 +59,13 @@ type DB struct {
 	closeMu  sync.Mutex
 	isClosed bool
 
+	// QueueWait is how long a write waits for room in the writer's queue
+	// before giving up with EUNAVAILABLE (ingest answers 503 + Retry-After,
+	// and the SDK retries later): load is shed instead of piling up
+	// goroutines and memory when the disk cannot keep up. Set it right after
+	// Open.
+	QueueWait time.Duration
+
 	// groups counts committed group transactions (tests, diagnostics).
 	groups atomic.Int64
 }
@@ -80,12 +87,13 @@ func Open(path string, logger *slog.Logger) (*DB, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	db := &DB{
-		Now:     time.Now,
-		path:    path,
-		logger:  logger.WithGroup("sqlite"),
-		ops:     make(chan *writeOp, maxGroup),
-		closing: make(chan struct{}),
-		stopped: make(chan struct{}),
+		Now:       time.Now,
+		QueueWait: 2 * time.Second,
+		path:      path,
+		logger:    logger.WithGroup("sqlite"),
+		ops:       make(chan *writeOp, maxGroup),
+		closing:   make(chan struct{}),
+		stopped:   make(chan struct{}),
 	}
 
 	var err error
@@ -264,10 +272,19 @@ func (db *DB) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx
 	}
 	select {
 	case db.ops <- op:
-	case <-db.closing:
-		return errClosed()
-	case <-ctx.Done():
-		return ctx.Err()
+	default:
+		// The queue is full: the writer is behind. Wait a little, then shed.
+		timer := time.NewTimer(db.QueueWait)
+		defer timer.Stop()
+		select {
+		case db.ops <- op:
+		case <-timer.C:
+			return trailguide.Errorf(trailguide.EUNAVAILABLE, "The database writer is behind; retry later.")
+		case <-db.closing:
+			return errClosed()
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	select {
 	case err := <-op.reply:

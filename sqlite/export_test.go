@@ -32,3 +32,6 @@ func (db *DB) Block(tb testing.TB, release <-chan struct{}) {
 	})
 	<-started
 }
+
+// MaxQueued is the writer queue's capacity.
+const MaxQueued = maxGroup

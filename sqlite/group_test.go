@@ -149,3 +149,41 @@ func benchBatch(projectID, sessionID string, seq int64, at time.Time) *trailguid
 	}
 	return b
 }
+
+// When the writer cannot keep up and its queue is full, a write waits
+// QueueWait and then fails with EUNAVAILABLE (ingest answers 503 with
+// Retry-After) instead of piling up; the writer recovers afterwards.
+func TestWriterBehindShedsLoad(t *testing.T) {
+	db := MustOpenDB(t, "")
+	db.QueueWait = 50 * time.Millisecond
+	ctx := context.Background()
+	if err := sqlite.NewProjectStore(db).CreateProject(ctx, &trailguide.Project{ID: "p", Name: "P"}); err != nil {
+		t.Fatal(err)
+	}
+	store := sqlite.NewIngestStore(db)
+	release := make(chan struct{})
+	db.Block(t, release)
+	n := sqlite.MaxQueued + 50
+	codes := make(chan string, n)
+	for i := range n {
+		go func() {
+			ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+			defer cancel()
+			_, err := store.CommitBatch(ctx, benchBatch("p", "s", int64(i), time.Now()))
+			codes <- trailguide.ErrorCode(err)
+		}()
+	}
+	shed := 0
+	for range n {
+		if <-codes == trailguide.EUNAVAILABLE {
+			shed++
+		}
+	}
+	close(release)
+	if shed < 50 {
+		t.Fatalf("%d of %d writes shed with %s while the queue (%d) was full; want at least 50", shed, n, trailguide.EUNAVAILABLE, sqlite.MaxQueued)
+	}
+	if _, err := store.CommitBatch(ctx, benchBatch("p", "s", int64(n), time.Now())); err != nil {
+		t.Fatalf("after the writer caught up: %v", err)
+	}
+}

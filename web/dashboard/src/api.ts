@@ -3,6 +3,7 @@
 // any call except the auth probes hands control to onUnauthorized, which the
 // app uses to send the user to /login while remembering where they were.
 import type {
+  FrictionReport,
   Project,
   Recording,
   SessionDetail,
@@ -103,6 +104,10 @@ export const api = {
   sessions: (pid: string, query: URLSearchParams, signal?: AbortSignal) => {
     const qs = query.toString();
     return call<SessionPage>('GET', `/api/v1/projects/${enc(pid)}/sessions${qs ? '?' + qs : ''}`, { signal });
+  },
+  friction: (pid: string, query: URLSearchParams, signal?: AbortSignal) => {
+    const qs = query.toString();
+    return call<FrictionReport>('GET', `/api/v1/projects/${enc(pid)}/friction${qs ? '?' + qs : ''}`, { signal });
   },
   facets: (pid: string) => call<SessionFacets>('GET', `/api/v1/projects/${enc(pid)}/sessions/facets`),
   session: (pid: string, sid: string) =>

@@ -9,6 +9,7 @@ import { LoginPage } from './pages/Login';
 import { SetupPage } from './pages/Setup';
 import { SessionsPage } from './pages/Sessions';
 import { SessionPage } from './pages/Session';
+import { FrictionPage } from './pages/Friction';
 import { Sidebar } from './components/Sidebar';
 import { NoProjects, NotFound, FullPageSpinner, ErrorState } from './components/States';
 
@@ -103,7 +104,7 @@ export function App() {
   }
 
   const user = auth.user;
-  const pid = route.name === 'sessions' || route.name === 'session' ? route.pid : null;
+  const pid = route.name === 'sessions' || route.name === 'session' || route.name === 'friction' ? route.pid : null;
   const project = pid && projects ? projects.find((p) => p.id === pid) || null : null;
   if (project) localStorage.setItem('tg.project', project.id);
 
@@ -155,5 +156,6 @@ function renderMain(
   if (route.name === 'notfound') return <NotFound />;
   if (!project) return <NotFound what="project" />;
   if (route.name === 'sessions') return <SessionsPage key={project.id} project={project} />;
+  if (route.name === 'friction') return <FrictionPage key={project.id} project={project} />;
   return <SessionPage key={route.pid + '/' + route.sid} project={project} sid={route.sid} />;
 }

@@ -19,7 +19,14 @@ export interface FilterState {
   minDuration: number | null;
   maxDuration: number | null;
   hasError: '' | 'true' | 'false';
+  /** A friction signal type (docs/FRICTION.md), or '' for any. */
+  signal: string;
+  /** Sessions with a friction detection on this element selector. */
+  selector: string;
+  sort: SortOrder;
 }
+
+export type SortOrder = 'newest' | 'frustration';
 
 export const emptyFilters: FilterState = {
   range: '',
@@ -33,7 +40,13 @@ export const emptyFilters: FilterState = {
   minDuration: null,
   maxDuration: null,
   hasError: '',
+  signal: '',
+  selector: '',
+  sort: 'newest',
 };
+
+/** Signal types the list filter accepts: the spec's signals plus `exit` (docs/API.md). */
+const SIGNAL_RE = /^[a-z][a-z_]{1,40}$/;
 
 export const RANGE_PRESETS: { value: RangePreset; label: string; ms: number }[] = [
   { value: '1h', label: 'Last hour', ms: 3600e3 },
@@ -75,6 +88,10 @@ export function filtersFromQuery(search: string | URLSearchParams): FilterState 
   f.maxDuration = seconds(q.get('max_duration'));
   const he = q.get('has_error');
   f.hasError = he === 'true' || he === 'false' ? he : '';
+  const sig = q.get('signal') || '';
+  f.signal = SIGNAL_RE.test(sig) ? sig : '';
+  f.selector = (q.get('selector') || '').trim();
+  f.sort = q.get('sort') === 'frustration' ? 'frustration' : 'newest';
   return f;
 }
 
@@ -95,6 +112,9 @@ export function filtersToQuery(f: FilterState): URLSearchParams {
   if (f.minDuration != null) q.set('min_duration', String(f.minDuration));
   if (f.maxDuration != null) q.set('max_duration', String(f.maxDuration));
   if (f.hasError) q.set('has_error', f.hasError);
+  if (f.signal) q.set('signal', f.signal);
+  if (f.selector) q.set('selector', f.selector);
+  if (f.sort === 'frustration') q.set('sort', 'frustration');
   return q;
 }
 
@@ -129,6 +149,9 @@ export function filtersToAPIQuery(
   if (f.device) q.set('device', f.device);
   if (f.browser) q.set('browser', f.browser);
   if (f.hasError) q.set('has_error', f.hasError);
+  if (f.signal) q.set('signal', f.signal);
+  if (f.selector) q.set('selector', f.selector);
+  if (f.sort === 'frustration') q.set('sort', 'frustration');
   q.set('limit', String(opts.limit ?? 50));
   if (opts.cursor) q.set('cursor', opts.cursor);
   return q;
@@ -138,8 +161,53 @@ export function filtersToAPIQuery(
 export function activeFilterCount(f: FilterState): number {
   let n = 0;
   if (f.range && (f.range !== 'custom' || f.from || f.to)) n++;
-  for (const v of [f.url, f.user, f.utmSource, f.device, f.browser, f.hasError]) if (v) n++;
+  for (const v of [f.url, f.user, f.utmSource, f.device, f.browser, f.hasError, f.signal, f.selector]) if (v) n++;
   if (f.minDuration != null) n++;
   if (f.maxDuration != null) n++;
   return n;
+}
+
+/** Resolves a filter state's date range to the API's from/to (shared by the list and the Friction page). */
+export function rangeToAPI(f: Pick<FilterState, 'range' | 'from' | 'to'>, now: number = Date.now()): { from?: string; to?: string } {
+  const preset = RANGE_PRESETS.find((p) => p.value === f.range);
+  if (preset) return { from: new Date(now - preset.ms).toISOString() };
+  const out: { from?: string; to?: string } = {};
+  if (f.range === 'custom') {
+    if (f.from) out.from = localMidnight(f.from).toISOString();
+    if (f.to) out.to = localMidnight(f.to, 1).toISOString();
+  }
+  return out;
+}
+
+/** The Friction page's API query: the date range and the row limit. */
+export function frictionAPIQuery(f: Pick<FilterState, 'range' | 'from' | 'to'>, opts: { now?: number; limit?: number } = {}): URLSearchParams {
+  const q = new URLSearchParams();
+  const r = rangeToAPI(f, opts.now);
+  if (r.from) q.set('from', r.from);
+  if (r.to) q.set('to', r.to);
+  q.set('limit', String(opts.limit ?? 100));
+  return q;
+}
+
+/** The Friction page's own URL state: only the date range. */
+export function rangeToQuery(f: Pick<FilterState, 'range' | 'from' | 'to'>): URLSearchParams {
+  const q = new URLSearchParams();
+  if (f.range === 'custom') {
+    if (f.from) q.set('from', f.from);
+    if (f.to) q.set('to', f.to);
+  } else if (f.range) q.set('range', f.range);
+  return q;
+}
+
+/**
+ * The sessions list link for one Friction page row: same range, filtered by
+ * its signal and selector (docs/API.md: exactly the row's sessions), sorted
+ * by frustration.
+ */
+export function sessionsQueryFor(
+  range: Pick<FilterState, 'range' | 'from' | 'to'>,
+  signal: string,
+  selector: string,
+): URLSearchParams {
+  return filtersToQuery({ ...emptyFilters, range: range.range, from: range.from, to: range.to, signal, selector, sort: 'frustration' });
 }

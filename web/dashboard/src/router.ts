@@ -7,6 +7,7 @@ export type Route =
   | { name: 'setup'; token: string }
   | { name: 'sessions'; pid: string }
   | { name: 'session'; pid: string; sid: string }
+  | { name: 'friction'; pid: string }
   | { name: 'notfound'; path: string };
 
 function seg(s: string): string | null {
@@ -32,6 +33,10 @@ export function parseRoute(pathname: string, search = ''): Route {
     const sid = parts.length === 4 ? seg(parts[3]) : null;
     if (pid && sid) return { name: 'session', pid, sid };
   }
+  if (parts[0] === 'projects' && parts.length === 3 && parts[2] === 'friction') {
+    const pid = seg(parts[1]);
+    if (pid) return { name: 'friction', pid };
+  }
   if (parts[0] === 'projects' && parts.length === 2) {
     const pid = seg(parts[1]);
     if (pid) return { name: 'sessions', pid };
@@ -51,6 +56,8 @@ export const paths = {
   login: (next?: string | null) => (next ? `/login?next=${encodeURIComponent(next)}` : '/login'),
   sessions: (pid: string, query?: string) =>
     `/projects/${encodeURIComponent(pid)}/sessions${query ? '?' + query : ''}`,
+  friction: (pid: string, query?: string) =>
+    `/projects/${encodeURIComponent(pid)}/friction${query ? '?' + query : ''}`,
   session: (pid: string, sid: string, opts: { t?: number; window?: string; back?: string } = {}) => {
     const q = new URLSearchParams();
     if (opts.t != null && opts.t > 0) q.set('t', String(Math.floor(opts.t)));

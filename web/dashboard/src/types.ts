@@ -57,6 +57,12 @@ export interface Session {
   closed: boolean;
   compacted: boolean;
   last_batch_at: string;
+  /** Server friction detections per signal type (exits not counted); omitted while empty. */
+  friction_counts?: Record<string, number>;
+  /** Weighted sum of friction_counts; 0 until the worker has analysed the session. */
+  frustration_score?: number;
+  /** How the session ended; omitted until closed and analysed. */
+  exit_class?: string;
 }
 
 export interface SessionPage {
@@ -130,4 +136,24 @@ export interface APIErrorBody {
   error: string;
   message?: string;
   reason?: string;
+}
+
+/** One row of GET /api/v1/projects/{pid}/friction. */
+export interface FrictionElement {
+  url: string;
+  selector: string;
+  text?: string;
+  signal: string;
+  count: number;
+  sessions: number;
+  page_sessions: number;
+  share_of_page_views: number;
+  first_seen: string;
+  last_seen: string;
+  example?: { session_id: string; window_id?: string; t_ms: number; time?: string };
+}
+
+export interface FrictionReport {
+  elements: FrictionElement[] | null;
+  exits: Record<string, number> | null;
 }

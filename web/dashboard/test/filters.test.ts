@@ -13,6 +13,9 @@ const full: FilterState = {
   minDuration: 30,
   maxDuration: 600,
   hasError: 'true',
+  signal: '',
+  selector: '',
+  sort: 'newest',
 };
 
 describe('filter state ↔ page query', () => {

@@ -451,11 +451,128 @@ function matchesClosest(el, sel) {
   }
 }
 
+// sdk/src/facts.ts
+var FIELD = 'input,select,textarea,[contenteditable]:not([contenteditable="false"])';
+var INTERACTIVE2 = FIELD + ",a,button,label,summary,option,[onclick]";
+var ROLES = ["button", "link", "menuitem", "tab", "checkbox", "switch", "option"];
+var TEXT_TYPES = ["text", "email", "search", "tel", "url", "password", "number", ""];
+var SAME_TAB = ["", "_self", "_parent", "_top"];
+function formOf(t) {
+  const f = t.form || t.closest("form");
+  return f ? selectorFor(f) : void 0;
+}
+function pointer(win, t) {
+  try {
+    return win.getComputedStyle(t).cursor === "pointer";
+  } catch {
+    return false;
+  }
+}
+function isInteractive(win, t) {
+  return t.matches(INTERACTIVE2) || ROLES.includes(t.getAttribute("role") || "") || pointer(win, t);
+}
+function clickFacts(win, t, ev) {
+  const p = {};
+  const tag = t.tagName;
+  const type = (t.getAttribute("type") || "").toLowerCase();
+  if (tag === "INPUT") p.type = (t.type || "text").toLowerCase();
+  if (isInteractive(win, t)) p.interactive = true;
+  const link = t.closest("a[href]");
+  const form = t.form;
+  if (link && !SAME_TAB.includes(link.target.toLowerCase()) || form && (tag === "BUTTON" ? /^(submit)?$/ : /^(submit|image)$/).test(type) && !SAME_TAB.includes((form.getAttribute("target") || "").toLowerCase()))
+    p.new_tab = true;
+  if (t.closest("a[download]")) p.download = true;
+  if (ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey || ev.button) p.modifier = true;
+  if (t.closest("[data-tg-no-rage]")) p.no_rage = true;
+  if (tag === "INPUT" && TEXT_TYPES.includes(type) || tag === "TEXTAREA" || t.isContentEditable === true) p.text_entry = true;
+  return [p, link];
+}
+function navigates(win, p, link, ev) {
+  const noHash = (u) => u.replace(/#.*$/, "");
+  return !!link && !p.new_tab && !p.download && !p.modifier && !ev.defaultPrevented && /^https?:/.test(link.href) && noHash(link.href) !== noHash(win.location.href);
+}
+function onOpen(win, fn) {
+  const orig = win.open;
+  if (typeof orig !== "function") return () => void 0;
+  const patched = function(...a) {
+    try {
+      fn();
+    } catch {
+    }
+    return orig.apply(this, a);
+  };
+  win.open = patched;
+  return () => {
+    if (win.open === patched) win.open = orig;
+  };
+}
+
+// sdk/src/requests.ts
+function watchRequests(win, now, skip, fail) {
+  const undo = [];
+  const report = (m, u, status, started) => {
+    try {
+      const abs = new URL(u, win.location.href).href;
+      if (!skip(abs)) fail(String(m || "GET").toUpperCase(), abs, status, started);
+    } catch {
+    }
+  };
+  const f = win.fetch;
+  if (typeof f === "function") {
+    const wrapped = function(...a) {
+      const started = now();
+      const p = f.apply(this, a);
+      const r = a[0];
+      const m = a[1] && a[1].method || r && r.method || "GET";
+      const u = r && r.url || String(a[0]);
+      p.then(
+        (res) => res.status >= 400 && report(m, u, res.status, started),
+        (e) => (e && e.name) !== "AbortError" && report(m, u, 0, started)
+      );
+      return p;
+    };
+    win.fetch = wrapped;
+    undo.push(() => win.fetch === wrapped && (win.fetch = f));
+  }
+  const X = win.XMLHttpRequest;
+  if (X) {
+    const P = X.prototype;
+    const open = P.open;
+    const send = P.send;
+    const req = /* @__PURE__ */ new WeakMap();
+    const o2 = P.open = function(...a) {
+      req.set(this, [String(a[0]), String(a[1])]);
+      return open.apply(this, a);
+    };
+    const s2 = P.send = function(...a) {
+      const r = req.get(this);
+      if (r) {
+        const started = now();
+        const h = (e) => {
+          const s = e.type === "load" ? this.status : 0;
+          if (e.type !== "load" || s >= 400) report(r[0], r[1], s, started);
+        };
+        for (const t of ["load", "error", "timeout"]) this.addEventListener(t, h);
+      }
+      return send.apply(this, a);
+    };
+    undo.push(() => {
+      if (P.open === o2) P.open = open;
+      if (P.send === s2) P.send = send;
+    });
+  }
+  return () => {
+    for (const u of undo.splice(0)) u();
+  };
+}
+
 // sdk/src/signals.ts
 var SCROLL_THROTTLE_MS = 250;
 var SCROLL_STEP = 5;
 var MAX_STACK = 4e3;
 var MAX_MESSAGE = 500;
+var HOVER_MIN_MS = 1e3;
+var HOVER_GAP_MS = 500;
 function pageKey(href) {
   try {
     const u = new URL(href);
@@ -480,6 +597,7 @@ function clickSignal(ev, win, masker, now) {
   const t = ev.target;
   if (!t || t.nodeType !== 1) return null;
   const el = clickTarget(t);
+  const [props, link] = clickFacts(win, el, ev);
   const r = el.getBoundingClientRect();
   const s = {
     type: "click",
@@ -498,7 +616,8 @@ function clickSignal(ev, win, masker, now) {
   };
   const text = elementText(el, masker);
   if (text) s.text = text;
-  return s;
+  if (Object.keys(props).length) s.props = props;
+  return [s, link];
 }
 function errorSignal(message, err, source, url, now, masker) {
   const scrub = masker.mode === "relaxed" ? (s2) => s2 : scrubPII;
@@ -509,7 +628,11 @@ function errorSignal(message, err, source, url, now, masker) {
   return s;
 }
 function startSignals(o) {
-  const { win, emit, now } = o;
+  const { win, now } = o;
+  const emit = (s) => {
+    settle();
+    o.emit(s);
+  };
   const doc = win.document;
   const url = () => scrubURL(win.location.href);
   const off = [];
@@ -568,6 +691,12 @@ function startSignals(o) {
   wrap("replaceState");
   on2(win, "popstate", () => pageview());
   on2(win, "hashchange", () => pageview());
+  on2(win, "pageshow", (e) => {
+    if (e.persisted) {
+      page = lastHref = "";
+      pageview();
+    }
+  });
   let lastMeasure = 0;
   let trailing;
   const measure = () => {
@@ -597,18 +726,105 @@ function startSignals(o) {
     if (maxDepth - sentDepth >= SCROLL_STEP) sendScroll();
   };
   on2(win, "scroll", onScroll, { passive: true, capture: true });
-  const leave = () => {
+  const leave = (gone) => {
+    settle();
+    endHover();
     measure();
     sendScroll();
+    if (gone) emit({ type: "leave", ts: now(), url: url() });
   };
+  let pending = null;
+  const settle = () => {
+    const c = pending;
+    if (!c) return;
+    pending = null;
+    const p = c[0].props || {};
+    if (navigates(win, p, c[1], c[2])) p.navigates = true;
+    if (Object.keys(p).length) c[0].props = p;
+    o.emit(c[0]);
+  };
+  off.push(
+    onOpen(win, () => {
+      if (pending) pending[0].props = { ...pending[0].props, new_tab: true };
+    })
+  );
   on2(
     doc,
     "click",
     (e) => {
-      const s = clickSignal(e, win, o.masker(), now());
-      if (s) emit(s);
+      settle();
+      const c = clickSignal(e, win, o.masker(), now());
+      if (c) {
+        pending = [c[0], c[1], e];
+        setTimeout(settle, 0);
+      }
     },
     { capture: true, passive: true }
+  );
+  let hv = null;
+  const endHover = () => {
+    const h = hv;
+    if (!h) return;
+    hv = null;
+    clearTimeout(h.timer);
+    const d = (h.out || now()) - h.t;
+    if (d < HOVER_MIN_MS) return;
+    const s = { type: "hover", ts: h.t, url: url(), selector: selectorFor(h.el), tag: h.el.tagName.toLowerCase(), props: { duration: d } };
+    const text = elementText(h.el, o.masker());
+    if (text) s.text = text;
+    emit(s);
+  };
+  const mouse = (e) => e.pointerType !== "touch";
+  on2(
+    doc,
+    "pointerover",
+    (e) => {
+      const t = e.target;
+      if (!mouse(e) || !t || t.nodeType !== 1) return;
+      const c = clickTarget(t);
+      const el = t.closest(INTERACTIVE2) || (isInteractive(win, c) ? c : null);
+      if (hv && el === hv.el) {
+        clearTimeout(hv.timer);
+        hv.out = 0;
+      } else if (el) {
+        endHover();
+        hv = { el, t: now(), out: 0 };
+      }
+    },
+    { capture: true, passive: true }
+  );
+  on2(
+    doc,
+    "pointerout",
+    (e) => {
+      const r = e.relatedTarget;
+      if (!hv || hv.out || r && hv.el.contains(r)) return;
+      hv.out = now();
+      hv.timer = setTimeout(endHover, HOVER_GAP_MS);
+    },
+    { capture: true, passive: true }
+  );
+  const field = (name, e) => {
+    const f = e.target;
+    if (!f || f.nodeType !== 1 || !f.matches(FIELD)) return;
+    const s = { type: "field", ts: now(), url: url(), name, selector: selectorFor(f), tag: f.tagName.toLowerCase() };
+    const form = formOf(f);
+    if (form) s.props = { form };
+    emit(s);
+  };
+  on2(doc, "focusin", (e) => field("focus", e), { capture: true, passive: true });
+  on2(doc, "invalid", (e) => field("invalid", e), { capture: true, passive: true });
+  off.push(
+    watchRequests(
+      win,
+      now,
+      (u) => !!o.ignore && u.indexOf(o.ignore) === 0,
+      (m, u, status, started) => {
+        const s = errorSignal(m + " " + new URL(scrubURL(u)).pathname, null, "request", url(), now(), o.masker());
+        s.props = { status, started };
+        emit(s);
+      }
+    )
   );
   on2(
     doc,
@@ -624,7 +840,15 @@ function startSignals(o) {
     "change",
     (e) => {
       const f = e.target;
-      if (f && f.nodeType === 1) emit({ type: "input", ts: now(), url: url(), selector: selectorFor(f), tag: f.tagName.toLowerCase() });
+      if (!f || f.nodeType !== 1) return;
+      const s = { type: "input", ts: now(), url: url(), selector: selectorFor(f), tag: f.tagName.toLowerCase() };
+      const form = formOf(f);
+      const v = f.value;
+      const p = {};
+      if (form) p.form = form;
+      if (v === "") p.empty = true;
+      if (form || v === "") s.props = p;
+      emit(s);
     },
     { capture: true }
   );
@@ -642,12 +866,16 @@ function startSignals(o) {
   pageview();
   return {
     leave,
+    settle,
     restart() {
       page = "";
       pageview();
     },
     stop() {
       if (trailing !== void 0) clearTimeout(trailing);
+      pending = null;
+      if (hv) clearTimeout(hv.timer);
+      hv = null;
       for (const f of off.splice(0)) f();
     }
   };
@@ -1079,9 +1307,9 @@ var Client = class {
     this.transport_.restore();
     this.transport_.setContext(buildContext(this.win_));
     this.sendIdentityIfNew_();
-    const hide = () => this.pageHide_();
+    const hide = (e) => this.pageHide_(!e.persisted);
     const vis = () => {
-      if (this.win_.document.visibilityState === "hidden") hide();
+      if (this.win_.document.visibilityState === "hidden") this.pageHide_();
     };
     this.win_.addEventListener("pagehide", hide);
     this.win_.document.addEventListener("visibilitychange", vis);
@@ -1124,7 +1352,8 @@ var Client = class {
         win: this.win_,
         masker: () => this.masker_,
         emit: (s) => this.signal(s),
-        now: this.now_
+        now: this.now_,
+        ignore: this.endpoint + "/ingest/"
       });
     }
     this.startFriction_(cfg);
@@ -1203,7 +1432,8 @@ var Client = class {
   /** Queue a signal (all signal sources end here). */
   signal(s) {
     if (!this.transport_ || this.transport_.isStopped) return;
-    if (s.type !== "error") this.activity_();
+    if (this.signals_) this.signals_.settle();
+    if (!/^(error|leave|hover)$/.test(s.type)) this.activity_();
     this.transport_.addSignal(s);
     this.fire_("signal", s);
     if (this.friction_) this.friction_.signal(s);
@@ -1268,9 +1498,10 @@ var Client = class {
       }
     }
   }
-  pageHide_() {
+  /** `gone`: pagehide of a page not kept in the back/forward cache */
+  pageHide_(gone) {
     if (!this.transport_) return;
-    if (this.signals_) this.signals_.leave();
+    if (this.signals_) this.signals_.leave(gone);
     this.transport_.unload();
   }
   /** Stop recording, capturing and sending at once, for this page load. */

@@ -182,9 +182,9 @@ export class Client {
     this.transport_.restore();
     this.transport_.setContext(buildContext(this.win_));
     this.sendIdentityIfNew_();
-    const hide = (): void => this.pageHide_();
+    const hide = (e: Event): void => this.pageHide_(!(e as PageTransitionEvent).persisted);
     const vis = (): void => {
-      if (this.win_.document.visibilityState === 'hidden') hide();
+      if (this.win_.document.visibilityState === 'hidden') this.pageHide_();
     };
     this.win_.addEventListener('pagehide', hide);
     this.win_.document.addEventListener('visibilitychange', vis);
@@ -231,6 +231,7 @@ export class Client {
         masker: () => this.masker_,
         emit: (s) => this.signal(s),
         now: this.now_,
+        ignore: this.endpoint + '/ingest/',
       });
     }
     this.startFriction_(cfg);
@@ -314,7 +315,9 @@ export class Client {
   /** Queue a signal (all signal sources end here). */
   signal(s: Signal): void {
     if (!this.transport_ || this.transport_.isStopped) return;
-    if (s.type !== 'error') this.activity_();
+    if (this.signals_) this.signals_.settle(); // a click still in dispatch goes first
+    // a hover or leave is sent when it ends, possibly after a long idle: not activity
+    if (!/^(error|leave|hover)$/.test(s.type)) this.activity_();
     this.transport_.addSignal(s);
     this.fire_('signal', s);
     if (this.friction_) this.friction_.signal(s);
@@ -391,9 +394,10 @@ export class Client {
     }
   }
 
-  private pageHide_(): void {
+  /** `gone`: pagehide of a page not kept in the back/forward cache */
+  private pageHide_(gone?: boolean): void {
     if (!this.transport_) return;
-    if (this.signals_) this.signals_.leave();
+    if (this.signals_) this.signals_.leave(gone);
     this.transport_.unload();
   }
 

@@ -1,8 +1,12 @@
 // Analytics signals captured from the page: pageviews (including SPA route
 // changes), clicks, scroll depth, form submits, input changes (never values)
-// and JS errors. Each becomes a wire Signal handed to `emit`.
+// and JS errors, plus the facts of the friction spec (docs/FRICTION.md §1):
+// click props, form fields, hovers, failed requests, page leave and bfcache
+// restores. Each becomes a wire Signal handed to `emit`.
 import { scrubURL } from './context';
+import { type ClickFacts, clickFacts, FIELD, formOf, INTERACTIVE, isInteractive, navigates, onOpen } from './facts';
 import { type Masker, scrubPII } from './mask';
+import { watchRequests } from './requests';
 import { clickTarget, elementText, selectorFor } from './selector';
 import type { Signal } from './wire';
 
@@ -10,6 +14,10 @@ export const SCROLL_THROTTLE_MS = 250;
 export const SCROLL_STEP = 5;
 const MAX_STACK = 4000;
 const MAX_MESSAGE = 500;
+/** A hover is a dwell of at least this long on an interactive element (ms). */
+export const HOVER_MIN_MS = 1000;
+/** Pointer exits shorter than this are merged into the dwell (ms). */
+export const HOVER_GAP_MS = 500;
 
 export interface SignalOptions {
   win: Window;
@@ -18,11 +26,15 @@ export interface SignalOptions {
   now: () => number;
   /** called before a pageview for a new URL (SPA navigation) */
   onNavigate?: () => void;
+  /** requests to URLs starting with this (the SDK's own) are never reported */
+  ignore?: string;
 }
 
 export interface Signals {
-  /** emit the pending scroll depth (page leave) */
-  leave(): void;
+  /** page hidden: emit the pending click, hover and scroll depth; `gone` (pagehide, not persisted) adds a `leave` */
+  leave(gone?: boolean): void;
+  /** emit the click whose dispatch is still running, so that signals stay in order */
+  settle(): void;
   /** a new session started on this page: emit its pageview */
   restart(): void;
   stop(): void;
@@ -52,10 +64,12 @@ export function scrollDepth(win: Window): { depth: number; y: number } {
   return { depth: clampInt(depth), y: clampInt(y) };
 }
 
-export function clickSignal(ev: MouseEvent, win: Window, masker: Masker, now: number): Signal | null {
+/** The click signal and the link whose navigation is decided after dispatch (props.navigates). */
+export function clickSignal(ev: MouseEvent, win: Window, masker: Masker, now: number): [Signal, HTMLAnchorElement | null] | null {
   const t = ev.target as Element | null;
   if (!t || t.nodeType !== 1) return null;
   const el = clickTarget(t);
+  const [props, link] = clickFacts(win, el, ev);
   const r = el.getBoundingClientRect();
   const s: Signal = {
     type: 'click',
@@ -74,7 +88,8 @@ export function clickSignal(ev: MouseEvent, win: Window, masker: Masker, now: nu
   };
   const text = elementText(el, masker);
   if (text) s.text = text;
-  return s;
+  if (Object.keys(props).length) s.props = props;
+  return [s, link];
 }
 
 export function errorSignal(message: string, err: unknown, source: string, url: string, now: number, masker: Masker): Signal {
@@ -87,7 +102,11 @@ export function errorSignal(message: string, err: unknown, source: string, url: 
 }
 
 export function startSignals(o: SignalOptions): Signals {
-  const { win, emit, now } = o;
+  const { win, now } = o;
+  const emit = (s: Signal): void => {
+    settle();
+    o.emit(s);
+  };
   const doc = win.document;
   const url = (): string => scrubURL(win.location.href);
   const off: Array<() => void> = [];
@@ -151,6 +170,13 @@ export function startSignals(o: SignalOptions): Signals {
   wrap('replaceState');
   on(win, 'popstate', () => pageview());
   on(win, 'hashchange', () => pageview());
+  // a page restored from the back/forward cache is a new view of it
+  on(win, 'pageshow', (e) => {
+    if ((e as PageTransitionEvent).persisted) {
+      page = lastHref = '';
+      pageview();
+    }
+  });
 
   // --- scroll depth ----------------------------------------------------------
   let lastMeasure = 0;
@@ -182,20 +208,114 @@ export function startSignals(o: SignalOptions): Signals {
     if (maxDepth - sentDepth >= SCROLL_STEP) sendScroll();
   };
   on(win, 'scroll', onScroll, { passive: true, capture: true });
-  const leave = (): void => {
+  const leave = (gone?: boolean): void => {
+    settle();
+    endHover();
     measure();
     sendScroll();
+    if (gone) emit({ type: 'leave', ts: now(), url: url() });
   };
 
-  // --- clicks, submits, changes, errors --------------------------------------
+  // --- clicks --------------------------------------------------------------------
+  // The click is sent once its dispatch is over (props.navigates reads
+  // defaultPrevented, props.new_tab a window.open from a handler), or as soon
+  // as another signal is sent, so that it stays first.
+  let pending: [Signal, HTMLAnchorElement | null, MouseEvent] | null = null;
+  const settle = (): void => {
+    const c = pending;
+    if (!c) return;
+    pending = null;
+    const p = (c[0].props || {}) as ClickFacts;
+    if (navigates(win, p, c[1], c[2])) p.navigates = true;
+    if (Object.keys(p).length) c[0].props = p;
+    o.emit(c[0]);
+  };
+  off.push(
+    onOpen(win, () => {
+      if (pending) pending[0].props = { ...pending[0].props, new_tab: true };
+    }),
+  );
   on(
     doc,
     'click',
     (e) => {
-      const s = clickSignal(e as MouseEvent, win, o.masker(), now());
-      if (s) emit(s);
+      settle();
+      const c = clickSignal(e as MouseEvent, win, o.masker(), now());
+      if (c) {
+        pending = [c[0], c[1], e as MouseEvent];
+        setTimeout(settle, 0);
+      }
     },
     { capture: true, passive: true },
+  );
+
+  // --- hovers: dwells ≥ HOVER_MIN_MS on an interactive element ---------------------
+  let hv: { el: Element; t: number; out: number; timer?: ReturnType<typeof setTimeout> } | null = null;
+  const endHover = (): void => {
+    const h = hv;
+    if (!h) return;
+    hv = null;
+    clearTimeout(h.timer);
+    const d = (h.out || now()) - h.t;
+    if (d < HOVER_MIN_MS) return;
+    const s: Signal = { type: 'hover', ts: h.t, url: url(), selector: selectorFor(h.el), tag: h.el.tagName.toLowerCase(), props: { duration: d } };
+    const text = elementText(h.el, o.masker());
+    if (text) s.text = text;
+    emit(s);
+  };
+  const mouse = (e: Event): boolean => (e as PointerEvent).pointerType !== 'touch';
+  on(
+    doc,
+    'pointerover',
+    (e) => {
+      const t = e.target as Element;
+      if (!mouse(e) || !t || t.nodeType !== 1) return;
+      const c = clickTarget(t);
+      const el = t.closest(INTERACTIVE) || (isInteractive(win, c) ? c : null);
+      if (hv && el === hv.el) {
+        clearTimeout(hv.timer);
+        hv.out = 0;
+      } else if (el) {
+        endHover();
+        hv = { el, t: now(), out: 0 };
+      }
+    },
+    { capture: true, passive: true },
+  );
+  on(
+    doc,
+    'pointerout',
+    (e) => {
+      const r = (e as PointerEvent).relatedTarget as Node | null;
+      if (!hv || hv.out || (r && hv.el.contains(r))) return;
+      hv.out = now();
+      hv.timer = setTimeout(endHover, HOVER_GAP_MS);
+    },
+    { capture: true, passive: true },
+  );
+
+  // --- submits, changes, form fields, errors, failed requests -----------------------
+  const field = (name: string, e: Event): void => {
+    const f = e.target as Element | null;
+    if (!f || f.nodeType !== 1 || !f.matches(FIELD)) return;
+    const s: Signal = { type: 'field', ts: now(), url: url(), name, selector: selectorFor(f), tag: f.tagName.toLowerCase() };
+    const form = formOf(f);
+    if (form) s.props = { form };
+    emit(s);
+  };
+  on(doc, 'focusin', (e) => field('focus', e), { capture: true, passive: true });
+  on(doc, 'invalid', (e) => field('invalid', e), { capture: true, passive: true });
+  off.push(
+    watchRequests(
+      win,
+      now,
+      (u) => !!o.ignore && u.indexOf(o.ignore) === 0,
+      (m, u, status, started) => {
+        const s = errorSignal(m + ' ' + new URL(scrubURL(u)).pathname, null, 'request', url(), now(), o.masker());
+        s.props = { status, started };
+        emit(s);
+      },
+    ),
   );
   on(
     doc,
@@ -211,8 +331,16 @@ export function startSignals(o: SignalOptions): Signals {
     'change',
     (e) => {
       const f = e.target as Element | null;
-      // selector and tag only: never the value, not even its length
-      if (f && f.nodeType === 1) emit({ type: 'input', ts: now(), url: url(), selector: selectorFor(f), tag: f.tagName.toLowerCase() });
+      // selector and tag, the form and whether it is now empty: never the value, not even its length
+      if (!f || f.nodeType !== 1) return;
+      const s: Signal = { type: 'input', ts: now(), url: url(), selector: selectorFor(f), tag: f.tagName.toLowerCase() };
+      const form = formOf(f);
+      const v = (f as HTMLInputElement).value;
+      const p: Record<string, unknown> = {};
+      if (form) p.form = form;
+      if (v === '') p.empty = true;
+      if (form || v === '') s.props = p;
+      emit(s);
     },
     { capture: true },
   );
@@ -232,12 +360,16 @@ export function startSignals(o: SignalOptions): Signals {
 
   return {
     leave,
+    settle,
     restart() {
       page = '';
       pageview();
     },
     stop() {
       if (trailing !== undefined) clearTimeout(trailing);
+      pending = null;
+      if (hv) clearTimeout(hv.timer);
+      hv = null;
       for (const f of off.splice(0)) f();
     },
   };

@@ -52,7 +52,10 @@ export type SignalType =
   | 'track'
   | 'identify'
   | 'friction'
-  | 'guide';
+  | 'guide'
+  | 'field'
+  | 'hover'
+  | 'leave';
 
 /** One analytics event. Which optional fields are set depends on type (docs/PROTOCOL.md). */
 export interface Signal {
@@ -63,7 +66,7 @@ export interface Signal {
   // pageview
   title?: string;
   referrer?: string;
-  // click, input, submit: the target element
+  // click, input, submit, field, hover: the target element
   selector?: string;
   tag?: string;
   text?: string;
@@ -79,7 +82,7 @@ export interface Signal {
   // scroll
   depth?: number;
   scroll_y?: number;
-  // track, error, friction, guide
+  // track, error, friction, guide, field (focus | invalid)
   name?: string;
   props?: Record<string, unknown>;
   stack?: string;
@@ -119,7 +122,7 @@ export const SIGNAL_FIELDS = [
   'name', 'props', 'stack', 'source', 'user_id', 'traits',
 ] as const;
 export const SIGNAL_TYPES: readonly SignalType[] = [
-  'pageview', 'click', 'scroll', 'input', 'submit', 'error', 'track', 'identify', 'friction', 'guide',
+  'pageview', 'click', 'scroll', 'input', 'submit', 'error', 'track', 'identify', 'friction', 'guide', 'field', 'hover', 'leave',
 ];
 
 // Compile-time checks that the field lists cover exactly the interface keys.

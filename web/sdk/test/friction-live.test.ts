@@ -137,6 +137,69 @@ describe('live wiring', () => {
     expect(seen).toEqual([]);
   });
 
+  test('the same facts live: a click into a text field is not dead, window.open is a new tab', async () => {
+    vi.useFakeTimers();
+    document.body.innerHTML = '<main><input id="q"><button id="pop" type="button">Open</button></main>';
+    const open = vi.fn(() => null);
+    const orig = window.open;
+    window.open = open;
+    try {
+      p = await openPage({ friction: startFriction });
+      const seen: Detection[] = [];
+      const signals: Signal[] = [];
+      p.client.on('friction', (d) => seen.push(d as Detection));
+      p.client.on('signal', (s) => signals.push(s as Signal));
+      document.getElementById('pop')!.addEventListener('click', () => window.open('/help'));
+      for (const id of ['q', 'pop']) {
+        document.getElementById(id)!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+        p.clock.t += 10;
+        await vi.advanceTimersByTimeAsync(10);
+      }
+      p.clock.t += 3000;
+      await vi.advanceTimersByTimeAsync(3000);
+      expect(seen).toEqual([]);
+      expect(open).toHaveBeenCalledTimes(1);
+      const clicks = signals.filter((s) => s.type === 'click');
+      expect(clicks.map((s) => s.props)).toEqual([
+        { type: 'text', interactive: true, text_entry: true },
+        { interactive: true, new_tab: true },
+      ]);
+    } finally {
+      window.open = orig;
+    }
+  });
+
+  test('hesitation from a hover signal, error click from a failed request', async () => {
+    vi.useFakeTimers();
+    document.body.innerHTML = '<main><p id="p">x</p><button id="pay" type="button">Pay</button></main>';
+    const orig = window.fetch;
+    window.fetch = (async () => new Response('', { status: 502 })) as typeof fetch;
+    try {
+      p = await openPage({ friction: startFriction });
+      const seen: Detection[] = [];
+      p.client.on('friction', (d) => seen.push(d as Detection));
+      const pay = document.getElementById('pay')!;
+      const start = p.clock.t;
+      pay.dispatchEvent(new PointerEvent('pointerover', { bubbles: true, pointerType: 'mouse' }));
+      p.clock.t += 3500;
+      pay.dispatchEvent(new PointerEvent('pointerout', { bubbles: true, pointerType: 'mouse', relatedTarget: document.getElementById('p') }));
+      p.clock.t += 600;
+      await vi.advanceTimersByTimeAsync(600);
+      await vi.advanceTimersByTimeAsync(300);
+      expect(seen).toMatchObject([{ type: 'hesitation', t: start, selector: '#pay', details: { dwell_ms: 3500 } }]);
+      pay.addEventListener('click', () => void window.fetch('/api/pay', { method: 'POST' }));
+      pay.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+      await vi.advanceTimersByTimeAsync(0);
+      p.clock.t += 4000;
+      await vi.advanceTimersByTimeAsync(4000);
+      expect(seen.map((d) => d.type)).toContain('error_click');
+      const ec = seen.find((d) => d.type === 'error_click')!;
+      expect(ec.selector).toBe('#pay');
+    } finally {
+      window.fetch = orig;
+    }
+  });
+
   test('friction: false starts nothing', async () => {
     p = await openPage({ friction: false });
     expect((p.client as unknown as { friction_: unknown }).friction_).toBeNull();

@@ -52,6 +52,7 @@ describe('signals', () => {
     Object.defineProperty(ev, 'pageX', { value: 25 });
     Object.defineProperty(ev, 'pageY', { value: 530 });
     btn.dispatchEvent(ev);
+    s.settle(); // sent once the dispatch is over
     expect(last()).toEqual({
       type: 'click',
       ts: t,
@@ -67,6 +68,7 @@ describe('signals', () => {
       eh: 40,
       vw: window.innerWidth,
       vh: window.innerHeight,
+      props: { interactive: true },
     });
   });
 
@@ -91,12 +93,15 @@ describe('signals', () => {
     expect(got.filter((g) => g.type === 'scroll')).toHaveLength(3);
   });
 
-  test('submit and change: selector and tag, never values', () => {
+  test('submit and change: selector, tag, form and emptiness, never values', () => {
     document.body.innerHTML = '<form id="signup"><input name="email" id="email" value="jane@x.io"><select id="plan"><option>Pro</option></select></form>';
     const input = document.getElementById('email') as HTMLInputElement;
     input.value = 'typed-secret';
     input.dispatchEvent(new Event('change', { bubbles: true }));
-    expect(last()).toEqual({ type: 'input', ts: t, url: 'http://localhost:3000/start?utm_source=x', selector: '#email', tag: 'input' });
+    expect(last()).toEqual({ type: 'input', ts: t, url: 'http://localhost:3000/start?utm_source=x', selector: '#email', tag: 'input', props: { form: '#signup' } });
+    input.value = '';
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    expect(last().props).toEqual({ form: '#signup', empty: true });
     document.getElementById('signup')!.dispatchEvent(new Event('submit', { bubbles: true }));
     expect(last()).toEqual({ type: 'submit', ts: t, url: 'http://localhost:3000/start?utm_source=x', selector: '#signup', tag: 'form' });
     expect(JSON.stringify(got)).not.toContain('typed-secret');

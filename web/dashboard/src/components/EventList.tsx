@@ -3,6 +3,8 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { TGEvent } from '../types';
 import { eventTitle, type ActivityItem } from '../timeline';
 import { formatClock, urlPath } from '../format';
+import { frictionSubtitle, frictionTitle } from '../friction';
+import { SignalIcon, sigClass } from './Friction';
 import { IconAlert, IconBolt, IconClick, IconInput, IconPage, IconScroll, IconSend, IconStar, IconUser } from './icons';
 
 export type ListItem = ActivityItem;
@@ -34,7 +36,7 @@ function subtitle(e: TGEvent): string {
   if (e.type === 'pageview') return e.url;
   if (e.type === 'error') return (e.data && typeof (e.data as any).source === 'string' ? (e.data as any).source : '') || urlPath(e.url);
   if (e.type === 'click' && e.text && e.selector) return e.selector;
-  if (e.type === 'friction' && e.selector) return e.selector;
+  if (e.type === 'friction') return frictionSubtitle(e) || urlPath(e.url);
   return urlPath(e.url);
 }
 
@@ -76,14 +78,14 @@ export const EventList = memo(function EventList({
         <button
           key={i}
           data-i={i}
-          class={'ev t-' + it.e.type + (i === current ? ' current' : i > current ? ' future' : '')}
+          class={'ev t-' + it.e.type + (it.e.type === 'friction' ? ' ' + sigClass(it.e.name || '') : '') + (i === current ? ' current' : i > current ? ' future' : '')}
           onClick={() => onSeek(it.time)}
           title={`Jump to ${formatClock(it.time - start)}`}
         >
-          <span class="ev-icon">{icon(it.e.type)}</span>
+          <span class="ev-icon">{it.e.type === 'friction' ? <SignalIcon signal={it.e.name || ''} size={14} /> : icon(it.e.type)}</span>
           <span class="ev-body">
             <span class="ev-title">
-              {eventTitle(it.e)}
+              {it.e.type === 'friction' ? frictionTitle(it.e) : eventTitle(it.e)}
               {it.count > 1 && <span class="ev-count">×{it.count}</span>}
             </span>
             <span class="ev-sub">{subtitle(it.e)}</span>

@@ -1,6 +1,8 @@
-import type { Session, WindowInfo } from '../types';
-import { capitalize, formatBytes, formatCount, formatDuration, formatExact } from '../format';
+import type { Session, TGEvent, WindowInfo } from '../types';
+import { capitalize, formatBytes, formatClock, formatCount, formatDuration, formatExact, toMs } from '../format';
 import { DeviceIcon } from './icons';
+import { ExitBadge, ScoreBadge, SignalChip } from './Friction';
+import { exitFromEvents, exitHelp, frictionEvents, signalLabel, topSignals } from '../friction';
 
 function Row({ k, v, mono, title }: { k: string; v: any; mono?: boolean; title?: string }) {
   if (v == null || v === '') return null;
@@ -15,12 +17,61 @@ function Row({ k, v, mono, title }: { k: string; v: any; mono?: boolean; title?:
 }
 
 /** Everything we know about a session, grouped as a product person reads it. Location-free by design. */
-export function MetaPanel({ s, windows }: { s: Session; windows: WindowInfo[] }) {
+export function MetaPanel({
+  s,
+  windows,
+  events = [],
+  onSeek,
+  start = 0,
+}: {
+  s: Session;
+  windows: WindowInfo[];
+  events?: TGEvent[];
+  onSeek?: (abs: number) => void;
+  start?: number;
+}) {
+  const exit = exitFromEvents(events);
+  const exitCls = s.exit_class || exit?.cls || '';
+  const chips = topSignals(s.friction_counts, 99);
+  const firstBySignal = new Map<string, number>();
+  for (const e of frictionEvents(events)) {
+    const t = toMs(e.time);
+    if (e.name && t != null && !firstBySignal.has(e.name)) firstBySignal.set(e.name, t);
+  }
   const traits = Object.entries(s.user_traits || {});
   const utm = s.utm || {};
   const hasUtm = utm.source || utm.medium || utm.campaign || utm.term || utm.content;
   return (
     <div class="meta">
+      <section>
+        <h3>Friction</h3>
+        {!s.closed && !exitCls && !chips.length ? (
+          <p class="muted small meta-note">Friction is analysed when the session ends (after 30 min without activity).</p>
+        ) : (
+          <dl>
+            <Row k="Exit" v={exitCls ? <ExitBadge cls={exitCls} /> : 'Not analysed'} title={exitHelp(exitCls)} />
+            {exit?.signal && <Row k="Last straw" v={signalLabel(exit.signal)} />}
+            <Row k="Score" v={<ScoreBadge score={s.frustration_score || 0} />} title="Weighted sum of the friction signals" />
+            {chips.length > 0 && (
+              <div class="kv kv-chips">
+                <dt>Signals</dt>
+                <dd>
+                  {chips.map((c) => {
+                    const t = firstBySignal.get(c.signal);
+                    return onSeek && t != null ? (
+                      <button key={c.signal} class="chip-btn" onClick={() => onSeek(t)} title={`Jump to the first one at ${formatClock(t - start)}`}>
+                        <SignalChip signal={c.signal} count={c.count} />
+                      </button>
+                    ) : (
+                      <SignalChip key={c.signal} signal={c.signal} count={c.count} />
+                    );
+                  })}
+                </dd>
+              </div>
+            )}
+          </dl>
+        )}
+      </section>
       <section>
         <h3>Person</h3>
         <dl>

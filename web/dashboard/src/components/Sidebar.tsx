@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Project, User } from '../types';
 import { paths, type Route } from '../router';
-import { IconCheck, IconChevronDown, IconLogout, IconSessions, Logo } from './icons';
+import { IconBolt, IconCheck, IconChevronDown, IconLogout, IconSessions, Logo } from './icons';
 import { CreateProjectForm } from './States';
 
 export function Sidebar({
@@ -35,6 +35,12 @@ export function Sidebar({
           >
             <IconSessions />
             <span>Sessions</span>
+          </a>
+        )}
+        {pid && (
+          <a class={'nav-item' + (route.name === 'friction' ? ' active' : '')} href={paths.friction(pid)}>
+            <IconBolt />
+            <span>Friction</span>
           </a>
         )}
       </div>

@@ -2,6 +2,8 @@ import { useRef, useState } from 'preact/hooks';
 import type { Marker, Range, TabSwitch } from '../timeline';
 import { positionPct } from '../timeline';
 import { formatClock } from '../format';
+import type { FrictionMarker } from '../friction';
+import { SignalIcon, sigClass } from './Friction';
 
 /** The scrubber: progress, inactivity shading, event markers, hover time, click/drag to seek. */
 export function Timeline({
@@ -12,7 +14,11 @@ export function Timeline({
   switches = [],
   onSwitch,
   onSeek,
+  friction = [],
+  onSeekFriction,
 }: {
+  friction?: FrictionMarker[];
+  onSeekFriction?: (abs: number) => void;
   range: Range;
   time: number;
   markers: Marker[];
@@ -46,13 +52,15 @@ export function Timeline({
   const pos = positionPct(time, range);
   return (
     <div
-      class="timeline"
+      class={'timeline' + (friction.length ? ' has-friction' : '')}
       ref={ref}
       onPointerDown={down}
       onPointerMove={(e) => {
         const p = at(e.clientX);
         const near = markers.filter((m) => Math.abs(m.pct - p.pct) < 0.8 && m.kind !== 'click');
-        const label = formatClock(p.abs - range.start) + (near.length ? ' · ' + near[near.length - 1].label : '');
+        const nearF = friction.filter((m) => Math.abs(m.pct - p.pct) < 0.8);
+        const what = nearF.length ? nearF[nearF.length - 1].label : near.length ? near[near.length - 1].label : '';
+        const label = formatClock(p.abs - range.start) + (what ? ' · ' + what : '');
         setHover({ pct: p.pct, label });
       }}
       onPointerLeave={() => setHover(null)}
@@ -89,6 +97,26 @@ export function Timeline({
           />
         ))}
       </div>
+      {friction.length > 0 && (
+        <div class="f-markers">
+          {friction.map((m, i) => (
+            <button
+              key={i}
+              class={'f-marker ' + sigClass(m.signal)}
+              style={{ left: m.pct + '%' }}
+              title={`${formatClock(m.time - range.start)} · ${m.label}${m.count > 1 ? ` (+${m.count - 1} more)` : ''}`}
+              aria-label={`${m.label} at ${formatClock(m.time - range.start)}`}
+              onPointerDown={(e) => e.stopPropagation()}
+              onClick={(e) => {
+                e.stopPropagation();
+                (onSeekFriction || onSeek)(m.time);
+              }}
+            >
+              <SignalIcon signal={m.signal} size={10} />
+            </button>
+          ))}
+        </div>
+      )}
       {switches.map((sw) => (
         <button
           key={sw.windowId}

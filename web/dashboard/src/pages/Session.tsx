@@ -25,6 +25,8 @@ import { Timeline } from '../components/Timeline';
 import { EventList, type ListItem } from '../components/EventList';
 import { MetaPanel } from '../components/MetaPanel';
 import { Spinner, ErrorState } from '../components/States';
+import { FrictionHighlight, SignalIcon, sigClass } from '../components/Friction';
+import { activeHighlight, frictionMarkers, signalLabel, withoutShadowedFriction } from '../friction';
 import {
   DeviceIcon,
   IconAlert,
@@ -115,8 +117,13 @@ function SessionView({
   useEffect(() => localStorage.setItem('tg.skip', skip ? '1' : '0'), [skip]);
 
   const range = useMemo(() => timelineRange(win, rec), [win, rec]);
-  const events = detail.events || [];
-  const markers = useMemo(() => buildMarkers(events, win?.id || null, range), [events, win?.id, range]);
+  const events = useMemo(() => withoutShadowedFriction(detail.events || []), [detail.events]);
+  const markers = useMemo(
+    () => buildMarkers(events.filter((e) => e.type !== 'friction'), win?.id || null, range),
+    [events, win?.id, range],
+  );
+  const fMarkers = useMemo(() => frictionMarkers(events, win?.id || null, range), [events, win?.id, range]);
+  const signalsHere = useMemo(() => [...new Set(fMarkers.map((m) => m.signal))], [fMarkers]);
   const inactive = useMemo(() => inactivePeriods(rec, 5000), [rec]);
   const points = useMemo(() => urlPoints(rec, events, win?.id || null), [rec, events, win?.id]);
   const items: ListItem[] = useMemo(
@@ -140,6 +147,7 @@ function SessionView({
   const url = urlAt(points, time) || s.entry_url;
   const offset = Math.max(0, time - range.start);
   const total = range.end - range.start;
+  const hl = player.ready ? activeHighlight(events, win?.id || null, time) : null;
 
   // Keyboard: space toggles, arrows seek 5 s.
   useEffect(() => {
@@ -268,6 +276,21 @@ function SessionView({
                   : { visibility: 'hidden' }
               }
             />
+            <FrictionHighlight
+              root={rootRef}
+              target={hl}
+              time={time}
+              scale={player.scale}
+              style={
+                player.viewport
+                  ? {
+                      width: player.viewport.width + 'px',
+                      height: player.viewport.height + 'px',
+                      transform: `translate(-50%, -50%) scale(${player.scale})`,
+                    }
+                  : { display: 'none' }
+              }
+            />
             {!rec && !recError && (
               <div class="stage-msg">
                 <Spinner size={22} />
@@ -296,7 +319,7 @@ function SessionView({
             )}
           </div>
           <div class="controls">
-            <Timeline range={range} time={time} markers={markers} inactive={inactive} switches={switches} onSwitch={goWindow} onSeek={seek} />
+            <Timeline range={range} time={time} markers={markers} friction={fMarkers} onSeekFriction={seekAndPlay} inactive={inactive} switches={switches} onSwitch={goWindow} onSeek={seek} />
             <div class="control-row">
               <button
                 class="play-btn"
@@ -313,8 +336,12 @@ function SessionView({
               <div class="legend">
                 <span><i class="marker m-page" /> Page</span>
                 <span><i class="marker m-click" /> Click</span>
-                <span><i class="marker m-friction" /> Friction</span>
                 <span><i class="marker m-error" /> Error</span>
+                {signalsHere.map((sg) => (
+                  <span key={sg} class={'legend-sig ' + sigClass(sg)}>
+                    <SignalIcon signal={sg} size={11} /> {signalLabel(sg)}
+                  </span>
+                ))}
                 {switches.length > 0 && (
                   <span>
                     <i class="marker m-tab" /> Other tab opened
@@ -366,7 +393,7 @@ function SessionView({
           {tab === 'activity' ? (
             <EventList items={items} current={cur} start={range.start} onSeek={seekAndPlay} />
           ) : (
-            <MetaPanel s={s} windows={windows} />
+            <MetaPanel s={s} windows={windows} events={events} onSeek={seekAndPlay} start={range.start} />
           )}
         </aside>
       </div>

@@ -24,6 +24,8 @@ import {
 } from '../format';
 import { DeviceIcon, IconAlert, IconClose, IconPlay, IconReplay, IconSearch, IconSessions, IconUser } from '../components/icons';
 import { Spinner } from '../components/States';
+import { SignalChip, ScoreBadge } from '../components/Friction';
+import { SIGNALS, signalLabel, topSignals, exitLabel } from '../friction';
 
 interface ListState {
   sessions: Session[];
@@ -95,9 +97,24 @@ export function SessionsPage({ project }: { project: Project }) {
             {list.loading ? '\u00a0' : `${formatCount(list.total)} ${list.total === 1 ? 'session' : 'sessions'}${nActive ? ' match these filters' : ''}`}
           </p>
         </div>
-        <button class="btn sm" onClick={() => load()} disabled={list.loading} title="Fetch the newest sessions">
-          <IconReplay size={13} /> Refresh
-        </button>
+        <div class="head-actions">
+          <div class="seg" role="group" aria-label="Sort">
+            <button class={filters.sort === 'newest' ? 'active' : ''} aria-pressed={filters.sort === 'newest'} onClick={() => setFilters({ ...filters, sort: 'newest' })}>
+              Newest
+            </button>
+            <button
+              class={filters.sort === 'frustration' ? 'active' : ''}
+              aria-pressed={filters.sort === 'frustration'}
+              onClick={() => setFilters({ ...filters, sort: 'frustration' })}
+              title="Highest frustration score first (rage, error and dead clicks weigh most)"
+            >
+              Most frustrating
+            </button>
+          </div>
+          <button class="btn sm" onClick={() => load()} disabled={list.loading} title="Fetch the newest sessions">
+            <IconReplay size={13} /> Refresh
+          </button>
+        </div>
       </header>
       {(nActive > 0 || list.loading || list.total > 0 || list.error) && <FilterBar filters={filters} facets={facets} onChange={setFilters} />}
       <div class="table-wrap">
@@ -122,7 +139,7 @@ export function SessionsPage({ project }: { project: Project }) {
               </div>
               <h2>No sessions match these filters</h2>
               <p>Try a wider date range or remove a filter.</p>
-              <button class="btn" onClick={() => setFilters(emptyFilters)}>
+              <button class="btn" onClick={() => setFilters({ ...emptyFilters, sort: filters.sort })}>
                 Clear filters
               </button>
             </div>
@@ -167,7 +184,7 @@ function InstallHint({ project }: { project: Project }) {
   );
 }
 
-const COLS = ['When', 'Person', 'Duration', 'Pages', 'Clicks', 'Errors', 'Entry page', 'Device', 'Source'];
+const COLS = ['When', 'Person', 'Duration', 'Friction', 'Pages', 'Errors', 'Entry page', 'Device', 'Source'];
 
 function SkeletonTable() {
   return (
@@ -202,8 +219,10 @@ function SessionTable({ project, sessions, now }: { project: Project; sessions: 
           <th class="col-when">When</th>
           <th class="col-person">Person</th>
           <th class="col-dur">Duration</th>
+          <th class="col-friction" title="Frustration score and the signals detected once the session ended">
+            Friction
+          </th>
           <th class="num">Pages</th>
-          <th class="num">Clicks</th>
           <th class="num">Errors</th>
           <th class="col-entry">Entry page</th>
           <th class="col-device">Device</th>
@@ -261,8 +280,10 @@ function SessionRow({ project, s, now }: { project: Project; s: Session; now: nu
           </span>
         </div>
       </td>
+      <td class="col-friction">
+        <FrictionCell s={s} />
+      </td>
       <td class="num">{formatCount(s.page_count)}</td>
-      <td class="num">{formatCount(s.click_count)}</td>
       <td class="num">
         {s.error_count > 0 ? (
           <span class="badge danger" title={`${s.error_count} JavaScript ${s.error_count === 1 ? 'error' : 'errors'}`}>
@@ -299,6 +320,46 @@ function SessionRow({ project, s, now }: { project: Project; s: Session; now: nu
         )}
       </td>
     </tr>
+  );
+}
+
+function FrictionCell({ s }: { s: Session }) {
+  const chips = topSignals(s.friction_counts, 2);
+  const all = topSignals(s.friction_counts, 99);
+  const more = all.length - chips.length;
+  if (!s.closed && !s.frustration_score && !chips.length) {
+    return (
+      <span class="muted small" title="Friction is analysed when the session ends">
+        Pending
+      </span>
+    );
+  }
+  if (!chips.length && !s.frustration_score) {
+    return s.exit_class === 'converted' ? (
+      <span class="chip-exit good" title="No friction detected · converted">
+        Converted
+      </span>
+    ) : (
+      <span class="muted" title={s.exit_class ? `No friction detected · ${exitLabel(s.exit_class)}` : 'No friction detected'}>
+        –
+      </span>
+    );
+  }
+  const title = [
+    `Frustration score ${s.frustration_score || 0}`,
+    ...all.map((c) => `${signalLabel(c.signal)} ×${c.count}`),
+    s.exit_class ? `Exit: ${exitLabel(s.exit_class)}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return (
+    <span class="friction-cell" title={title}>
+      <ScoreBadge score={s.frustration_score || 0} />
+      {chips.map((c, i) => (
+        <SignalChip key={c.signal} signal={c.signal} count={c.count} compact iconOnly={i > 0} />
+      ))}
+      {more > 0 && <span class="chip-more">+{more}</span>}
+    </span>
   );
 }
 
@@ -345,19 +406,37 @@ function FilterBar({
           <input class="input sm" type="date" aria-label="To date" value={filters.to} min={filters.from || undefined} onChange={(e) => set({ to: (e.target as HTMLInputElement).value })} />
         </span>
       )}
+      <Select
+        label="Signal"
+        value={filters.signal}
+        onChange={(v) => set({ signal: v })}
+        options={[
+          { value: '', label: 'Any' },
+          ...(filters.signal && !(SIGNALS as readonly string[]).includes(filters.signal) ? [{ value: filters.signal, label: signalLabel(filters.signal) }] : []),
+          ...SIGNALS.map((sg) => ({ value: sg, label: signalLabel(sg) })),
+        ]}
+      />
+      <TextFilter
+        placeholder="Selector"
+        title="Sessions with a friction signal on this element (exact CSS selector, e.g. #export-pdf)"
+        value={filters.selector}
+        onCommit={(v) => set({ selector: v })}
+        width={132}
+        mono
+      />
       <TextFilter
         placeholder="URL contains…"
         title="Sessions that visited a page whose URL contains this text"
         value={filters.url}
         onCommit={(v) => set({ url: v })}
-        width={160}
+        width={132}
       />
       <TextFilter
         placeholder="User id"
         title="Exact user id; end with * to match every id that starts with it"
         value={filters.user}
         onCommit={(v) => set({ user: v })}
-        width={112}
+        width={96}
       />
       <DurationFilter
         min={filters.minDuration}
@@ -379,7 +458,7 @@ function FilterBar({
         options={[{ value: '', label: 'Any' }, ...browsers.map((b) => ({ value: b, label: b }))]}
       />
       <Select
-        label="UTM source"
+        label="UTM"
         value={filters.utmSource}
         onChange={(v) => set({ utmSource: v })}
         options={[{ value: '', label: 'Any' }, ...utms.map((b) => ({ value: b, label: b }))]}
@@ -395,7 +474,7 @@ function FilterBar({
         ]}
       />
       {n > 0 && (
-        <button class="btn ghost sm" onClick={() => onChange(emptyFilters)}>
+        <button class="btn ghost sm" onClick={() => onChange({ ...emptyFilters, sort: filters.sort })}>
           <IconClose size={13} /> Clear {n > 1 ? 'all' : ''}
         </button>
       )}
@@ -517,12 +596,14 @@ function TextFilter({
   onCommit,
   width,
   title,
+  mono,
 }: {
   placeholder: string;
   value: string;
   onCommit: (v: string) => void;
   width: number;
   title?: string;
+  mono?: boolean;
 }) {
   const [draft, setDraft] = useState(value);
   const timer = useRef<number | undefined>(undefined);
@@ -535,7 +616,7 @@ function TextFilter({
     <span class={'search-input' + (value ? ' active' : '')} style={{ width: width + 'px' }} title={title}>
       <IconSearch size={13} />
       <input
-        class="bare"
+        class={'bare' + (mono ? ' mono' : '')}
         placeholder={placeholder}
         aria-label={placeholder}
         value={draft}

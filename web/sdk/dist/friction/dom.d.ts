@@ -13,7 +13,7 @@ export interface FrictionOptions {
     report: (d: Detection, target: EventTarget) => void;
 }
 export interface LiveFriction {
-    /** the client's own signals: pageview and track become inputs */
+    /** the client's own signals: pageview, track, hover and failed requests become inputs */
     signal(s: Signal): void;
     stop(): void;
 }

@@ -3,6 +3,7 @@
 // pageview and track inputs come from the client's own signals (signal()),
 // so that SPA route changes are decided in one place (signals.ts).
 import { scrubURL } from '../context';
+import { clickFacts, FIELD, formOf, navigates, onOpen } from '../facts';
 import type { Masker } from '../mask';
 import { clickTarget, elementText, selectorFor } from '../selector';
 import type { Signal } from '../wire';
@@ -23,17 +24,10 @@ export interface FrictionOptions {
 }
 
 export interface LiveFriction {
-  /** the client's own signals: pageview and track become inputs */
+  /** the client's own signals: pageview, track, hover and failed requests become inputs */
   signal(s: Signal): void;
   stop(): void;
 }
-
-const ROLES = ['button', 'link', 'menuitem', 'tab', 'checkbox', 'switch', 'option'];
-const TEXT_TYPES = ['text', 'email', 'search', 'tel', 'url', 'password', 'number', ''];
-const FIELD = 'input,select,textarea,[contenteditable]:not([contenteditable="false"])';
-const SAME_TAB = ['', '_self', '_parent', '_top'];
-
-const noHash = (u: string): string => u.replace(/#.*$/, '');
 
 export function startFriction(o: FrictionOptions): LiveFriction {
   const { win, now } = o;
@@ -71,56 +65,36 @@ export function startFriction(o: FrictionOptions): LiveFriction {
     if (tag === 'input') d.type = ((t as HTMLInputElement).type || 'text').toLowerCase();
     return d;
   };
-  const formOf = (t: Element): string | undefined => {
-    const f = (t as HTMLInputElement).form || t.closest('form');
-    return f ? selectorFor(f) : undefined;
-  };
-  const textEntry = (t: Element): boolean =>
-    (t.tagName === 'INPUT' && TEXT_TYPES.includes((t.getAttribute('type') || '').toLowerCase())) ||
-    t.tagName === 'TEXTAREA' ||
-    (t as HTMLElement).isContentEditable === true;
-
   // --- clicks ------------------------------------------------------------------
+  // The same facts as the click signal's props (facts.ts). new_tab from a
+  // window.open and navigates are settled after the dispatch.
+  let inClick: FrictionInput | null = null;
+  off.push(
+    onOpen(win, () => {
+      if (inClick) inClick.new_tab = true;
+    }),
+  );
   on(doc, 'click', (e) => {
     const raw = el(e);
     if (!raw) return;
     const ev = e as MouseEvent;
     const t = clickTarget(raw);
-    const role = t.getAttribute('role') || '';
-    let pointer = false;
-    try {
-      pointer = win.getComputedStyle(t).cursor === 'pointer';
-    } catch {
-      /* detached */
-    }
-    const link = t.closest('a[href]') as HTMLAnchorElement | null;
-    const form = (t as HTMLButtonElement).form || null;
-    const newTab =
-      (!!link && !SAME_TAB.includes(link.target.toLowerCase())) ||
-      (!!form && /^(submit)?$/.test((t.getAttribute('type') || 'submit').toLowerCase()) && !SAME_TAB.includes((form.getAttribute('target') || '').toLowerCase()));
-    const x = push(
+    const [facts, link] = clickFacts(win, t, ev);
+    const x = (inClick = push(
       {
         kind: 'click',
         ...describe(t),
         text: elementText(t, o.masker()) || undefined,
         x: Math.max(0, Math.round(ev.pageX) || 0),
         y: Math.max(0, Math.round(ev.pageY) || 0),
-        interactive: !!(t.matches(FIELD + ',a,button,label,summary,option,[onclick]') || ROLES.includes(role) || pointer) || undefined,
-        new_tab: newTab || undefined,
-        download: !!t.closest('a[download]') || undefined,
-        modifier: !!(ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey || ev.button) || undefined,
-        no_rage: !!t.closest('[data-tg-no-rage]') || undefined,
-        text_entry: textEntry(t) || undefined,
+        ...facts,
       },
       t,
-    );
-    // navigates is read after dispatch, from defaultPrevented.
-    if (link && !newTab && !x.download && !x.modifier) {
-      const href = link.href;
-      setTimeout(() => {
-        if (!ev.defaultPrevented && noHash(href) !== noHash(win.location.href)) x.navigates = true;
-      }, 0);
-    }
+    ));
+    setTimeout(() => {
+      if (inClick === x) inClick = null;
+      if (navigates(win, x, link, ev)) x.navigates = true;
+    }, 0);
   });
   on(doc, 'dblclick', (e) => {
     const ev = e as MouseEvent;
@@ -201,8 +175,20 @@ export function startFriction(o: FrictionOptions): LiveFriction {
 
   return {
     signal(s) {
+      const p = (s.props || {}) as { duration?: number; status?: number; started?: number };
       if (s.type === 'pageview') push({ kind: 'pageview' });
       else if (s.type === 'track') push({ kind: 'track', name: s.name });
+      // a hover is known when the dwell ends; its t is the dwell's start
+      else if (s.type === 'hover') {
+        let t: Element | null = null;
+        try {
+          t = doc.querySelector(s.selector || '');
+        } catch {
+          /* no element */
+        }
+        live.push({ t: s.ts, url: s.url, kind: 'hover', selector: s.selector, tag: s.tag, text: s.text, duration: p.duration }, t || undefined);
+      }
+      else if (s.type === 'error' && s.source === 'request') push({ kind: 'request_failed', name: s.name, status: p.status, started: p.started });
     },
     stop() {
       for (const f of off.splice(0)) f();

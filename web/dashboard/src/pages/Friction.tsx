@@ -1,0 +1,309 @@
+// The Friction page: for a date range, the elements that frustrate people
+// most, grouped by page, and how sessions end (GET /api/v1/projects/{pid}/friction).
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { api } from '../api';
+import type { FrictionElement, FrictionReport, Project } from '../types';
+import { filtersFromQuery, frictionAPIQuery, RANGE_PRESETS, rangeToQuery, sessionsQueryFor, type FilterState } from '../filters';
+import { navigate, paths } from '../router';
+import { useDocumentTitle, useLocation, useNow } from '../hooks';
+import { formatCount, formatExact, formatRelative } from '../format';
+import { exampleHref, exitBars, exitHelp, formatShare, groupByPage, SIGNAL_HELP, SIGNALS, signalLabel } from '../friction';
+import { SignalChip, SignalIcon, sigClass } from '../components/Friction';
+import { IconAlert, IconBolt, IconPlay, IconReplay } from '../components/icons';
+import { Spinner } from '../components/States';
+
+type Range = Pick<FilterState, 'range' | 'from' | 'to'>;
+
+export function FrictionPage({ project }: { project: Project }) {
+  useDocumentTitle('Friction');
+  const loc = useLocation();
+  const range: Range = useMemo(() => {
+    const f = filtersFromQuery(loc.search);
+    return { range: f.range, from: f.from, to: f.to };
+  }, [loc.search]);
+  const key = rangeToQuery(range).toString();
+  const [data, setData] = useState<FrictionReport | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const abortRef = useRef<AbortController | null>(null);
+  const now = useNow();
+
+  const load = () => {
+    abortRef.current?.abort();
+    const ctl = new AbortController();
+    abortRef.current = ctl;
+    setLoading(true);
+    setError(null);
+    api.friction(project.id, frictionAPIQuery(range, { limit: 200 }), ctl.signal).then(
+      (r) => {
+        if (ctl.signal.aborted) return;
+        setData(r);
+        setLoading(false);
+      },
+      (err) => {
+        if (ctl.signal.aborted || err?.name === 'AbortError') return;
+        setError(err.message);
+        setLoading(false);
+      },
+    );
+  };
+  useEffect(() => {
+    load();
+    return () => abortRef.current?.abort();
+  }, [project.id, key]);
+
+  const setRange = (r: Range) => navigate(paths.friction(project.id, rangeToQuery(r).toString()));
+  const groups = useMemo(() => groupByPage(data?.elements), [data]);
+  const bars = useMemo(() => exitBars(data?.exits), [data]);
+  const exitTotal = bars.reduce((s, b) => s + b.count, 0);
+  const detections = (data?.elements || []).reduce((s, e) => s + e.count, 0);
+
+  return (
+    <div class="content friction-page">
+      <header class="page-head">
+        <div>
+          <h1>Friction</h1>
+          <p class="muted small">
+            {loading || !data
+              ? '\u00a0'
+              : detections
+                ? `${formatCount(detections)} detections on ${formatCount(data.elements?.length || 0)} elements across ${groups.length} ${groups.length === 1 ? 'page' : 'pages'}`
+                : 'Where people get stuck, and how their sessions end'}
+          </p>
+        </div>
+        <div class="head-actions">
+          <button class="btn sm" onClick={load} disabled={loading}>
+            <IconReplay size={13} /> Refresh
+          </button>
+        </div>
+      </header>
+      <div class="filters">
+        <RangePicker value={range} onChange={setRange} />
+      </div>
+      {error ? (
+        <div class="table-wrap">
+          <div class="empty in-table">
+            <div class="empty-icon danger">
+              <IconAlert size={20} />
+            </div>
+            <h2>Could not load the friction report</h2>
+            <p>{error}</p>
+            <button class="btn" onClick={load}>
+              Try again
+            </button>
+          </div>
+        </div>
+      ) : loading && !data ? (
+        <div class="table-wrap">
+          <div class="center-pad">
+            <Spinner size={20} />
+          </div>
+        </div>
+      ) : !groups.length && !exitTotal ? (
+        <FrictionEmpty ranged={!!key} onAnyTime={() => setRange({ range: '', from: '', to: '' })} />
+      ) : (
+        <div class={'friction-grid' + (loading ? ' is-loading' : '')}>
+          <section class="panel">
+            <div class="panel-head">
+              <h2>Most frustrating elements</h2>
+              <span class="muted small">By page · most detections first</span>
+            </div>
+            {groups.length ? (
+              groups.map((g) => (
+                <div class="page-group" key={g.url}>
+                  <div class="page-group-head">
+                    <span class="page-url" title={g.url}>
+                      {g.url || '/'}
+                    </span>
+                    <span class="muted small">
+                      {formatCount(g.total)} {g.total === 1 ? 'detection' : 'detections'} · {formatCount(g.pageSessions)}{' '}
+                      {g.pageSessions === 1 ? 'session' : 'sessions'} viewed this page
+                    </span>
+                  </div>
+                  <table class="table friction-table">
+                    <thead>
+                      <tr>
+                        <th class="col-sig">Signal</th>
+                        <th class="col-el">Element</th>
+                        <th class="num">Count</th>
+                        <th class="num col-sess">Sessions</th>
+                        <th class="col-share" title="Sessions with this signal ÷ sessions that viewed the page">
+                          Share of page views
+                        </th>
+                        <th class="col-seen">Seen</th>
+                        <th class="col-ex" aria-label="Example" />
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {g.rows.map((el, i) => (
+                        <ElementRow key={i} project={project} el={el} range={range} now={now} />
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              ))
+            ) : (
+              <p class="muted panel-empty">No friction detected on any element in this range.</p>
+            )}
+          </section>
+          <section class="panel exits-panel">
+            <div class="panel-head">
+              <h2>How sessions end</h2>
+              <span class="muted small">{formatCount(exitTotal)} analysed sessions</span>
+            </div>
+            {bars.length ? (
+              <ul class="exit-bars">
+                {bars.map((b) => (
+                  <li key={b.cls} title={exitHelp(b.cls)}>
+                    <div class="exit-row">
+                      <span class="exit-name">{b.label}</span>
+                      <span class="exit-num">
+                        {formatCount(b.count)} <span class="muted">· {formatShare(b.share)}</span>
+                      </span>
+                    </div>
+                    <span class="exit-track" aria-hidden="true">
+                      <span class={'exit-fill tone-' + b.tone} style={{ width: Math.max(1.5, b.share * 100) + '%' }} />
+                    </span>
+                    <p class="exit-help">{exitHelp(b.cls)}</p>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p class="muted panel-empty">No session in this range has been analysed yet.</p>
+            )}
+          </section>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function ElementRow({ project, el, range, now }: { project: Project; el: FrictionElement; range: Range; now: number }) {
+  const listHref = paths.sessions(project.id, sessionsQueryFor(range, el.signal, el.selector).toString());
+  const share = Math.max(0, Math.min(1, el.share_of_page_views || 0));
+  const open = (e: MouseEvent) => {
+    if ((e.target as Element).closest('a')) return;
+    navigate(listHref);
+  };
+  return (
+    <tr class="row-link" onClick={open} title={`Show the ${el.sessions} ${el.sessions === 1 ? 'session' : 'sessions'} with this signal`}>
+      <td class="col-sig">
+        <SignalChip signal={el.signal} />
+      </td>
+      <td class="col-el">
+        <a href={listHref} class="el-cell">
+          {el.text ? (
+            <>
+              <span class="el-text">“{el.text}”</span>
+              <code class="el-sel">{el.selector || '—'}</code>
+            </>
+          ) : (
+            <code class="el-sel main">{el.selector || '—'}</code>
+          )}
+        </a>
+      </td>
+      <td class="num strong">{formatCount(el.count)}</td>
+      <td class="num col-sess">{formatCount(el.sessions)}</td>
+      <td class="col-share">
+        <span class="share" title={`${el.sessions} of ${el.page_sessions} sessions that viewed ${el.url}`}>
+          <span class="share-bar">
+            <span class={'share-fill ' + sigClass(el.signal)} style={{ width: Math.max(2, share * 100) + '%' }} />
+          </span>
+          <span class="share-pct">{formatShare(share)}</span>
+        </span>
+      </td>
+      <td class="col-seen">
+        <span class="seen" title={`First ${formatExact(el.first_seen)}\nLast ${formatExact(el.last_seen)}`}>
+          <span>{formatRelative(el.last_seen, now)}</span>
+          <span class="muted small">since {formatRelative(el.first_seen, now)}</span>
+        </span>
+      </td>
+      <td class="col-ex">
+        {el.example && (
+          <a class="btn sm ghost watch" href={exampleHref(project.id, el.example)} title="Watch the latest occurrence">
+            <IconPlay size={10} /> Watch
+          </a>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function RangePicker({ value, onChange }: { value: Range; onChange: (r: Range) => void }) {
+  const options = [{ value: '', label: 'Any time' }, ...RANGE_PRESETS.map((p) => ({ value: p.value, label: p.label })), { value: 'custom', label: 'Custom range…' }];
+  const cur = options.find((o) => o.value === value.range) || options[0];
+  return (
+    <>
+      <label class={'pill' + (value.range ? ' active' : '')}>
+        <span class="pill-label">Date</span>
+        <span class="pill-value">{cur.label}</span>
+        <svg class="pill-caret" width="10" height="10" viewBox="0 0 10 10" aria-hidden="true">
+          <path d="M2 3.75 5 6.75 8 3.75" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linecap="round" />
+        </svg>
+        <select
+          aria-label="Date"
+          value={value.range}
+          onChange={(e) => {
+            const v = (e.target as HTMLSelectElement).value as Range['range'];
+            onChange({ range: v, from: v === 'custom' ? value.from : '', to: v === 'custom' ? value.to : '' });
+          }}
+        >
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      {value.range === 'custom' && (
+        <span class="date-range">
+          <input class="input sm" type="date" aria-label="From date" value={value.from} max={value.to || undefined} onChange={(e) => onChange({ ...value, from: (e.target as HTMLInputElement).value })} />
+          <span class="muted">–</span>
+          <input class="input sm" type="date" aria-label="To date" value={value.to} min={value.from || undefined} onChange={(e) => onChange({ ...value, to: (e.target as HTMLInputElement).value })} />
+        </span>
+      )}
+    </>
+  );
+}
+
+function FrictionEmpty({ ranged, onAnyTime }: { ranged: boolean; onAnyTime: () => void }) {
+  return (
+    <div class="table-wrap">
+      <div class="empty in-table friction-empty">
+        <div class="empty-icon">
+          <IconBolt size={20} />
+        </div>
+        <h2>{ranged ? 'No friction in this range' : 'No friction detected yet'}</h2>
+        <p>
+          Friction signals are moments where people struggle: clicks that do nothing, repeated clicks, errors right after a
+          click, forms given up. Trailguide detects them when a session ends (after 30 minutes without activity), so new
+          sessions show up here a little later.
+        </p>
+        <ul class="sig-legend">
+          {SIGNALS.map((s) => (
+            <li key={s}>
+              <span class={'sig-dot ' + sigClass(s)}>
+                <SignalIcon signal={s} size={12} />
+              </span>
+              <span>
+                <strong>{signalLabel(s)}</strong> <span class="muted">{SIGNAL_HELP[s]}</span>
+              </span>
+            </li>
+          ))}
+        </ul>
+        <p class="muted small">
+          Every signal follows an exact, versioned definition:{' '}
+          <a href="https://github.com/trailguide/trailguide/blob/main/docs/FRICTION.md#2-signals" target="_blank" rel="noopener external">
+            Friction Signal Spec (docs/FRICTION.md)
+          </a>
+          .
+        </p>
+        {ranged && (
+          <button class="btn" onClick={onAnyTime}>
+            Show any time
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
