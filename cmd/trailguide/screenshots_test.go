@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -28,20 +29,32 @@ func TestDocScreenshots(t *testing.T) {
 	api := newAPIClient(t, srv.URL)
 	api.setupAdmin(srv.SetupURL, "admin@example.com", "correct horse battery staple")
 	project := api.projectByKey(e2eDemoKey)
+	type sessionJSON struct {
+		ID               string `json:"id"`
+		ClickCount       int    `json:"click_count"`
+		PageCount        int    `json:"page_count"`
+		FrustrationScore int    `json:"frustration_score"`
+		ExitClass        string `json:"exit_class"`
+	}
 	var page struct {
-		Sessions []struct {
-			ID         string `json:"id"`
-			ClickCount int    `json:"click_count"`
-			PageCount  int    `json:"page_count"`
-		} `json:"sessions"`
+		Sessions []sessionJSON `json:"sessions"`
 	}
-	if code := api.do("GET", "/api/v1/projects/"+project.ID+"/sessions?limit=200", nil, &page); code != http.StatusOK || len(page.Sessions) == 0 {
-		t.Fatalf("sessions: %d, %d", code, len(page.Sessions))
-	}
-	// The busiest session makes the most telling replay.
+	// The worker closes and analyses the seeded sessions on its first pass.
+	eventually(t, 2*time.Minute, "demo sessions analysed", func() error {
+		if code := api.do("GET", "/api/v1/projects/"+project.ID+"/sessions?limit=200", nil, &page); code != http.StatusOK || len(page.Sessions) == 0 {
+			return fmt.Errorf("sessions: %d, %d", code, len(page.Sessions))
+		}
+		for _, s := range page.Sessions[1:] { // the newest may still be open
+			if s.ExitClass == "" {
+				return fmt.Errorf("session %s not analysed yet", s.ID)
+			}
+		}
+		return nil
+	})
+	// The most frustrating session makes the most telling replay.
 	best := page.Sessions[0]
 	for _, s := range page.Sessions {
-		if s.ClickCount+5*s.PageCount > best.ClickCount+5*best.PageCount {
+		if s.FrustrationScore > best.FrustrationScore {
 			best = s
 		}
 	}
@@ -60,6 +73,11 @@ func TestDocScreenshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	save("sessions.png")
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+project.ID+"/friction"),
+		chromedp.WaitVisible(chromedp.CSS("table tbody tr")), chromedp.Sleep(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	save("friction.png")
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+project.ID+"/sessions/"+best.ID+"?t=12"),
 		chromedp.WaitVisible(chromedp.CSS("iframe")), chromedp.Sleep(3*time.Second)); err != nil {
 		t.Fatal(err)
