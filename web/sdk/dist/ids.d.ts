@@ -29,7 +29,13 @@ export declare class Identity {
      * stream: seq 0, context, full snapshot, pageview.
      */
     touch(now: number): boolean;
-    /** Reserve the next seq of this window's stream (persisted at once). */
+    /**
+     * Reserve the next seq of this window's stream (persisted at once). The
+     * counter is re-read from the tab's storage first: a page restored from the
+     * back/forward cache still holds its old counter while the pages visited
+     * since have used the next numbers, and reusing one would make the server
+     * drop this batch as a duplicate of theirs.
+     */
     nextSeq(): number;
     peekSeq(): number;
     private writeSession_;

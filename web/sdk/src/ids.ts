@@ -122,8 +122,16 @@ export class Identity {
     return d.rolled;
   }
 
-  /** Reserve the next seq of this window's stream (persisted at once). */
+  /**
+   * Reserve the next seq of this window's stream (persisted at once). The
+   * counter is re-read from the tab's storage first: a page restored from the
+   * back/forward cache still holds its old counter while the pages visited
+   * since have used the next numbers, and reusing one would make the server
+   * drop this batch as a duplicate of theirs.
+   */
   nextSeq(): number {
+    const w = readJSON<StoredWindow>(this.tab_, K_WINDOW);
+    if (w && w.id === this.window && w.session === this.session && w.seq > this.seq_) this.seq_ = w.seq;
     const s = this.seq_++;
     this.writeWindow_();
     return s;

@@ -33,6 +33,19 @@ describe('ids', () => {
     expect(b.nextSeq()).toBe(3);
   });
 
+  test('a page restored from the back/forward cache continues after the pages visited since (no seq reuse)', () => {
+    const local = memoryKV();
+    const tab = memoryKV();
+    const a = new Identity(local, tab, T0); // page A
+    expect([a.nextSeq(), a.nextSeq()]).toEqual([0, 1]);
+    const b = new Identity(local, tab, T0 + 2_000); // page B in the same tab
+    expect([b.nextSeq(), b.nextSeq()]).toEqual([2, 3]);
+    // Back to A, restored with its old in-memory counter (2).
+    expect(a.nextSeq()).toBe(4);
+    expect(b.peekSeq()).toBe(4); // B's memory is stale too, until its next send
+    expect(b.nextSeq()).toBe(5);
+  });
+
   test('a new tab gets a new window id (seq 0) in the same session', () => {
     const local = memoryKV();
     const a = new Identity(local, memoryKV(), T0);
