@@ -2,6 +2,7 @@ package trailguide
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -48,6 +49,10 @@ const (
 type SDKConfig struct {
 	SampleRate float64    `json:"sample_rate"` // 0..1 of sessions recorded
 	Mask       MaskConfig `json:"mask"`
+	// Friction is the project's effective friction config (every field of
+	// friction.Config, the project's settings merged over the defaults) for
+	// the SDK's live detector; omitted, the SDK uses its built-in defaults.
+	Friction json.RawMessage `json:"friction,omitempty"`
 }
 
 // MaskConfig is a project's privacy rules delivered to the SDK.

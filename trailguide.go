@@ -6,6 +6,7 @@ package trailguide
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -29,6 +30,11 @@ type Project struct {
 	AllowedOrigins []string  `json:"allowed_origins"`
 	RetentionDays  int       `json:"retention_days"`
 	CreatedAt      time.Time `json:"created_at"`
+	// FrictionConfig is the project's friction thresholds as a JSON object
+	// (friction.Config's wire form); nil means the defaults. This package
+	// cannot import friction, so the edges (httpapi, ingest, worker) decode
+	// and validate it with friction.ParseConfig.
+	FrictionConfig json.RawMessage `json:"friction_config,omitempty"`
 }
 
 // ProjectStore persists projects.
@@ -39,4 +45,9 @@ type ProjectStore interface {
 	// ProjectByKey returns ENOTFOUND when key is unknown.
 	ProjectByKey(ctx context.Context, publicKey string) (*Project, error)
 	Projects(ctx context.Context) ([]*Project, error)
+	// SetFrictionConfig replaces the FrictionConfig of a project; nil or
+	// empty resets it to the defaults. EINVALID when cfg is not a JSON
+	// object, ENOTFOUND when projectID is unknown. The store checks only
+	// that it is JSON; callers validate it with friction.ParseConfig.
+	SetFrictionConfig(ctx context.Context, projectID string, cfg json.RawMessage) error
 }

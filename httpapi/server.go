@@ -155,6 +155,8 @@ func (s *Server) routes() {
 		m.HandleFunc("GET /api/v1/projects", s.authed(s.handleListProjects))
 		m.HandleFunc("POST /api/v1/projects", s.authed(s.handleCreateProject))
 		m.HandleFunc("GET /api/v1/projects/{pid}", s.authed(s.handleGetProject))
+		m.HandleFunc("GET /api/v1/projects/{pid}/settings", s.authed(s.handleGetSettings))
+		m.HandleFunc("PUT /api/v1/projects/{pid}/settings", s.authed(s.handlePutSettings))
 
 		m.HandleFunc("GET /api/v1/projects/{pid}/sessions", s.authed(s.handleListSessions))
 		m.HandleFunc("GET /api/v1/projects/{pid}/sessions/facets", s.authed(s.handleSessionFacets))

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/trailguide/trailguide"
+	"github.com/trailguide/trailguide/friction"
 	"github.com/trailguide/trailguide/recording"
 )
 
@@ -108,12 +110,28 @@ func (s *Service) Ingest(ctx context.Context, req *trailguide.IngestRequest) (*t
 }
 
 // Config returns the SDK configuration of the project with key publicKey.
-// Per-project settings come later; every project gets the defaults.
+// Friction is the project's effective friction config (its settings over
+// the defaults); the other fields are the same for every project so far.
+// Projects come through the key cache, so a settings change reaches new
+// page loads within ProjectCacheTTL.
 func (s *Service) Config(ctx context.Context, publicKey string) (*trailguide.SDKConfig, error) {
-	if _, err := s.project(ctx, publicKey); err != nil {
+	p, err := s.project(ctx, publicKey)
+	if err != nil {
 		return nil, err
 	}
+	fc, err := friction.ParseConfig(p.FrictionConfig)
+	if err != nil {
+		// Valid when saved; only a change of the rules gets here. The
+		// defaults apply, as in the worker.
+		s.logger.Warn("stored friction config invalid; using the defaults", "project", p.ID, "err", err)
+		fc = friction.Default()
+	}
+	fj, err := json.Marshal(fc)
+	if err != nil {
+		return nil, fmt.Errorf("encode friction config: %w", err)
+	}
 	return &trailguide.SDKConfig{
+		Friction:   fj,
 		SampleRate: 1,
 		Mask: trailguide.MaskConfig{
 			Mode:           trailguide.MaskBalanced,

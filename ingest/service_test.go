@@ -7,13 +7,16 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/trailguide/trailguide"
+	"github.com/trailguide/trailguide/friction"
 	"github.com/trailguide/trailguide/recording"
+	"github.com/trailguide/trailguide/sqlite"
 )
 
 func TestIngestDecoding(t *testing.T) {
@@ -377,12 +380,68 @@ func TestConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"sample_rate":1,"mask":{"mode":"balanced","mask_selectors":[],"block_selectors":[]}}`
+	def, _ := json.Marshal(friction.Default())
+	want := `{"sample_rate":1,"mask":{"mode":"balanced","mask_selectors":[],"block_selectors":[]},"friction":` + string(def) + `}`
 	if s := string(mustJSON(t, got)); s != want {
 		t.Errorf("config = %s, want %s", s, want)
 	}
 	if _, err := e.svc.Config(context.Background(), "unknown"); trailguide.ErrorCode(err) != trailguide.EUNAUTHORIZED {
 		t.Errorf("unknown key: %v, want %s", err, trailguide.EUNAUTHORIZED)
+	}
+}
+
+// TestConfigFriction: the SDK gets its project's effective friction config
+// (the settings over the defaults), through the project cache.
+func TestConfigFriction(t *testing.T) {
+	e := mustOpenEnv(t, Config{ProjectCacheTTL: 10 * time.Second})
+	ctx := context.Background()
+	projects := sqlite.NewProjectStore(e.db)
+	frictionOf := func(key string) friction.Config {
+		t.Helper()
+		got, err := e.svc.Config(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := friction.ParseConfig(got.Friction)
+		if err != nil {
+			t.Fatalf("delivered friction config %s: %v", got.Friction, err)
+		}
+		return cfg
+	}
+	withRage := func(n int) friction.Config { c := friction.Default(); c.RageClicks = n; return c }
+
+	if err := projects.CreateProject(ctx, &trailguide.Project{ID: "proj2", Name: "Custom", PublicKey: "tg_pk_custom",
+		FrictionConfig: json.RawMessage(`{"rage_clicks":5}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := frictionOf("tg_pk_custom"); !reflect.DeepEqual(got, withRage(5)) {
+		t.Errorf("friction of a project with settings = %+v, want rage_clicks 5 over the defaults", got)
+	}
+	if got := frictionOf("tg_pk_test"); !reflect.DeepEqual(got, friction.Default()) {
+		t.Errorf("friction of a project without settings = %+v, want the defaults", got)
+	}
+
+	// A change is served once the cached project expires.
+	if err := projects.SetFrictionConfig(ctx, "proj2", json.RawMessage(`{"rage_clicks":7}`)); err != nil {
+		t.Fatal(err)
+	}
+	if got := frictionOf("tg_pk_custom"); got.RageClicks != 5 {
+		t.Errorf("rage_clicks within the cache TTL = %d, want the cached 5", got.RageClicks)
+	}
+	e.clock.mu.Lock()
+	e.clock.t = e.clock.t.Add(11 * time.Second)
+	e.clock.mu.Unlock()
+	if got := frictionOf("tg_pk_custom"); !reflect.DeepEqual(got, withRage(7)) {
+		t.Errorf("friction after the cache TTL = %+v, want rage_clicks 7", got)
+	}
+
+	// A stored config that no longer validates is ignored: the defaults.
+	if err := projects.CreateProject(ctx, &trailguide.Project{ID: "proj3", Name: "Stale", PublicKey: "tg_pk_stale",
+		FrictionConfig: json.RawMessage(`{"rage_clicks":1,"retired_threshold":3}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := frictionOf("tg_pk_stale"); !reflect.DeepEqual(got, friction.Default()) {
+		t.Errorf("friction of a project with an invalid stored config = %+v, want the defaults", got)
 	}
 }
 

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -46,9 +47,17 @@ func (s *ProjectStore) CreateProject(ctx context.Context, p *trailguide.Project)
 	if err != nil {
 		return fmt.Errorf("create project: %w", err)
 	}
+	fc, err := frictionColumn(p.FrictionConfig)
+	if err != nil {
+		return fmt.Errorf("create project: %w", err)
+	}
+	p.FrictionConfig = nil // what a read returns
+	if fc != "" {
+		p.FrictionConfig = json.RawMessage(fc)
+	}
 	err = s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO projects (id, name, public_key, allowed_origins, retention_days, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, p.ID, p.Name, p.PublicKey, string(origins), p.RetentionDays, ms(p.CreatedAt))
+		_, err := tx.ExecContext(ctx, `INSERT INTO projects (id, name, public_key, allowed_origins, retention_days, created_at, friction_config)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, p.ID, p.Name, p.PublicKey, string(origins), p.RetentionDays, ms(p.CreatedAt), fc)
 		if isUnique(err) {
 			return trailguide.Errorf(trailguide.ECONFLICT, "Project ID or key already exists.")
 		}
@@ -60,16 +69,60 @@ func (s *ProjectStore) CreateProject(ctx context.Context, p *trailguide.Project)
 	return nil
 }
 
-const projectColumns = `id, name, public_key, allowed_origins, retention_days, created_at`
+// SetFrictionConfig replaces the friction config of a project (compacted);
+// nil or empty resets it to the defaults. EINVALID when cfg is not a JSON
+// object, ENOTFOUND when the project is unknown.
+func (s *ProjectStore) SetFrictionConfig(ctx context.Context, projectID string, cfg json.RawMessage) error {
+	fc, err := frictionColumn(cfg)
+	if err != nil {
+		return fmt.Errorf("set friction config: %w", err)
+	}
+	err = s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE projects SET friction_config = ? WHERE id = ?`, fc, projectID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return trailguide.Errorf(trailguide.ENOTFOUND, "Project not found.")
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("set friction config: %w", err)
+	}
+	return nil
+}
+
+// frictionColumn is the stored form of a project's friction config: the
+// empty string for the defaults, else the compacted JSON object.
+func frictionColumn(cfg json.RawMessage) (string, error) {
+	cfg = bytes.TrimSpace(cfg)
+	if len(cfg) == 0 {
+		return "", nil
+	}
+	var buf bytes.Buffer
+	if cfg[0] != '{' || json.Compact(&buf, cfg) != nil {
+		return "", trailguide.Invalid("friction_config", "Friction config must be a JSON object.")
+	}
+	return buf.String(), nil
+}
+
+const projectColumns = `id, name, public_key, allowed_origins, retention_days, created_at, friction_config`
 
 func scanProject(sc scanner) (*trailguide.Project, error) {
 	var (
 		p       trailguide.Project
 		origins string
 		created int64
+		fc      string
 	)
-	if err := sc.Scan(&p.ID, &p.Name, &p.PublicKey, &origins, &p.RetentionDays, &created); err != nil {
+	if err := sc.Scan(&p.ID, &p.Name, &p.PublicKey, &origins, &p.RetentionDays, &created, &fc); err != nil {
 		return nil, err
+	}
+	if fc != "" {
+		p.FrictionConfig = json.RawMessage(fc)
 	}
 	if err := json.Unmarshal([]byte(origins), &p.AllowedOrigins); err != nil {
 		return nil, fmt.Errorf("decode allowed origins of %s: %w", p.ID, err)

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -23,6 +24,7 @@ func TestStores(t *testing.T, open func(t *testing.T) Stores) {
 		fn   func(t *testing.T, s Stores)
 	}{
 		{"Projects", testProjects},
+		{"ProjectFrictionConfig", testProjectFrictionConfig},
 		{"Users", testUsers},
 		{"AuthSessions", testAuthSessions},
 		{"AuthSessionExpiryClock", testAuthSessionExpiryClock},
@@ -104,6 +106,123 @@ func testProjects(t *testing.T, s Stores) {
 			wantCode(t, s.Projects.CreateProject(ctx, tt.p), trailguide.ECONFLICT)
 		})
 	}
+}
+
+// testProjectFrictionConfig: a project starts without a friction config
+// (nil: the defaults); SetFrictionConfig replaces it as a whole, every read
+// returns it, nil resets it, and only JSON objects of known projects are
+// accepted. The store keeps JSON, not bytes: whitespace may change.
+func testProjectFrictionConfig(t *testing.T, s Stores) {
+	ctx := context.Background()
+	mustCreateProject(t, s, "a")
+	mustCreateProject(t, s, "b")
+	read := func(id string) map[string]json.RawMessage {
+		t.Helper()
+		byID, err := s.Projects.Project(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byKey, err := s.Projects.ProjectByKey(ctx, "pk_"+id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := s.Projects.Projects(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var inList *trailguide.Project
+		for _, p := range list {
+			if p.ID == id {
+				inList = p
+			}
+		}
+		got := jsonObject(t, byID.FrictionConfig)
+		for name, other := range map[string]json.RawMessage{"ProjectByKey": byKey.FrictionConfig, "Projects": inList.FrictionConfig} {
+			if o := jsonObject(t, other); !reflect.DeepEqual(o, got) {
+				t.Fatalf("friction config of %s by %s = %s, by Project %s", id, name, other, byID.FrictionConfig)
+			}
+		}
+		return got
+	}
+	if got := read("a"); got != nil {
+		t.Fatalf("friction config of a new project: got %v, want nil", got)
+	}
+
+	cfg := json.RawMessage(`{ "rage_clicks": 5, "rage_window_ms": 1500,
+		"conversion": {"events": ["signup"]}, "disabled": ["hesitation"] }`)
+	if err := s.Projects.SetFrictionConfig(ctx, "a", cfg); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := read("a"), jsonObject(t, cfg); !reflect.DeepEqual(got, want) {
+		t.Fatalf("friction config after set: got %v, want %v", got, want)
+	}
+	if got := read("b"); got != nil {
+		t.Fatalf("friction config of another project: got %v, want nil", got)
+	}
+
+	// A set replaces the whole object, it does not merge.
+	if err := s.Projects.SetFrictionConfig(ctx, "a", json.RawMessage(`{"dead_window_ms":3000}`)); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := read("a"), jsonObject(t, json.RawMessage(`{"dead_window_ms":3000}`)); !reflect.DeepEqual(got, want) {
+		t.Fatalf("friction config after a second set: got %v, want %v", got, want)
+	}
+	// The other fields of the project are untouched.
+	if p, err := s.Projects.Project(ctx, "a"); err != nil || p.Name != "Project a" || p.PublicKey != "pk_a" ||
+		p.RetentionDays != 30 || !slices.Equal(p.AllowedOrigins, []string{"https://a.test"}) || !p.CreatedAt.Equal(t0) {
+		t.Fatalf("project after set friction config: got %+v, %v", p, err)
+	}
+
+	for _, reset := range []json.RawMessage{nil, {}} {
+		if err := s.Projects.SetFrictionConfig(ctx, "a", cfg); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Projects.SetFrictionConfig(ctx, "a", reset); err != nil {
+			t.Fatal(err)
+		}
+		if got := read("a"); got != nil {
+			t.Fatalf("friction config after a reset with %q: got %v, want nil", reset, got)
+		}
+	}
+
+	// Created with one.
+	c := &trailguide.Project{ID: "c", Name: "C", PublicKey: "pk_c", FrictionConfig: json.RawMessage(`{"rage_clicks":4}`)}
+	if err := s.Projects.CreateProject(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := read("c"), jsonObject(t, json.RawMessage(`{"rage_clicks":4}`)); !reflect.DeepEqual(got, want) {
+		t.Fatalf("friction config of a project created with one: got %v, want %v", got, want)
+	}
+
+	wantCode(t, s.Projects.SetFrictionConfig(ctx, "nope", cfg), trailguide.ENOTFOUND)
+	for _, bad := range []string{`not json`, `[1,2]`, `"rage"`, `{"rage_clicks":`, `null`} {
+		wantCode(t, s.Projects.SetFrictionConfig(ctx, "a", json.RawMessage(bad)), trailguide.EINVALID)
+	}
+	wantCode(t, s.Projects.CreateProject(ctx, &trailguide.Project{ID: "d", Name: "D", PublicKey: "pk_d", FrictionConfig: json.RawMessage(`[]`)}), trailguide.EINVALID)
+	if got := read("a"); got != nil {
+		t.Fatalf("friction config after rejected sets: got %v, want nil", got)
+	}
+}
+
+// jsonObject decodes a JSON object for comparison; nil for no bytes.
+func jsonObject(tb testing.TB, raw json.RawMessage) map[string]json.RawMessage {
+	tb.Helper()
+	if len(raw) == 0 {
+		return nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		tb.Fatalf("friction config %q: %v", raw, err)
+	}
+	for k, v := range m {
+		var val any
+		if err := json.Unmarshal(v, &val); err != nil {
+			tb.Fatal(err)
+		}
+		b, _ := json.Marshal(val)
+		m[k] = b
+	}
+	return m
 }
 
 func testUsers(t *testing.T, s Stores) {

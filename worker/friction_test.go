@@ -169,3 +169,113 @@ func TestWorkerDetectsFriction(t *testing.T) {
 	}
 	t.Logf("counts %v, score %d, exit %s", s.FrictionCounts, s.FrustrationScore, s.ExitClass)
 }
+
+// clickBurst is n clicks 200 ms apart on a button that does nothing.
+func clickBurst(at time.Time, n int) []trailguide.Signal {
+	var out []trailguide.Signal
+	for i := range n {
+		out = append(out, trailguide.Signal{
+			Type: trailguide.EventClick, TS: at.Add(time.Duration(i) * 200 * time.Millisecond).UnixMilli(),
+			URL: "https://app.test/home", Selector: "#watch-demo", Tag: "button", Text: "Watch demo",
+			X: 100, Y: 200, Props: map[string]any{"interactive": true},
+		})
+	}
+	return out
+}
+
+// The worker analyses a closed session with its project's friction
+// settings, read when the session closes: a project whose rage click needs
+// 5 clicks gets none for 3.
+func TestWorkerProjectFrictionConfig(t *testing.T) {
+	e := mustOpenEnv(t)
+	ctx := context.Background()
+	tests := []struct {
+		name     string
+		cfg      string // the project's stored friction config; "" for none
+		clicks   int
+		wantRage int
+	}{
+		{"default, 3 clicks", "", 3, 1},
+		{"rage_clicks 5, 3 clicks", `{"rage_clicks":5}`, 3, 0},
+		{"rage_clicks 5, 5 clicks", `{"rage_clicks":5}`, 5, 1},
+		{"rage_clicks 5 window too short, 5 clicks", `{"rage_clicks":5,"rage_window_ms":500}`, 5, 0},
+		{"rage_click disabled", `{"disabled":["rage_click"]}`, 5, 0},
+		{"reset to the defaults", "", 3, 1},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var cfg json.RawMessage
+			if tt.cfg != "" {
+				cfg = json.RawMessage(tt.cfg)
+			}
+			if err := e.projects.SetFrictionConfig(ctx, "proj1", cfg); err != nil {
+				t.Fatal(err)
+			}
+			sid := fmt.Sprintf("session%025d", 100+i)
+			start := e.clock.Now().Add(time.Hour)
+			sigs := append([]trailguide.Signal{{Type: trailguide.EventPageview, TS: start.UnixMilli(), URL: "https://app.test/home"}},
+				clickBurst(start.Add(2*time.Second), tt.clicks)...)
+			e.ingestJSON(t, frictionBatch(t, sid, 0, start, sigs), start.Add(5*time.Second))
+			e.clock.Add(31 * time.Minute)
+			if n, err := e.worker.RunOnce(ctx); err != nil || n != 1 {
+				t.Fatalf("closed %d (%v), want 1", n, err)
+			}
+			s, err := e.sessions.Session(ctx, "proj1", sid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.ExitClass == "" {
+				t.Fatalf("session not analysed: %+v", s)
+			}
+			if got := s.FrictionCounts[friction.RageClick]; got != tt.wantRage {
+				t.Fatalf("rage clicks %d, want %d (counts %v)", got, tt.wantRage, s.FrictionCounts)
+			}
+			if got := serverDetections(t, e, sid)[friction.RageClick]; got != tt.wantRage {
+				t.Fatalf("stored rage click events %d, want %d", got, tt.wantRage)
+			}
+		})
+	}
+}
+
+// failingProjects is a ProjectStore whose Project fails while err is set.
+type failingProjects struct {
+	trailguide.ProjectStore
+	err error
+}
+
+func (f *failingProjects) Project(ctx context.Context, id string) (*trailguide.Project, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	return f.ProjectStore.Project(ctx, id)
+}
+
+// A session whose project settings cannot be read is left open (not
+// analysed with the wrong thresholds) and closed by a later pass.
+func TestWorkerProjectStoreFailure(t *testing.T) {
+	e := mustOpenEnv(t)
+	ctx := context.Background()
+	projects := &failingProjects{ProjectStore: e.projects, err: trailguide.Errorf(trailguide.EUNAVAILABLE, "down")}
+	w := New(Config{Clock: e.clock, Projects: projects}, e.sessions, e.blobs, nil)
+	if err := e.projects.SetFrictionConfig(ctx, "proj1", json.RawMessage(`{"rage_clicks":5}`)); err != nil {
+		t.Fatal(err)
+	}
+	const sid = "session0000000000000000000000009"
+	sigs := append([]trailguide.Signal{{Type: trailguide.EventPageview, TS: t0.UnixMilli(), URL: "https://app.test/home"}},
+		clickBurst(t0.Add(2*time.Second), 3)...)
+	e.ingestJSON(t, frictionBatch(t, sid, 0, t0, sigs), t0.Add(5*time.Second))
+	e.clock.Add(31 * time.Minute)
+	if n, err := w.RunOnce(ctx); err == nil || n != 0 {
+		t.Fatalf("pass with a failing project store: closed %d (%v), want 0 and an error", n, err)
+	}
+	if s, _ := e.sessions.Session(ctx, "proj1", sid); s.Closed || s.ExitClass != "" {
+		t.Fatalf("session closed or analysed without its settings: %+v", s)
+	}
+	projects.err = nil
+	if n, err := w.RunOnce(ctx); err != nil || n != 1 {
+		t.Fatalf("closed %d (%v), want 1", n, err)
+	}
+	if s, _ := e.sessions.Session(ctx, "proj1", sid); !s.Closed || s.FrictionCounts[friction.RageClick] != 0 {
+		t.Fatalf("session after the store came back: %+v, want closed without a rage click", s)
+	}
+}

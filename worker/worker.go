@@ -29,9 +29,13 @@ type Config struct {
 	Interval  time.Duration    // time between two passes of Run (1 min)
 	BatchSize int              // sessions fetched per IdleSessions call (100)
 	Clock     trailguide.Clock // trailguide.SystemClock
-	// Friction is the detector configuration (friction.Default() when nil).
-	// One for every project until per-project settings exist.
+	// Friction is the detector configuration of projects without their own
+	// (friction.Default() when nil).
 	Friction *friction.Config
+	// Projects, when set, is where the worker reads each project's friction
+	// settings (Project.FrictionConfig, parsed over the defaults) at the
+	// close of every session; without it every project uses Friction.
+	Projects trailguide.ProjectStore
 }
 
 // Worker closes idle sessions, runs the friction detectors on them and
@@ -202,13 +206,44 @@ func (w *Worker) detect(ctx context.Context, projectID, sessionID string, rrweb 
 	if err != nil {
 		return fmt.Errorf("events: %w", err)
 	}
-	f := friction.Analyze(*w.cfg.Friction, projectID, sessionID, events, rrweb)
+	cfg, err := w.frictionConfig(ctx, projectID)
+	if err != nil {
+		return err
+	}
+	f := friction.Analyze(cfg, projectID, sessionID, events, rrweb)
 	if err := w.friction.ReplaceFriction(ctx, f); err != nil {
 		return err
 	}
 	w.logger.Debug("detected friction", "session", sessionID, "detections", len(f.Events),
 		"score", f.Score, "exit", f.ExitClass)
 	return nil
+}
+
+// frictionConfig is the detector configuration of a project: its stored
+// settings, or Config.Friction when it has none (or there is no project
+// store). A store failure is returned, so the session stays open and the
+// next pass retries it with the right settings; a project that is gone or
+// whose stored config no longer parses gets Config.Friction (logged).
+func (w *Worker) frictionConfig(ctx context.Context, projectID string) (friction.Config, error) {
+	if w.cfg.Projects == nil {
+		return *w.cfg.Friction, nil
+	}
+	p, err := w.cfg.Projects.Project(ctx, projectID)
+	if trailguide.ErrorCode(err) == trailguide.ENOTFOUND {
+		w.logger.Warn("session of an unknown project; default friction config", "project", projectID)
+		return *w.cfg.Friction, nil
+	} else if err != nil {
+		return friction.Config{}, fmt.Errorf("project: %w", err)
+	}
+	if len(p.FrictionConfig) == 0 {
+		return *w.cfg.Friction, nil
+	}
+	cfg, err := friction.ParseConfig(p.FrictionConfig)
+	if err != nil {
+		w.logger.Warn("stored friction config invalid; using the default config", "project", projectID, "err", err)
+		return *w.cfg.Friction, nil
+	}
+	return cfg, nil
 }
 
 // compactWindow rewrites the chunks of one window as one compacted chunk

@@ -29,6 +29,7 @@ func (c *clock) Set(t time.Time)     { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 func (c *clock) Add(d time.Duration) { c.Set(c.Now().Add(d)) }
 
 type env struct {
+	projects *sqlite.ProjectStore
 	sessions *sqlite.SessionStore
 	blobs    *fileblob.BlobStore
 	ingest   *ingest.Service
@@ -53,9 +54,9 @@ func mustOpenEnv(tb testing.TB) *env {
 		tb.Fatal(err)
 	}
 	c := &clock{t: t0}
-	e := &env{sessions: sqlite.NewSessionStore(db), blobs: blobs, clock: c}
+	e := &env{projects: projects, sessions: sqlite.NewSessionStore(db), blobs: blobs, clock: c}
 	e.ingest = ingest.NewService(ingest.Config{Clock: c}, projects, sqlite.NewIngestStore(db), nil)
-	e.worker = New(Config{Clock: c}, e.sessions, blobs, nil)
+	e.worker = New(Config{Clock: c, Projects: projects}, e.sessions, blobs, nil)
 	return e
 }
 

@@ -62,7 +62,7 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 	defer stopWorker()
 	var workers sync.WaitGroup
 	if cfg.Role == roleAll || cfg.Role == roleWorker {
-		w := worker.New(worker.Config{}, sessions, blobs, logger)
+		w := worker.New(worker.Config{Projects: projects}, sessions, blobs, logger)
 		workers.Go(func() { runWorker(workerCtx, w, logger) })
 	}
 	defer func() { // runs after stopWorker (defers are LIFO)
