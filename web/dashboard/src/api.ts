@@ -3,6 +3,7 @@
 // any call except the auth probes hands control to onUnauthorized, which the
 // app uses to send the user to /login while remembering where they were.
 import type {
+  FrictionConfig,
   FrictionReport,
   Project,
   Recording,
@@ -109,6 +110,9 @@ export const api = {
     const qs = query.toString();
     return call<FrictionReport>('GET', `/api/v1/projects/${enc(pid)}/friction${qs ? '?' + qs : ''}`, { signal });
   },
+  settings: (pid: string) => call<{ friction: FrictionConfig }>('GET', `/api/v1/projects/${enc(pid)}/settings`),
+  saveSettings: (pid: string, friction: Partial<FrictionConfig>) =>
+    call<{ friction: FrictionConfig }>('PUT', `/api/v1/projects/${enc(pid)}/settings`, { body: { friction } }),
   facets: (pid: string) => call<SessionFacets>('GET', `/api/v1/projects/${enc(pid)}/sessions/facets`),
   session: (pid: string, sid: string) =>
     call<SessionDetail>('GET', `/api/v1/projects/${enc(pid)}/sessions/${enc(sid)}`),

@@ -10,6 +10,7 @@ import { SetupPage } from './pages/Setup';
 import { SessionsPage } from './pages/Sessions';
 import { SessionPage } from './pages/Session';
 import { FrictionPage } from './pages/Friction';
+import { SettingsPage } from './pages/Settings';
 import { Sidebar } from './components/Sidebar';
 import { NoProjects, NotFound, FullPageSpinner, ErrorState } from './components/States';
 
@@ -104,7 +105,9 @@ export function App() {
   }
 
   const user = auth.user;
-  const pid = route.name === 'sessions' || route.name === 'session' || route.name === 'friction' ? route.pid : null;
+  const pid = route.name === 'sessions' || route.name === 'session' || route.name === 'friction' || route.name === 'settings'
+      ? route.pid
+      : null;
   const project = pid && projects ? projects.find((p) => p.id === pid) || null : null;
   if (project) localStorage.setItem('tg.project', project.id);
 
@@ -157,5 +160,6 @@ function renderMain(
   if (!project) return <NotFound what="project" />;
   if (route.name === 'sessions') return <SessionsPage key={project.id} project={project} />;
   if (route.name === 'friction') return <FrictionPage key={project.id} project={project} />;
+  if (route.name === 'settings') return <SettingsPage key={project.id} project={project} user={user} />;
   return <SessionPage key={route.pid + '/' + route.sid} project={project} sid={route.sid} />;
 }

@@ -8,6 +8,7 @@ export type Route =
   | { name: 'sessions'; pid: string }
   | { name: 'session'; pid: string; sid: string }
   | { name: 'friction'; pid: string }
+  | { name: 'settings'; pid: string }
   | { name: 'notfound'; path: string };
 
 function seg(s: string): string | null {
@@ -37,6 +38,10 @@ export function parseRoute(pathname: string, search = ''): Route {
     const pid = seg(parts[1]);
     if (pid) return { name: 'friction', pid };
   }
+  if (parts[0] === 'projects' && parts.length === 3 && parts[2] === 'settings') {
+    const pid = seg(parts[1]);
+    if (pid) return { name: 'settings', pid };
+  }
   if (parts[0] === 'projects' && parts.length === 2) {
     const pid = seg(parts[1]);
     if (pid) return { name: 'sessions', pid };
@@ -58,6 +63,7 @@ export const paths = {
     `/projects/${encodeURIComponent(pid)}/sessions${query ? '?' + query : ''}`,
   friction: (pid: string, query?: string) =>
     `/projects/${encodeURIComponent(pid)}/friction${query ? '?' + query : ''}`,
+  settings: (pid: string) => `/projects/${encodeURIComponent(pid)}/settings`,
   session: (pid: string, sid: string, opts: { t?: number; window?: string; back?: string } = {}) => {
     const q = new URLSearchParams();
     if (opts.t != null && opts.t > 0) q.set('t', String(Math.floor(opts.t)));

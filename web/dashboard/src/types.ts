@@ -157,3 +157,6 @@ export interface FrictionReport {
   elements: FrictionElement[] | null;
   exits: Record<string, number> | null;
 }
+
+/** friction.Config as JSON (GET/PUT /api/v1/projects/{pid}/settings). */
+export type { FrictionConfig } from '../../sdk/src/friction/config';

@@ -14,6 +14,9 @@ describe('parseRoute', () => {
     ['/projects/p1', '', { name: 'sessions', pid: 'p1' }],
     ['/projects/p1/sessions/s%2F1', '?t=10', { name: 'session', pid: 'p1', sid: 's/1' }],
     ['/projects/p1/sessions/s1/extra', '', { name: 'notfound', path: '/projects/p1/sessions/s1/extra' }],
+    ['/projects/p1/settings', '', { name: 'settings', pid: 'p1' }],
+    ['/projects/p%201/settings/', '', { name: 'settings', pid: 'p 1' }],
+    ['/projects/p1/settings/x', '', { name: 'notfound', path: '/projects/p1/settings/x' }],
     ['/nope', '', { name: 'notfound', path: '/nope' }],
   ];
   for (const [path, search, want] of tests) it(`${path}${search}`, () => expect(parseRoute(path, search)).toEqual(want));
@@ -38,5 +41,12 @@ describe('paths', () => {
     // parse(build(x)) == x
     expect(parseRoute('/projects/p%201/sessions/s1')).toEqual({ name: 'session', pid: 'p 1', sid: 's1' });
     expect(paths.sessions('p 1')).toBe('/projects/p%201/sessions');
+  });
+});
+
+describe('paths.settings', () => {
+  it('encodes the project id and parses back', () => {
+    expect(paths.settings('p 1')).toBe('/projects/p%201/settings');
+    expect(parseRoute(paths.settings('p/1'))).toEqual({ name: 'settings', pid: 'p/1' });
   });
 });

@@ -197,3 +197,22 @@ export function DeviceIcon({ device, size }: { device: string; size?: number }) 
   if (device === 'tablet') return <IconTablet size={size} title="Tablet" />;
   return <IconDesktop size={size} title={device ? 'Desktop' : 'Unknown device'} />;
 }
+export const IconSettings = (p: P) => (
+  <Svg {...p}>
+    <path d="M2.5 4.5h6M11.5 4.5h2M2.5 11.5h2M7.5 11.5h6" />
+    <circle cx="10" cy="4.5" r="1.5" />
+    <circle cx="6" cy="11.5" r="1.5" />
+  </Svg>
+);
+export const IconCopy = (p: P) => (
+  <Svg {...p}>
+    <rect x="5.25" y="5.25" width="8" height="8" rx="1.5" />
+    <path d="M10.75 5.25V3.75a1 1 0 0 0-1-1h-6a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h1.5" />
+  </Svg>
+);
+export const IconLock = (p: P) => (
+  <Svg {...p}>
+    <rect x="3.25" y="7" width="9.5" height="6.75" rx="1.5" />
+    <path d="M5.25 7V5a2.75 2.75 0 0 1 5.5 0v2" />
+  </Svg>
+);
