@@ -777,7 +777,7 @@ function startSignals(o) {
     clearTimeout(h.timer);
     const d = (h.out || now()) - h.t;
     if (d < HOVER_MIN_MS) return;
-    const s = { type: "hover", ts: h.t, url: url(), selector: selectorFor(h.el), tag: h.el.tagName.toLowerCase(), props: { duration: d } };
+    const s = { type: "hover", ts: h.t, url: url(), selector: h.sel, tag: h.el.tagName.toLowerCase(), props: { duration: d } };
     const text = elementText(h.el, o.masker());
     if (text) s.text = text;
     emit(s);
@@ -796,7 +796,7 @@ function startSignals(o) {
         hv.out = 0;
       } else if (el) {
         endHover();
-        hv = { el, t: now(), out: 0 };
+        hv = { el, sel: selectorFor(el), t: now(), out: 0 };
       }
     },
     { capture: true, passive: true }

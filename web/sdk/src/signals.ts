@@ -250,7 +250,10 @@ export function startSignals(o: SignalOptions): Signals {
   );
 
   // --- hovers: dwells ≥ HOVER_MIN_MS on an interactive element ---------------------
-  let hv: { el: Element; t: number; out: number; timer?: ReturnType<typeof setTimeout> } | null = null;
+  // The selector is taken when the dwell starts: a click during the dwell may
+  // change the element's classes (a ticked checklist item), and the detector
+  // matches the dwell to that click by selector.
+  let hv: { el: Element; sel: string; t: number; out: number; timer?: ReturnType<typeof setTimeout> } | null = null;
   const endHover = (): void => {
     const h = hv;
     if (!h) return;
@@ -258,7 +261,7 @@ export function startSignals(o: SignalOptions): Signals {
     clearTimeout(h.timer);
     const d = (h.out || now()) - h.t;
     if (d < HOVER_MIN_MS) return;
-    const s: Signal = { type: 'hover', ts: h.t, url: url(), selector: selectorFor(h.el), tag: h.el.tagName.toLowerCase(), props: { duration: d } };
+    const s: Signal = { type: 'hover', ts: h.t, url: url(), selector: h.sel, tag: h.el.tagName.toLowerCase(), props: { duration: d } };
     const text = elementText(h.el, o.masker());
     if (text) s.text = text;
     emit(s);
@@ -277,7 +280,7 @@ export function startSignals(o: SignalOptions): Signals {
         hv.out = 0;
       } else if (el) {
         endHover();
-        hv = { el, t: now(), out: 0 };
+        hv = { el, sel: selectorFor(el), t: now(), out: 0 };
       }
     },
     { capture: true, passive: true },

@@ -189,6 +189,20 @@ describe('hover', () => {
   });
 });
 
+describe('hover selector', () => {
+  test('is the selector at the start of the dwell, even if a click then changes the element', () => {
+    document.body.innerHTML = '<ul id="list"><li><button type="button">Tick</button></li><li><button type="button">Tick</button></li></ul>';
+    const btn = document.querySelectorAll('#list button')[1];
+    btn.dispatchEvent(new PointerEvent('pointerover', { bubbles: true, pointerType: 'mouse' }));
+    (btn.parentElement as Element).className = 'done'; // what the app does on click
+    t += 1500;
+    s.leave();
+    const h = of('hover');
+    expect(h).toHaveLength(1);
+    expect(h[0].selector).not.toContain('done');
+  });
+});
+
 describe('page leave and bfcache', () => {
   test('leave only when gone; a persisted pageshow is a pageview', () => {
     s.leave();
