@@ -220,12 +220,7 @@ func (s *Server) handleRecording(w http.ResponseWriter, r *http.Request) {
 		}
 		window = windows[0].ID
 	}
-	var mine []*trailguide.Chunk
-	for _, c := range chunks {
-		if c.WindowID == window {
-			mine = append(mine, c)
-		}
-	}
+	mine := recording.WindowChunks(chunks, window)
 	if len(mine) == 0 {
 		s.Error(w, r, trailguide.Errorf(trailguide.ENOTFOUND, "Window not found."))
 		return

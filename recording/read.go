@@ -43,6 +43,17 @@ func Windows(chunks []*trailguide.Chunk) []WindowInfo {
 	return out
 }
 
+// WindowChunks returns the chunks of one window, in the order given.
+func WindowChunks(chunks []*trailguide.Chunk, windowID string) []*trailguide.Chunk {
+	var mine []*trailguide.Chunk
+	for _, c := range chunks {
+		if c.WindowID == windowID {
+			mine = append(mine, c)
+		}
+	}
+	return mine
+}
+
 // Read returns the rrweb events of one window of a session in replay order.
 // ENOTFOUND when the window has no chunks.
 func Read(ctx context.Context, sessions trailguide.SessionStore, blobs trailguide.BlobStore, projectID, sessionID, windowID string) ([]json.RawMessage, error) {
@@ -50,12 +61,7 @@ func Read(ctx context.Context, sessions trailguide.SessionStore, blobs trailguid
 	if err != nil {
 		return nil, fmt.Errorf("read recording: chunks: %w", err)
 	}
-	var mine []*trailguide.Chunk
-	for _, c := range chunks {
-		if c.WindowID == windowID {
-			mine = append(mine, c)
-		}
-	}
+	mine := WindowChunks(chunks, windowID)
 	if len(mine) == 0 {
 		return nil, trailguide.Errorf(trailguide.ENOTFOUND, "Recording not found.")
 	}
