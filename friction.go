@@ -61,6 +61,21 @@ type FrictionElement struct {
 	FirstSeen        time.Time       `json:"first_seen"`
 	LastSeen         time.Time       `json:"last_seen"`
 	Example          FrictionExample `json:"example"`
+	// Trend counts the detections per bucket of FrictionReport.Buckets,
+	// by the start of their session.
+	Trend []int `json:"trend"`
+	// Previous is the same element in the period of the same length just
+	// before the report's; nil when the report has no previous period (no
+	// From) or the element had no detection in it.
+	Previous *FrictionPrevious `json:"previous,omitempty"`
+}
+
+// FrictionPrevious is a report row's figures in the previous period.
+type FrictionPrevious struct {
+	Count            int     `json:"count"`
+	Sessions         int     `json:"sessions"`
+	PageSessions     int     `json:"page_sessions"`
+	ShareOfPageViews float64 `json:"share_of_page_views"`
 }
 
 // FrictionExample points at one detection of a report row (the latest), so
@@ -74,6 +89,17 @@ type FrictionExample struct {
 
 // FrictionReport is the Friction page of a project for a date range.
 type FrictionReport struct {
+	// From and To are the period the report covers: the query's, with To
+	// defaulting to now and From to the first session's start.
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	// PreviousFrom is the start of the previous period [PreviousFrom,
+	// From), zero when the query had no From.
+	PreviousFrom time.Time `json:"previous_from,omitzero"`
+	// Buckets are the starts of the equal-width trend buckets that split
+	// [From, To) (FrictionBuckets); BucketMS is their width.
+	Buckets  []time.Time        `json:"buckets"`
+	BucketMS int64              `json:"bucket_ms"`
 	Elements []*FrictionElement `json:"elements"`
 	// Exits counts the analysed sessions by exit class.
 	Exits map[string]int `json:"exits"`
@@ -93,4 +119,35 @@ type FrictionStore interface {
 	// frequent first; exits are excluded from Elements and counted by
 	// class in Exits.
 	FrictionReport(ctx context.Context, q FrictionQuery) (*FrictionReport, error)
+}
+
+// FrictionBuckets splits [from, to) into the trend buckets of a friction
+// report: one per day when the period spans 2 to 62 days, otherwise 12
+// equal parts (an hour-long period gets 5-minute buckets). It returns the
+// bucket starts and their width; nil when to is not after from.
+func FrictionBuckets(from, to time.Time) ([]time.Time, time.Duration) {
+	d := to.Sub(from)
+	if d <= 0 {
+		return nil, 0
+	}
+	const day = 24 * time.Hour
+	width := (d + 11) / 12
+	if d >= 2*day && d <= 62*day {
+		width = day
+	}
+	var starts []time.Time
+	for t := from; t.Before(to); t = t.Add(width) {
+		starts = append(starts, t)
+	}
+	return starts, width
+}
+
+// FrictionBucket is the index of t's bucket (FrictionBuckets), clamped to
+// [0, n).
+func FrictionBucket(from time.Time, width time.Duration, n int, t time.Time) int {
+	if n == 0 || width <= 0 {
+		return 0
+	}
+	i := int(t.Sub(from) / width)
+	return max(0, min(n-1, i))
 }

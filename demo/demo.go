@@ -2,7 +2,7 @@
 // sessions of the Pathway demo app (web/demo), recorded in headless Chromium
 // with the real SDK by demo/record and embedded from demo/fixtures. Seed
 // ingests a copy of each through the normal IngestService, with times moved
-// into the last seven days and fresh ids, so the dashboard, friction
+// into the last fourteen days and fresh ids, so the dashboard, friction
 // detectors and reports see them exactly as if visitors had just come by.
 package demo
 
@@ -30,7 +30,7 @@ const seedSalt = "trailguide-demo-seed-v1"
 
 const (
 	// spreadOver is the window that the seeded sessions cover, ending at now.
-	spreadOver = 7 * 24 * time.Hour
+	spreadOver = 14 * 24 * time.Hour
 	// newestGap is how long before now the newest session ends.
 	newestGap = 4 * time.Minute
 	// oldestMargin keeps the oldest session well inside spreadOver.
@@ -46,7 +46,7 @@ const (
 // from the originals (so seeding twice gives the same ids, and ingest
 // deduplicates a second run); and every time (batch sent_at, each rrweb
 // event's timestamp, each signal's ts) moves by one offset per session so
-// that the sessions spread over the seven days before now, the newest one
+// that the sessions spread over the fourteen days before now, the newest one
 // ending a few minutes before now. The spread depends only on the fixtures
 // and now. Batches go to svc in order (sessions oldest first, each window's
 // batches in seq order) with ReceivedAt equal to the shifted sent_at, so

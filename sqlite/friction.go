@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/trailguide/trailguide"
 )
@@ -80,7 +81,8 @@ func (s *SessionStore) ReplaceFriction(ctx context.Context, f *trailguide.Sessio
 // detections and the pageviews of the sessions that started in the range,
 // grouped by page path (urlPath), selector and signal. The example of a row
 // is its latest detection. Ties in count are broken by sessions, then path,
-// selector and signal, so the order is stable.
+// selector and signal, so the order is stable. With a From, the rows carry
+// the same figures for the period of the same length just before it.
 func (s *SessionStore) FrictionReport(ctx context.Context, q trailguide.FrictionQuery) (*trailguide.FrictionReport, error) {
 	if q.ProjectID == "" {
 		return nil, trailguide.Invalid("project_id", "Project required.")
@@ -90,16 +92,6 @@ func (s *SessionStore) FrictionReport(ctx context.Context, q trailguide.Friction
 		limit = DefaultFrictionLimit
 	}
 	limit = min(limit, MaxFrictionLimit)
-	where := "s.project_id = ?"
-	args := []any{q.ProjectID}
-	if !q.From.IsZero() {
-		where += " AND s.started_at >= ?"
-		args = append(args, q.From.UnixMilli())
-	}
-	if !q.To.IsZero() {
-		where += " AND s.started_at < ?"
-		args = append(args, q.To.UnixMilli())
-	}
 
 	tx, err := s.db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -107,36 +99,136 @@ func (s *SessionStore) FrictionReport(ctx context.Context, q trailguide.Friction
 	}
 	defer tx.Rollback() // read-only: one snapshot for every query
 
-	report := &trailguide.FrictionReport{Elements: []*trailguide.FrictionElement{}, Exits: map[string]int{}}
+	report := &trailguide.FrictionReport{From: q.From, To: q.To, Elements: []*trailguide.FrictionElement{}, Exits: map[string]int{}}
+	if report.To.IsZero() {
+		report.To = s.db.now()
+	}
+	if report.From.IsZero() {
+		var first sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT min(started_at) FROM sessions WHERE project_id = ?`,
+			q.ProjectID).Scan(&first); err != nil {
+			return nil, fmt.Errorf("friction report: first session: %w", err)
+		}
+		report.From = report.To
+		if first.Valid && fromMS(first.Int64).Before(report.To) {
+			report.From = fromMS(first.Int64)
+		}
+	}
+	buckets, width := trailguide.FrictionBuckets(report.From, report.To)
+	report.Buckets, report.BucketMS = buckets, width.Milliseconds()
+	if report.Buckets == nil {
+		report.Buckets = []time.Time{}
+	}
+
+	where, args := reportRange(q.ProjectID, q.From, q.To)
 	if err := s.reportExits(ctx, tx, where, args, report.Exits); err != nil {
 		return nil, fmt.Errorf("friction report: exits: %w", err)
 	}
-	type key struct{ path, selector, signal string }
-	type acc struct {
-		el       *trailguide.FrictionElement
-		sessions map[string]bool
-		latest   int64
+	bucket := func(started int64) int {
+		return trailguide.FrictionBucket(report.From, width, len(buckets), fromMS(started))
 	}
-	groups := map[key]*acc{}
+	groups, err := s.reportDetections(ctx, tx, where, args, len(buckets), bucket)
+	if err != nil {
+		return nil, fmt.Errorf("friction report: detections: %w", err)
+	}
+	if len(groups) == 0 {
+		return report, nil
+	}
+	pageSessions, err := s.reportPageSessions(ctx, tx, where, args)
+	if err != nil {
+		return nil, fmt.Errorf("friction report: pageviews: %w", err)
+	}
+	var prev map[reportKey]*reportRow
+	var prevPages map[string]map[string]bool
+	if !q.From.IsZero() {
+		report.PreviousFrom = report.From.Add(-report.To.Sub(report.From))
+		pwhere, pargs := reportRange(q.ProjectID, report.PreviousFrom, report.From)
+		if prev, err = s.reportDetections(ctx, tx, pwhere, pargs, 0, nil); err != nil {
+			return nil, fmt.Errorf("friction report: previous detections: %w", err)
+		}
+		if len(prev) > 0 {
+			if prevPages, err = s.reportPageSessions(ctx, tx, pwhere, pargs); err != nil {
+				return nil, fmt.Errorf("friction report: previous pageviews: %w", err)
+			}
+		}
+	}
+	for k, a := range groups {
+		a.finish(pageSessions[k.path])
+		if p := prev[k]; p != nil {
+			p.finish(prevPages[k.path])
+			a.el.Previous = &trailguide.FrictionPrevious{Count: p.el.Count, Sessions: p.el.Sessions,
+				PageSessions: p.el.PageSessions, ShareOfPageViews: p.el.ShareOfPageViews}
+		}
+		report.Elements = append(report.Elements, a.el)
+	}
+	slices.SortFunc(report.Elements, func(a, b *trailguide.FrictionElement) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(b.Sessions, a.Sessions),
+			cmp.Compare(a.URL, b.URL), cmp.Compare(a.Selector, b.Selector), cmp.Compare(a.Signal, b.Signal))
+	})
+	if len(report.Elements) > limit {
+		report.Elements = report.Elements[:limit]
+	}
+	return report, nil
+}
+
+// reportRange is the WHERE clause (on sessions s) of a report period.
+func reportRange(projectID string, from, to time.Time) (string, []any) {
+	where := "s.project_id = ?"
+	args := []any{projectID}
+	if !from.IsZero() {
+		where += " AND s.started_at >= ?"
+		args = append(args, from.UnixMilli())
+	}
+	if !to.IsZero() {
+		where += " AND s.started_at < ?"
+		args = append(args, to.UnixMilli())
+	}
+	return where, args
+}
+
+type reportKey struct{ path, selector, signal string }
+
+type reportRow struct {
+	el       *trailguide.FrictionElement
+	sessions map[string]bool
+	latest   int64
+}
+
+// finish sets the row's session counts from the sessions that viewed its
+// page. A detection on a page without a recorded pageview (an SDK that lost
+// it) still counts the page as viewed by these sessions.
+func (a *reportRow) finish(viewers map[string]bool) {
+	a.el.Sessions = len(a.sessions)
+	a.el.PageSessions = max(len(viewers), a.el.Sessions)
+	a.el.ShareOfPageViews = float64(a.el.Sessions) / float64(a.el.PageSessions)
+}
+
+// reportDetections groups the server detections (exits excluded) of the
+// sessions matching where by page path, selector and signal. With buckets
+// > 0 each row gets a Trend counted into bucket(session start).
+func (s *SessionStore) reportDetections(ctx context.Context, tx *sql.Tx, where string, args []any,
+	buckets int, bucket func(started int64) int) (map[reportKey]*reportRow, error) {
+	groups := map[reportKey]*reportRow{}
 	rows, err := tx.QueryContext(ctx, `SELECT e.session_id, s.started_at, e.window_id, e.ts, e.url, e.selector,
 		e.text, e.name FROM sessions s JOIN events e ON e.project_id = s.project_id AND e.session_id = s.id
 		WHERE `+where+` AND e.seq = -1 AND e.type = 'friction' AND e.name <> ?`,
 		append(slices.Clone(args), trailguide.FrictionExit)...)
 	if err != nil {
-		return nil, fmt.Errorf("friction report: detections: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var sid, win, u, sel, text, name string
 		var started, ts int64
 		if err := rows.Scan(&sid, &started, &win, &ts, &u, &sel, &text, &name); err != nil {
-			return nil, fmt.Errorf("friction report: detections: %w", err)
+			return nil, err
 		}
-		k := key{urlPath(u), sel, name}
+		k := reportKey{urlPath(u), sel, name}
 		a := groups[k]
 		if a == nil {
-			a = &acc{
-				el:       &trailguide.FrictionElement{URL: k.path, Selector: sel, Text: text, Signal: name, FirstSeen: fromMS(ts), LastSeen: fromMS(ts)},
+			a = &reportRow{
+				el: &trailguide.FrictionElement{URL: k.path, Selector: sel, Text: text, Signal: name,
+					FirstSeen: fromMS(ts), LastSeen: fromMS(ts), Trend: make([]int, buckets)},
 				sessions: map[string]bool{},
 				latest:   -1 << 62,
 			}
@@ -144,6 +236,9 @@ func (s *SessionStore) FrictionReport(ctx context.Context, q trailguide.Friction
 		}
 		a.el.Count++
 		a.sessions[sid] = true
+		if buckets > 0 {
+			a.el.Trend[bucket(started)]++
+		}
 		if t := fromMS(ts); t.Before(a.el.FirstSeen) {
 			a.el.FirstSeen = t
 		}
@@ -158,35 +253,7 @@ func (s *SessionStore) FrictionReport(ctx context.Context, q trailguide.Friction
 			}
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("friction report: detections: %w", err)
-	}
-	rows.Close()
-	if len(groups) == 0 {
-		return report, nil
-	}
-
-	pageSessions, err := s.reportPageSessions(ctx, tx, where, args)
-	if err != nil {
-		return nil, fmt.Errorf("friction report: pageviews: %w", err)
-	}
-	for k, a := range groups {
-		a.el.Sessions = len(a.sessions)
-		a.el.PageSessions = len(pageSessions[k.path])
-		// A detection on a page without a recorded pageview (an SDK that
-		// lost it) still counts the page as viewed by these sessions.
-		a.el.PageSessions = max(a.el.PageSessions, a.el.Sessions)
-		a.el.ShareOfPageViews = float64(a.el.Sessions) / float64(a.el.PageSessions)
-		report.Elements = append(report.Elements, a.el)
-	}
-	slices.SortFunc(report.Elements, func(a, b *trailguide.FrictionElement) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(b.Sessions, a.Sessions),
-			cmp.Compare(a.URL, b.URL), cmp.Compare(a.Selector, b.Selector), cmp.Compare(a.Signal, b.Signal))
-	})
-	if len(report.Elements) > limit {
-		report.Elements = report.Elements[:limit]
-	}
-	return report, nil
+	return groups, rows.Err()
 }
 
 func (s *SessionStore) reportExits(ctx context.Context, tx *sql.Tx, where string, args []any, exits map[string]int) error {

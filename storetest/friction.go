@@ -443,6 +443,70 @@ func testFrictionReport(t *testing.T, s Stores) {
 			t.Errorf("first %v, last %v, text %q", e.FirstSeen, e.LastSeen, e.Text)
 		}
 	})
+	t.Run("trend and previous period", func(t *testing.T) {
+		// [t0+1h, t0+3h): 12 buckets of 10 minutes; s2 starts in the
+		// first, s3 in the seventh. The previous period [t0-1h, t0+1h)
+		// holds s1, whose one rage click on #buy on /pricing is compared.
+		from, to := t0.Add(time.Hour), t0.Add(3*time.Hour)
+		r, err := s.Friction.FrictionReport(ctx, trailguide.FrictionQuery{ProjectID: "p", From: from, To: to})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.From.Equal(from) || !r.To.Equal(to) || !r.PreviousFrom.Equal(t0.Add(-time.Hour)) ||
+			len(r.Buckets) != 12 || r.BucketMS != (10*time.Minute).Milliseconds() || !r.Buckets[6].Equal(t0.Add(2*time.Hour)) {
+			t.Fatalf("period: from %v to %v previous %v, %d buckets of %d ms", r.From, r.To, r.PreviousFrom, len(r.Buckets), r.BucketMS)
+		}
+		trend := func(at map[int]int) []int {
+			out := make([]int, 12)
+			for i, n := range at {
+				out[i] = n
+			}
+			return out
+		}
+		want := map[string]struct {
+			trend []int
+			prev  *trailguide.FrictionPrevious
+		}{
+			"#buy rage_click": {trend(map[int]int{6: 2}), &trailguide.FrictionPrevious{Count: 1, Sessions: 1, PageSessions: 1, ShareOfPageViews: 1}},
+			"#b dead_click":   {trend(map[int]int{0: 1}), nil},
+			"#c rage_click":   {trend(map[int]int{0: 1}), nil},
+		}
+		if len(r.Elements) != len(want) {
+			t.Fatalf("%d rows, want %d", len(r.Elements), len(want))
+		}
+		for _, e := range r.Elements {
+			w, ok := want[e.Selector+" "+e.Signal]
+			if !ok {
+				t.Fatalf("unexpected row %s %s", e.Selector, e.Signal)
+			}
+			if !slices.Equal(e.Trend, w.trend) {
+				t.Errorf("%s %s: trend %v, want %v", e.Selector, e.Signal, e.Trend, w.trend)
+			}
+			if (e.Previous == nil) != (w.prev == nil) || (e.Previous != nil && *e.Previous != *w.prev) {
+				t.Errorf("%s %s: previous %+v, want %+v", e.Selector, e.Signal, e.Previous, w.prev)
+			}
+		}
+	})
+	t.Run("without from: from the first session, no previous period", func(t *testing.T) {
+		to := t0.Add(10 * 24 * time.Hour)
+		r, err := s.Friction.FrictionReport(ctx, trailguide.FrictionQuery{ProjectID: "p", To: to})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Ten days: one bucket per day, everything on the first.
+		if !r.From.Equal(t0) || !r.PreviousFrom.IsZero() || len(r.Buckets) != 10 || r.BucketMS != (24*time.Hour).Milliseconds() {
+			t.Fatalf("period: from %v previous %v, %d buckets of %d ms", r.From, r.PreviousFrom, len(r.Buckets), r.BucketMS)
+		}
+		for _, e := range r.Elements {
+			sum := 0
+			for _, n := range e.Trend {
+				sum += n
+			}
+			if len(e.Trend) != 10 || sum != e.Count || e.Trend[0] != e.Count || e.Previous != nil {
+				t.Errorf("%s %s: trend %v (count %d), previous %+v", e.Selector, e.Signal, e.Trend, e.Count, e.Previous)
+			}
+		}
+	})
 	t.Run("no project", func(t *testing.T) {
 		_, err := s.Friction.FrictionReport(ctx, trailguide.FrictionQuery{})
 		wantCode(t, err, trailguide.EINVALID)

@@ -73,7 +73,7 @@ func TestDocScreenshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	save("sessions.png")
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+project.ID+"/friction"),
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+project.ID+"/friction?range=7d"),
 		chromedp.WaitVisible(chromedp.CSS("table tbody tr")), chromedp.Sleep(time.Second)); err != nil {
 		t.Fatal(err)
 	}

@@ -367,6 +367,40 @@ export function formatShare(share: number): string {
   return `${Math.round(Math.min(1, share) * 100)}%`;
 }
 
+export interface TrendChange {
+  /** none: the report has no previous period; new: no detection in it. */
+  kind: 'none' | 'new' | 'up' | 'down' | 'flat';
+  /** Short label for the cell, e.g. "▲ 12 pts". */
+  label: string;
+  /** Sentence for the tooltip. */
+  title: string;
+}
+
+/**
+ * How a report row changed against the previous period of the same length, on
+ * its share of page views (sessions with the signal ÷ sessions that viewed the
+ * page), which does not move with traffic as counts do. Within ±2 points is flat.
+ */
+export function trendChange(el: FrictionElement, hasPrevious: boolean, periodLabel = 'the previous period'): TrendChange {
+  if (!hasPrevious) return { kind: 'none', label: '', title: 'No previous period to compare with: pick a date range.' };
+  const cur = Math.max(0, Math.min(1, el.share_of_page_views || 0));
+  const p = el.previous;
+  if (!p) return { kind: 'new', label: 'New', title: `No detection on this element in ${periodLabel}.` };
+  const prev = Math.max(0, Math.min(1, p.share_of_page_views || 0));
+  const pts = Math.round((cur - prev) * 100);
+  const title =
+    `${formatShare(cur)} of page views now, ${formatShare(prev)} in ${periodLabel} ` +
+    `(${p.count} ${p.count === 1 ? 'detection' : 'detections'} in ${p.sessions} of ${p.page_sessions} ${p.page_sessions === 1 ? 'session' : 'sessions'}).`;
+  if (Math.abs(cur - prev) <= 0.02) return { kind: 'flat', label: '≈ same', title };
+  return pts > 0 ? { kind: 'up', label: `▲ ${pts} pts`, title } : { kind: 'down', label: `▼ ${-pts} pts`, title };
+}
+
+/** Bar heights (0..1) of a trend sparkline, relative to its largest bucket. */
+export function sparkBars(trend: number[] | null | undefined): number[] {
+  if (!trend || !trend.length) return [];
+  const top = Math.max(...trend);
+  return trend.map((n) => (top > 0 ? n / top : 0));
+}
 
 /**
  * The replay link of a report example: /projects/{pid}/sessions/{sid}?t=SECONDS&window=W,

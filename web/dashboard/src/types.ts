@@ -151,9 +151,18 @@ export interface FrictionElement {
   first_seen: string;
   last_seen: string;
   example?: { session_id: string; window_id?: string; t_ms: number; time?: string };
+  /** Detections per bucket of FrictionReport.buckets. */
+  trend?: number[];
+  /** The same row in the period of the same length before `from`; absent when new or without `from`. */
+  previous?: { count: number; sessions: number; page_sessions: number; share_of_page_views: number };
 }
 
 export interface FrictionReport {
+  from?: string;
+  to?: string;
+  previous_from?: string;
+  buckets?: string[];
+  bucket_ms?: number;
   elements: FrictionElement[] | null;
   exits: Record<string, number> | null;
 }

@@ -12,7 +12,9 @@ import {
   scoreTone,
   signalLabel,
   SIGNALS,
+  sparkBars,
   topSignals,
+  trendChange,
   withoutShadowedFriction,
 } from '../src/friction';
 import {
@@ -219,5 +221,29 @@ describe('friction report', () => {
   });
   it('formats shares', () => {
     expect([0, 0.004, 0.625, 1.2].map(formatShare)).toEqual(['0%', '<1%', '63%', '100%']);
+  });
+  it('compares a row with the previous period on its share of page views', () => {
+    const cur = row('/signup', '#name', 'dead_click', 6, 10); // 60 %
+    const prev = (share: number) => ({ count: 3, sessions: 3, page_sessions: 10, share_of_page_views: share });
+    const tests: [string, FrictionElement, boolean, string, string][] = [
+      ['no previous period', cur, false, 'none', ''],
+      ['new friction', cur, true, 'new', 'New'],
+      ['worse', { ...cur, previous: prev(0.3) }, true, 'up', '▲ 30 pts'],
+      ['better', { ...cur, previous: prev(0.9) }, true, 'down', '▼ 30 pts'],
+      ['within two points is flat', { ...cur, previous: prev(0.59) }, true, 'flat', '≈ same'],
+      ['just over two points', { ...cur, previous: prev(0.57) }, true, 'up', '▲ 3 pts'],
+    ];
+    for (const [name, el, has, kind, label] of tests) {
+      const c = trendChange(el, has, 'the previous 7 days');
+      expect([name, c.kind, c.label]).toEqual([name, kind, label]);
+    }
+    expect(trendChange({ ...cur, previous: prev(0.3) }, true, 'the previous 7 days').title).toBe(
+      '60% of page views now, 30% in the previous 7 days (3 detections in 3 of 10 sessions).',
+    );
+  });
+  it('scales sparkline bars to the largest bucket', () => {
+    expect(sparkBars([0, 2, 4, 1])).toEqual([0, 0.5, 1, 0.25]);
+    expect(sparkBars([0, 0])).toEqual([0, 0]);
+    expect(sparkBars(undefined)).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { filtersFromQuery, frictionAPIQuery, RANGE_PRESETS, rangeToQuery, sessio
 import { navigate, paths } from '../router';
 import { useDocumentTitle, useLocation, useNow } from '../hooks';
 import { formatCount, formatExact, formatRelative } from '../format';
-import { exampleHref, exitBars, exitHelp, formatShare, groupByPage, SIGNAL_HELP, SIGNALS, signalLabel } from '../friction';
+import { exampleHref, exitBars, exitHelp, formatShare, groupByPage, SIGNAL_HELP, SIGNALS, signalLabel, sparkBars, trendChange } from '../friction';
 import { SignalChip, SignalIcon, sigClass } from '../components/Friction';
 import { IconAlert, IconBolt, IconPlay, IconReplay } from '../components/icons';
 import { Spinner } from '../components/States';
@@ -57,6 +57,8 @@ export function FrictionPage({ project }: { project: Project }) {
   const bars = useMemo(() => exitBars(data?.exits), [data]);
   const exitTotal = bars.reduce((s, b) => s + b.count, 0);
   const detections = (data?.elements || []).reduce((s, e) => s + e.count, 0);
+  const preset = RANGE_PRESETS.find((p) => p.value === range.range);
+  const prevLabel = preset ? 'the ' + preset.label.replace(/^Last /, 'previous ') : 'the previous period';
 
   return (
     <div class="content friction-page">
@@ -130,13 +132,16 @@ export function FrictionPage({ project }: { project: Project }) {
                         <th class="col-share" title="Sessions with this signal ÷ sessions that viewed the page">
                           Share of page views
                         </th>
+                        <th class="col-trend" title={`Detections over the range, and the change in share of page views against ${prevLabel}`}>
+                          Trend
+                        </th>
                         <th class="col-seen">Seen</th>
                         <th class="col-ex" aria-label="Example" />
                       </tr>
                     </thead>
                     <tbody>
                       {g.rows.map((el, i) => (
-                        <ElementRow key={i} project={project} el={el} range={range} now={now} />
+                        <ElementRow key={i} project={project} el={el} range={range} now={now} hasPrevious={!!data?.previous_from} prevLabel={prevLabel} />
                       ))}
                     </tbody>
                   </table>
@@ -178,7 +183,9 @@ export function FrictionPage({ project }: { project: Project }) {
   );
 }
 
-function ElementRow({ project, el, range, now }: { project: Project; el: FrictionElement; range: Range; now: number }) {
+function ElementRow({ project, el, range, now, hasPrevious, prevLabel }: { project: Project; el: FrictionElement; range: Range; now: number; hasPrevious: boolean; prevLabel: string }) {
+  const change = trendChange(el, hasPrevious, prevLabel);
+  const bars = sparkBars(el.trend);
   const listHref = paths.sessions(project.id, sessionsQueryFor(range, el.signal, el.selector).toString());
   const share = Math.max(0, Math.min(1, el.share_of_page_views || 0));
   const open = (e: MouseEvent) => {
@@ -212,6 +219,22 @@ function ElementRow({ project, el, range, now }: { project: Project; el: Frictio
           <span class="share-pct">{formatShare(share)}</span>
         </span>
       </td>
+      <td class="col-trend">
+        <span class="trend">
+          {bars.length > 1 && (
+            <svg class={'spark ' + sigClass(el.signal)} viewBox={`0 0 ${bars.length * 4} 16`} preserveAspectRatio="none" aria-label={`Detections over time: ${(el.trend || []).join(', ')}`} role="img">
+              {bars.map((h, i) => (
+                <rect key={i} x={i * 4 + 0.5} y={16 - Math.max(h > 0 ? 2 : 0.6, h * 16)} width="3" height={Math.max(h > 0 ? 2 : 0.6, h * 16)} class={h > 0 ? 'on' : 'off'} />
+              ))}
+            </svg>
+          )}
+          {change.kind !== 'none' && (
+            <span class={'trend-chg ' + change.kind} title={change.title}>
+              {change.label}
+            </span>
+          )}
+        </span>
+      </td>
       <td class="col-seen">
         <span class="seen" title={`First ${formatExact(el.first_seen)}\nLast ${formatExact(el.last_seen)}`}>
           <span>{formatRelative(el.last_seen, now)}</span>
@@ -220,8 +243,8 @@ function ElementRow({ project, el, range, now }: { project: Project; el: Frictio
       </td>
       <td class="col-ex">
         {el.example && (
-          <a class="btn sm ghost watch" href={exampleHref(project.id, el.example)} title="Watch the latest occurrence">
-            <IconPlay size={10} /> Watch
+          <a class="btn sm ghost watch" href={exampleHref(project.id, el.example)} title="Watch the latest occurrence" aria-label="Watch the latest occurrence">
+            <IconPlay size={11} />
           </a>
         )}
       </td>
