@@ -37,7 +37,15 @@ export function startFriction(o: FrictionOptions): LiveFriction {
     now,
     report: (d, t) => o.report(d, (t as EventTarget) || doc),
   });
-  const url = (): string => scrubURL(win.location.href);
+  // The scrubbed URL, parsed again only when the page's URL changes.
+  let href = '';
+  let scrubbed = '';
+  const url = (): string => {
+    const h = win.location.href;
+    if (h !== href) scrubbed = scrubURL((href = h));
+    return scrubbed;
+  };
+  let last: FrictionInput | null = null;
   const off: Array<() => void> = [];
   const on = (target: EventTarget, type: string, fn: (e: Event) => void, opts: AddEventListenerOptions = { capture: true, passive: true }): void => {
     const h = (e: Event): void => {
@@ -53,7 +61,7 @@ export function startFriction(o: FrictionOptions): LiveFriction {
   const push = (x: Omit<FrictionInput, 't' | 'url'>, target?: EventTarget | null): FrictionInput => {
     const input = { t: now(), url: url(), ...x } as FrictionInput;
     live.push(input, target || undefined);
-    return input;
+    return (last = input);
   };
   const el = (e: Event): Element | null => {
     const t = e.target as Element | null;
@@ -104,7 +112,11 @@ export function startFriction(o: FrictionOptions): LiveFriction {
   // --- the page answering --------------------------------------------------------
   const MO = (win as unknown as { MutationObserver?: typeof MutationObserver }).MutationObserver;
   if (MO) {
-    const mo = new MO(() => push({ kind: 'mutation' }));
+    // Only the first mutation after any other input matters (a click is
+    // answered, a step changed the page), so a run of them is one input.
+    const mo = new MO(() => {
+      if (!last || last.kind !== 'mutation') push({ kind: 'mutation' });
+    });
     mo.observe(doc, { childList: true, characterData: true, attributes: true, subtree: true });
     off.push(() => mo.disconnect());
   }
@@ -186,7 +198,7 @@ export function startFriction(o: FrictionOptions): LiveFriction {
         } catch {
           /* no element */
         }
-        live.push({ t: s.ts, url: s.url, kind: 'hover', selector: s.selector, tag: s.tag, text: s.text, duration: p.duration }, t || undefined);
+        live.push((last = { t: s.ts, url: s.url, kind: 'hover', selector: s.selector, tag: s.tag, text: s.text, duration: p.duration }), t || undefined);
       }
       else if (s.type === 'error' && s.source === 'request') push({ kind: 'request_failed', name: s.name, status: p.status, started: p.started });
     },

@@ -1,0 +1,435 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/profiler"
+	"github.com/chromedp/chromedp"
+
+	"github.com/trailguide/trailguide/demo"
+	"github.com/trailguide/trailguide/internal/browsertest"
+)
+
+// mainThreadVariant is one way of loading the demo landing page for
+// BenchmarkBrowserMainThread.
+type mainThreadVariant struct {
+	name string
+	head string // inserted into <head>; {{endpoint}} is the Trailguide server, {{site}} the page's origin
+}
+
+var mainThreadVariants = []mainThreadVariant{
+	// The page alone: what the scripted interaction costs without recording.
+	{"page", ``},
+	// Bare @rrweb/record (the budget's anchor, DESIGN §6) emitting into an
+	// array, with the same input masking as the SDK's default.
+	{"rrweb", `<script src="{{site}}/bench/rrweb-record.js"></script><script>
+window.__ev = []; rrwebRecord.record({ emit: function (e) { window.__ev.push(e); }, maskAllInputs: true });
+</script>`},
+	// The SDK without its live friction detector.
+	{"sdk", `<script>window.trailguide = {q: [['init', [{key: '` + demo.PublicKey + `', endpoint: '{{endpoint}}', friction: false}]]]};</script>
+<script src="{{endpoint}}/sdk/trailguide.js" async></script>`},
+	// The SDK with it (the default).
+	{"sdk+friction", `<script>window.trailguide = {q: [['init', [{key: '` + demo.PublicKey + `', endpoint: '{{endpoint}}'}]]]};</script>
+<script src="{{endpoint}}/sdk/trailguide.js" async></script>`},
+}
+
+// BenchmarkBrowserMainThread measures the main-thread cost of recording in
+// headless Chromium. The same scripted visitor moves, clicks and scrolls on
+// the demo landing page for a fixed time, once per variant and round,
+// variants interleaved so that the noisy shared machine affects them alike.
+// The cost of a recorder is the time of the CPU profile samples (V8 sampling
+// profiler, 200 µs) whose call stack holds a frame of its code: inclusive, so
+// the DOM work it calls is counted (its garbage collection is not), and
+// exclusive of the page's own work and of the renderer's style, layout and
+// paint, whose run-to-run noise (the renderer main thread's CPU time,
+// logged, varies by ±30 % between rounds of the bare page) is far larger
+// than what a recorder costs. Figures are ms per minute of interaction,
+// medians over the rounds:
+//
+//	rrweb_ms/min     bare @rrweb/record, emitting into an array
+//	rec_ms/min       the SDK without its live friction detector
+//	sdk+fric_ms/min  the SDK with it (the default)
+//	friction_ms/min  friction.js's own share of the last
+//	sdk/rrweb        rec ÷ rrweb (DESIGN §6 budget: ≤ 1.1)
+//	friction/rec     sdk+fric ÷ rec: what the live detector adds to recording
+//
+// TG_BENCH_SECONDS sets the interaction length per run (default 15).
+func BenchmarkBrowserMainThread(b *testing.B) {
+	execPath := browsertest.Require(b)
+	rrwebJS, err := os.ReadFile(filepath.Join("..", "..", "web", "node_modules", "@rrweb", "record", "dist", "record.umd.min.cjs"))
+	if err != nil {
+		b.Fatalf("bare rrweb for the baseline (run npm ci in web/): %v", err)
+	}
+	seconds := 15
+	if v := os.Getenv("TG_BENCH_SECONDS"); v != "" {
+		fmt.Sscanf(v, "%d", &seconds)
+	}
+	endpoint := startInProcessServer(b)
+
+	page, err := fetchDemoLanding(endpoint)
+	if err != nil {
+		b.Fatal(err)
+	}
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/bench/rrweb-record.js":
+			w.Header().Set("Content-Type", "text/javascript")
+			w.Write(rrwebJS)
+		case strings.HasPrefix(r.URL.Path, "/v/"):
+			name := strings.TrimPrefix(r.URL.Path, "/v/")
+			i := slices.IndexFunc(mainThreadVariants, func(v mainThreadVariant) bool { return v.name == name })
+			if i < 0 {
+				http.NotFound(w, r)
+				return
+			}
+			head := strings.NewReplacer("{{endpoint}}", endpoint, "{{site}}", "http://"+r.Host).Replace(mainThreadVariants[i].head)
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			io.WriteString(w, strings.Replace(page, "<head>", "<head>\n<base href=\""+endpoint+"/demo/\">\n"+head, 1))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	b.Cleanup(site.Close)
+
+	rounds := max(b.N, 3)
+	type series struct{ renderer, sdk, friction, rrweb []float64 }
+	runs := map[string]*series{}
+	b.ResetTimer()
+	for round := range rounds {
+		for _, v := range mainThreadVariants {
+			c, err := mainThreadRun(execPath, b.TempDir(), site.URL+"/v/"+v.name, time.Duration(seconds)*time.Second, int64(round))
+			if err != nil {
+				b.Fatalf("%s, round %d: %v", v.name, round, err)
+			}
+			perMin := 60 / float64(seconds)
+			sr := runs[v.name]
+			if sr == nil {
+				sr = &series{}
+				runs[v.name] = sr
+			}
+			sr.renderer = append(sr.renderer, c.Renderer*perMin)
+			sr.sdk = append(sr.sdk, c.SDK*perMin)
+			sr.friction = append(sr.friction, c.Friction*perMin)
+			sr.rrweb = append(sr.rrweb, c.Rrweb*perMin)
+		}
+	}
+	b.StopTimer()
+	med := func(xs []float64) float64 {
+		xs = slices.Clone(xs)
+		slices.Sort(xs)
+		return xs[len(xs)/2]
+	}
+	for _, v := range mainThreadVariants {
+		sr := runs[v.name]
+		b.Logf("%-13s renderer main thread %5.0f ms/min %v; rrweb %4.0f %v; sdk %4.0f %v; friction.js %4.0f %v", v.name,
+			med(sr.renderer), roundAll(sr.renderer), med(sr.rrweb), roundAll(sr.rrweb), med(sr.sdk), roundAll(sr.sdk),
+			med(sr.friction), roundAll(sr.friction))
+	}
+	rr, rec := med(runs["rrweb"].rrweb), med(runs["sdk"].sdk)
+	full, fric := med(runs["sdk+friction"].sdk), med(runs["sdk+friction"].friction)
+	b.ReportMetric(rr, "rrweb_ms/min")
+	b.ReportMetric(rec, "rec_ms/min")
+	b.ReportMetric(full, "sdk+fric_ms/min")
+	b.ReportMetric(fric, "friction_ms/min")
+	b.ReportMetric(rec/rr, "sdk/rrweb")
+	b.ReportMetric(full/rec, "friction/rec")
+}
+
+func roundAll(xs []float64) []float64 {
+	out := make([]float64, len(xs))
+	for i, x := range xs {
+		out[i] = math.Round(x)
+	}
+	return out
+}
+
+// mainThreadRun opens url in a fresh browser, waits for the page (and the
+// recorder, when there is one) to settle, then plays the scripted visitor
+// for d and returns the main-thread task time it took, in ms.
+func mainThreadRun(execPath, profile, url string, d time.Duration, seed int64) (mainThreadCost, error) {
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), browsertest.Options(execPath, profile, 1280, 800)...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	defer cancel()
+	ctx, cancelT := context.WithTimeout(ctx, d+60*time.Second)
+	defer cancelT()
+	var before, after float64
+	cpu := func(out *float64) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(context.Context, *chromedp.Target) error {
+			ns, err := rendererMainCPU(profile)
+			*out = float64(ns) / 1e6
+			return err
+		})
+	}
+	var prof *profiler.Profile
+	move := func(x, y float64) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, input.DispatchMouseEvent, input.DispatchMouseEventParams{Type: input.DispatchMouseEventTypeMouseMoved, X: x, Y: y})
+			return err
+		})
+	}
+	click := func(x, y float64) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			p := input.DispatchMouseEventParams{Type: input.DispatchMouseEventTypeMousePressed, X: x, Y: y, Button: input.MouseButtonLeft, Buttons: 1, ClickCount: 1}
+			if _, err := cdp.Call(ctx, t, input.DispatchMouseEvent, p); err != nil {
+				return err
+			}
+			p.Type, p.Buttons = input.DispatchMouseEventTypeMouseReleased, 0
+			_, err := cdp.Call(ctx, t, input.DispatchMouseEvent, p)
+			return err
+		})
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(url),
+		chromedp.WaitVisible(chromedp.CSS("h1")),
+	)
+	if err != nil {
+		return mainThreadCost{}, err
+	}
+	if strings.Contains(url, "/v/sdk") {
+		if err := waitSDK(ctx); err != nil {
+			return mainThreadCost{}, fmt.Errorf("sdk: %w", err)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Sleep(time.Second), cpu(&before), chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, t, profiler.Enable, cdp.Empty{}); err != nil {
+			return err
+		}
+		if _, err := cdp.Call(ctx, t, profiler.SetSamplingInterval, profiler.SetSamplingIntervalParams{Interval: 200}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, t, profiler.Start, cdp.Empty{})
+		return err
+	})); err != nil {
+		return mainThreadCost{}, err
+	}
+	// The visitor: a smooth figure-of-eight at ~60 moves/s, a click every
+	// 2 s (alternating between a button that does nothing, which makes dead
+	// and rage clicks, and plain text), a wheel scroll of 400 px every 3 s,
+	// down then up. The same for every variant of a round.
+	start := time.Now()
+	step := 0
+	for time.Since(start) < d {
+		el := time.Since(start).Seconds()
+		x := 640 + 420*math.Sin(el*1.3+float64(seed))
+		y := 400 + 260*math.Sin(el*2.6)
+		acts := []chromedp.Action[chromedp.Void]{move(x, y)}
+		if step%120 == 60 {
+			if (step/120)%2 == 0 {
+				acts = append(acts, click(x, y), click(x+2, y+1), click(x+1, y+2))
+			} else {
+				acts = append(acts, click(x, y))
+			}
+		}
+		if step%180 == 90 {
+			dy := 400.0
+			if (step/180)%4 >= 2 {
+				dy = -400
+			}
+			acts = append(acts, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+				_, err := cdp.Call(ctx, t, dispatchBenchWheel, benchWheel{Type: "mouseWheel", X: x, Y: y, DeltaY: dy})
+				return err
+			}))
+		}
+		acts = append(acts, chromedp.Sleep(16*time.Millisecond))
+		if err := chromedp.Do(ctx, acts...); err != nil {
+			return mainThreadCost{}, err
+		}
+		step++
+	}
+	if err := chromedp.Do(ctx, chromedp.Sleep(500*time.Millisecond), chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		res, err := cdp.Call(ctx, t, profiler.Stop, cdp.Empty{})
+		if err == nil {
+			prof = res.Profile
+		}
+		return err
+	}), cpu(&after)); err != nil {
+		return mainThreadCost{}, err
+	}
+	c := attribute(prof)
+	c.Renderer = after - before
+	return c, nil
+}
+
+// mainThreadCost is one run's main-thread time in ms: Renderer is the CPU
+// time of the renderers' main threads; the others are the sampled time of
+// call stacks with a frame of that code (inclusive: the DOM work it calls
+// is counted, the garbage collector is not).
+type mainThreadCost struct {
+	Renderer float64
+	SDK      float64 // trailguide.js, recorder.js or friction.js
+	Friction float64 // friction.js
+	Rrweb    float64 // the bare @rrweb/record bundle
+}
+
+// attribute sums the profile's sample time by the code on each sample's
+// stack.
+func attribute(p *profiler.Profile) mainThreadCost {
+	var c mainThreadCost
+	if p == nil {
+		return c
+	}
+	parent := map[int64]int64{}
+	byID := map[int64]*profiler.ProfileNode{}
+	for _, n := range p.Nodes {
+		byID[n.ID] = n
+		for _, ch := range n.Children {
+			parent[ch] = n.ID
+		}
+	}
+	for i, id := range p.Samples {
+		if i+1 >= len(p.TimeDeltas) {
+			break
+		}
+		// timeDeltas[i+1] is the time from sample i to the next: the time
+		// sample i stands for.
+		us := float64(p.TimeDeltas[i+1])
+		var sdk, fric, rr bool
+		for n := byID[id]; n != nil; n = byID[parent[n.ID]] {
+			u := ""
+			if n.CallFrame != nil {
+				u = n.CallFrame.URL
+			}
+			switch {
+			case strings.HasSuffix(u, "/sdk/friction.js"):
+				sdk, fric = true, true
+			case strings.HasSuffix(u, "/sdk/recorder.js"), strings.HasSuffix(u, "/sdk/trailguide.js"):
+				sdk = true
+			case strings.HasSuffix(u, "/bench/rrweb-record.js"):
+				rr = true
+			}
+			if n.ID == p.Nodes[0].ID {
+				break
+			}
+		}
+		if sdk {
+			c.SDK += us / 1000
+		}
+		if fric {
+			c.Friction += us / 1000
+		}
+		if rr {
+			c.Rrweb += us / 1000
+		}
+	}
+	return c
+}
+
+// rendererMainCPU sums the CPU time, in ns, of the main thread of every
+// renderer process of the browser whose profile is dir (Linux only).
+func rendererMainCPU(dir string) (int64, error) {
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0, err
+	}
+	var total int64
+	found := false
+	for _, e := range ents {
+		pid := e.Name()
+		if pid[0] < '0' || pid[0] > '9' {
+			continue
+		}
+		cmd, err := os.ReadFile("/proc/" + pid + "/cmdline")
+		if err != nil {
+			continue // gone
+		}
+		// Chromium rewrites its argv into one space-separated string.
+		c := strings.ReplaceAll(string(cmd), "\x00", " ") + " "
+		if !strings.Contains(c, " --type=renderer ") || !strings.Contains(c, " --user-data-dir="+dir+" ") {
+			continue
+		}
+		st, err := os.ReadFile("/proc/" + pid + "/task/" + pid + "/schedstat")
+		if err != nil {
+			continue
+		}
+		var ns int64
+		if _, err := fmt.Sscanf(string(st), "%d", &ns); err != nil {
+			return 0, fmt.Errorf("schedstat of %s: %w", pid, err)
+		}
+		total += ns
+		found = true
+	}
+	if !found {
+		return 0, fmt.Errorf("no renderer process of %s", dir)
+	}
+	return total, nil
+}
+
+// benchWheel is Input.dispatchMouseEvent for a wheel event: cdproto's
+// params omit a zero deltaX, which Chromium then refuses.
+type benchWheel struct {
+	Type   string  `json:"type"`
+	X      float64 `json:"x"`
+	Y      float64 `json:"y"`
+	DeltaX float64 `json:"deltaX"`
+	DeltaY float64 `json:"deltaY"`
+}
+
+var dispatchBenchWheel = cdp.Command[benchWheel, cdp.Empty]{Method: "Input.dispatchMouseEvent"}
+
+// startInProcessServer runs `serve --demo` in this process on a free port
+// and returns its base URL; it stops when the benchmark ends.
+func startInProcessServer(tb testing.TB) string {
+	tb.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, ServeConfig{Addr: "127.0.0.1:0", DataDir: tb.TempDir(), Demo: true, Role: "all", LogLevel: slog.LevelWarn}, pw, io.Discard)
+		pw.Close()
+	}()
+	urlc := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			if v, ok := strings.CutPrefix(sc.Text(), "Trailguide listening on "); ok {
+				urlc <- strings.TrimSpace(v)
+			}
+		}
+		io.Copy(io.Discard, pr)
+	}()
+	tb.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	select {
+	case u := <-urlc:
+		return u
+	case err := <-done:
+		tb.Fatalf("serve: %v", err)
+	case <-time.After(60 * time.Second):
+		tb.Fatal("serve did not start in 60 s")
+	}
+	return ""
+}
+
+// fetchDemoLanding returns the demo landing page without its SDK tag.
+func fetchDemoLanding(endpoint string) (string, error) {
+	res, err := http.Get(endpoint + "/demo/")
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil || res.StatusCode != 200 {
+		return "", fmt.Errorf("demo page: %d %v", res.StatusCode, err)
+	}
+	lines := strings.Split(string(body), "\n")
+	lines = slices.DeleteFunc(lines, func(l string) bool { return strings.Contains(l, "/sdk/trailguide.js") })
+	return strings.Join(lines, "\n"), nil
+}
