@@ -164,7 +164,7 @@ func TestProjectsAPI(t *testing.T) {
 		t.Fatalf("create: status %d: %s", rec.Code, rec.Body)
 	}
 	p := decode(t, rec)["project"].(map[string]any)
-	if p["name"] != "Blog" || p["public_key"] == "" || p["id"] == "" || p["retention_days"] != float64(30) {
+	if p["name"] != "Blog" || p["public_key"] == "" || p["id"] == "" || p["retention_days"] != float64(30) || p["org_id"] != trailguide.DefaultOrgID {
 		t.Errorf("created project = %v", p)
 	}
 	tests := []struct {
