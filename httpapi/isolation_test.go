@@ -178,7 +178,7 @@ func TestTenantIsolation(t *testing.T) {
 			key    string
 		}{{"admin of A", tn.adminA, ""}, {"key of A", nil, tn.keyA}} {
 			for _, over := range ids {
-				url := path
+				url := projectFirst(path)
 				for name, id := range bIDs {
 					if v, ok := over[name]; ok {
 						id = v
@@ -275,7 +275,7 @@ func TestRoles(t *testing.T) {
 			t.Errorf("state-changing route %s needs only %q: declare write or admin, or list it in selfServiceRoutes", rt.Pattern, rt.Perm)
 			continue
 		}
-		url := path
+		url := projectFirst(path)
 		for name, id := range aIDs {
 			url = strings.ReplaceAll(url, "{"+name+"}", id)
 		}
@@ -313,4 +313,15 @@ func TestRoles(t *testing.T) {
 	if u, err := tn.users.User(context.Background(), tn.admin.ID); err != nil || u.Role != trailguide.RoleAdmin {
 		t.Errorf("admin after the role test: %+v, %v", u, err)
 	}
+}
+
+// projectFirst renames the wildcard after /api/v1/projects/ to {pid}, so
+// that a route written as /projects/{id}/... gets the project's ID.
+func projectFirst(path string) string {
+	rest, ok := strings.CutPrefix(path, "/api/v1/projects/{")
+	if !ok {
+		return path
+	}
+	_, after, _ := strings.Cut(rest, "}")
+	return "/api/v1/projects/{pid}" + after
 }

@@ -65,15 +65,16 @@ func (p *principal) may(need perm) bool { return grants[p.Grant][need] }
 
 // guard wraps a route's handler with its permission check: it
 // authenticates the caller (bearer key or session cookie), refuses what the
-// caller's role may not do (403), and for routes under a {pid} loads the
-// project, answering 404 unless it belongs to the caller's organisation.
+// caller's role may not do (403), and for routes under /api/v1/projects/{pid}
+// loads the project, answering 404 unless it belongs to the caller's
+// organisation.
 // This is the one place where tenant isolation of projects is decided;
 // handlers read the project with s.project(r).
 func (s *Server) guard(rt route) http.HandlerFunc {
 	if rt.perm == permPublic {
 		return rt.handler
 	}
-	scoped := strings.Contains(rt.pattern, "{pid}")
+	pidName := projectWildcard(rt.pattern)
 	return func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.authenticate(r)
 		if err != nil {
@@ -85,8 +86,8 @@ func (s *Server) guard(rt route) http.HandlerFunc {
 			return
 		}
 		ctx := context.WithValue(r.Context(), principalKey, p)
-		if scoped {
-			proj, err := s.orgProject(ctx, p, r.PathValue("pid"))
+		if pidName != "" {
+			proj, err := s.orgProject(ctx, p, r.PathValue(pidName))
 			if err != nil {
 				s.Error(w, r, err)
 				return
@@ -95,6 +96,20 @@ func (s *Server) guard(rt route) http.HandlerFunc {
 		}
 		rt.handler(w, r.WithContext(ctx))
 	}
+}
+
+// projectWildcard returns the name of the wildcard that names a project in
+// pattern: the segment after /api/v1/projects/ ("pid" by convention, but
+// any name counts, so that a route written as /projects/{id}/... is scoped
+// too). "" when the route is not under a project.
+func projectWildcard(pattern string) string {
+	_, path, _ := strings.Cut(pattern, " ")
+	rest, ok := strings.CutPrefix(path, "/api/v1/projects/{")
+	if !ok {
+		return ""
+	}
+	name, _, _ := strings.Cut(rest, "}")
+	return strings.TrimSuffix(name, "...")
 }
 
 // forbidden explains a 403.

@@ -148,4 +148,32 @@ func TestE2EAccess(t *testing.T) {
 		t.Fatal(err)
 	}
 	save("origins.png")
+
+	// Account: change the password in the UI; the API client's older
+	// session of the same user is signed out, the new password works.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`a.me`)),
+		chromedp.WaitVisible(chromedp.CSS(`#pw-h`)),
+		chromedp.SendKeys(chromedp.CSS(`.access-form input[autocomplete="current-password"]`), "correct horse battery staple"),
+		chromedp.SendKeys(chromedp.CSS(`.access-form label:nth-of-type(2) input`), "a new horse battery"),
+		chromedp.SendKeys(chromedp.CSS(`.access-form label:nth-of-type(3) input`), "a new horse battery"),
+		chromedp.Click(chromedp.CSS(`.access-form button[type="submit"]`)),
+	); err != nil {
+		shot(t, ctx, "account-failed")
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.body.innerText.includes('Password changed')`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		shot(t, ctx, "account-stuck")
+		t.Fatalf("password change not confirmed: %v", err)
+	}
+	save("account.png")
+	if code := api.do("GET", "/api/v1/me", nil, nil); code != http.StatusUnauthorized {
+		t.Errorf("other session after the password change: %d, want 401", code)
+	}
+	// The browser's own session survives (it got a fresh cookie).
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/team"), chromedp.WaitVisible(chromedp.CSS(`table tbody tr`))); err != nil {
+		shot(t, ctx, "after-password")
+		t.Fatalf("browser session after the password change: %v", err)
+	}
+	again := newAPIClient(t, srv.URL)
+	again.login("admin@example.com", "a new horse battery")
 }

@@ -80,7 +80,7 @@ function PasswordCard() {
           <p class="muted small">Every other device where you are signed in is signed out; this one stays signed in.</p>
         </div>
       </div>
-      <form class="access-form" onSubmit={submit} noValidate>
+      <form class="access-form single" onSubmit={submit} noValidate>
         {input('Current password', 'current_password', current, setCurrent, 'current-password')}
         {input('New password', 'new_password', next, setNext, 'new-password')}
         {input('New password again', 'confirm', confirm, setConfirm, 'new-password')}
