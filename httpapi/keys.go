@@ -77,6 +77,10 @@ func (s *Server) handleCreateKey(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principalFrom(r.Context())
+	createdBy := ""
+	if p.User != nil {
+		createdBy = p.User.Email
+	}
 	secret := NewSecretKey()
 	k := &trailguide.APIKey{
 		ID:        NewID(),
@@ -85,7 +89,7 @@ func (s *Server) handleCreateKey(w http.ResponseWriter, r *http.Request) {
 		Prefix:    secret[:keyPrefixLen],
 		Scope:     in.Scope,
 		Hash:      trailguide.HashAPIKey(secret),
-		CreatedBy: p.User.Email,
+		CreatedBy: createdBy,
 		CreatedAt: s.now().UTC(),
 	}
 	if err := s.deps.Keys.CreateAPIKey(r.Context(), k); err != nil {
