@@ -40,7 +40,7 @@ func TestSetupTokenSingleUse(t *testing.T) {
 		if st.status == 201 {
 			cookie = sessionCookie(t, rec)
 			u := decode(t, rec)["user"].(map[string]any)
-			if u["role"] != "admin" || u["email"] != adminEmail {
+			if u["role"] != "admin" || u["email"] != adminEmail || u["org_id"] != trailguide.DefaultOrgID {
 				t.Errorf("%s: user = %v, want admin %s", st.name, u, adminEmail)
 			}
 			if _, ok := u["password_hash"]; ok {

@@ -25,6 +25,7 @@ func testOrgs(t *testing.T, s Stores) {
 	wantCode(t, err, trailguide.ENOTFOUND)
 	wantCode(t, s.Users.CreateOrg(ctx, &trailguide.Org{ID: "o1", Name: "Again"}), trailguide.ECONFLICT)
 	wantCode(t, s.Users.CreateOrg(ctx, &trailguide.Org{ID: "o2"}), trailguide.EINVALID)
+	mustCreateOrg(t, s, "o2")
 
 	tests := []struct {
 		name string
@@ -34,6 +35,8 @@ func testOrgs(t *testing.T, s Stores) {
 		{"no org", &trailguide.User{ID: "x1", Email: "x1@example.com", Role: trailguide.RoleAdmin}, trailguide.EINVALID},
 		{"unknown org", &trailguide.User{ID: "x2", OrgID: "nope", Email: "x2@example.com", Role: trailguide.RoleAdmin}, trailguide.ENOTFOUND},
 		{"known org", &trailguide.User{ID: "x3", OrgID: "o1", Email: "x3@example.com", Role: trailguide.RoleAdmin}, ""},
+		// Login is by email alone, so emails are unique across organisations.
+		{"email taken in another org", &trailguide.User{ID: "x4", OrgID: "o2", Email: "X3@example.com", Role: trailguide.RoleAdmin}, trailguide.ECONFLICT},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
