@@ -23,8 +23,12 @@ func (SystemClock) Now() time.Time { return time.Now() }
 
 // Project is one tracked site or app. PublicKey is the write-only ingest key
 // that the SDK snippet carries; it is not a secret.
+//
+// OrgID is the organisation the project belongs to; a project with an empty
+// OrgID belongs to nobody and is shown to nobody.
 type Project struct {
 	ID             string    `json:"id"`
+	OrgID          string    `json:"org_id"`
 	Name           string    `json:"name"`
 	PublicKey      string    `json:"public_key"`
 	AllowedOrigins []string  `json:"allowed_origins"`
@@ -44,7 +48,15 @@ type ProjectStore interface {
 	Project(ctx context.Context, id string) (*Project, error)
 	// ProjectByKey returns ENOTFOUND when key is unknown.
 	ProjectByKey(ctx context.Context, publicKey string) (*Project, error)
+	// Projects returns every project of every organisation (for the
+	// worker); the API lists OrgProjects.
 	Projects(ctx context.Context) ([]*Project, error)
+	// OrgProjects returns the projects of one organisation, oldest first.
+	OrgProjects(ctx context.Context, orgID string) ([]*Project, error)
+	// SetAllowedOrigins replaces the allowed origins of a project (nil
+	// means none: every origin may send). ENOTFOUND when projectID is
+	// unknown. Callers validate the origins.
+	SetAllowedOrigins(ctx context.Context, projectID string, origins []string) error
 	// SetFrictionConfig replaces the FrictionConfig of a project; nil or
 	// empty resets it to the defaults. EINVALID when cfg is not a JSON
 	// object, ENOTFOUND when projectID is unknown. The store checks only

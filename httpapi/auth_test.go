@@ -40,7 +40,7 @@ func TestSetupTokenSingleUse(t *testing.T) {
 		if st.status == 201 {
 			cookie = sessionCookie(t, rec)
 			u := decode(t, rec)["user"].(map[string]any)
-			if u["role"] != "admin" || u["email"] != adminEmail {
+			if u["role"] != "admin" || u["email"] != adminEmail || u["org_id"] != trailguide.DefaultOrgID {
 				t.Errorf("%s: user = %v, want admin %s", st.name, u, adminEmail)
 			}
 			if _, ok := u["password_hash"]; ok {
@@ -164,7 +164,7 @@ func TestProjectsAPI(t *testing.T) {
 		t.Fatalf("create: status %d: %s", rec.Code, rec.Body)
 	}
 	p := decode(t, rec)["project"].(map[string]any)
-	if p["name"] != "Blog" || p["public_key"] == "" || p["id"] == "" || p["retention_days"] != float64(30) {
+	if p["name"] != "Blog" || p["public_key"] == "" || p["id"] == "" || p["retention_days"] != float64(30) || p["org_id"] != trailguide.DefaultOrgID {
 		t.Errorf("created project = %v", p)
 	}
 	tests := []struct {

@@ -35,6 +35,7 @@ type testEnv struct {
 	projects trailguide.ProjectStore
 	sessions trailguide.SessionStore
 	users    trailguide.UserStore
+	keys     trailguide.APIKeyStore
 	blobs    trailguide.BlobStore
 	ingest   trailguide.IngestService
 	project  *trailguide.Project
@@ -91,11 +92,15 @@ func newTestEnv(t *testing.T, cfg httpapi.Config) *testEnv {
 		projects: sqlite.NewProjectStore(db),
 		sessions: sqlite.NewSessionStore(db),
 		users:    sqlite.NewUserStore(db),
+		keys:     sqlite.NewAPIKeyStore(db),
 		blobs:    blobs,
 		logs:     logs,
 	}
 	e.ingest = ingest.NewService(ingest.Config{}, e.projects, sqlite.NewIngestStore(db), logger)
-	e.project = &trailguide.Project{ID: "proj0001", Name: "Shop", PublicKey: testKey, AllowedOrigins: []string{}, RetentionDays: 30, CreatedAt: time.Now().UTC()}
+	if err := httpapi.EnsureDefaultOrg(context.Background(), e.users, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	e.project = &trailguide.Project{ID: "proj0001", OrgID: trailguide.DefaultOrgID, Name: "Shop", PublicKey: testKey, AllowedOrigins: []string{}, RetentionDays: 30, CreatedAt: time.Now().UTC()}
 	if err := e.projects.CreateProject(context.Background(), e.project); err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +111,7 @@ func newTestEnv(t *testing.T, cfg httpapi.Config) *testEnv {
 // build (re)creates the server over the env's stores.
 func (e *testEnv) build(cfg httpapi.Config, dist fstest.MapFS) {
 	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: e.logs}, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	deps := httpapi.Deps{Ingest: e.ingest, Projects: e.projects, Sessions: e.sessions, Users: e.users, Blobs: e.blobs}
+	deps := httpapi.Deps{Ingest: e.ingest, Projects: e.projects, Sessions: e.sessions, Users: e.users, Keys: e.keys, Blobs: e.blobs}
 	if dist != nil {
 		deps.Dist = dist
 	}
@@ -114,14 +119,21 @@ func (e *testEnv) build(cfg httpapi.Config, dist fstest.MapFS) {
 	e.handler = e.server.Handler()
 }
 
-// createUser stores a user with the test password parameters.
+// createUser stores a user of the default organisation with the test
+// password parameters.
 func (e *testEnv) createUser(email, pw, role string) *trailguide.User {
+	e.t.Helper()
+	return e.createOrgUser(trailguide.DefaultOrgID, email, pw, role)
+}
+
+// createOrgUser stores a user of orgID with the test password parameters.
+func (e *testEnv) createOrgUser(orgID, email, pw, role string) *trailguide.User {
 	e.t.Helper()
 	hash, err := password.Hash(pw, password.TestParams)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	u := &trailguide.User{ID: httpapi.NewID(), Email: email, Name: "Test", Role: role, PasswordHash: hash, CreatedAt: time.Now().UTC()}
+	u := &trailguide.User{ID: httpapi.NewID(), OrgID: orgID, Email: email, Name: "Test", Role: role, PasswordHash: hash, CreatedAt: time.Now().UTC()}
 	if err := e.users.CreateUser(context.Background(), u); err != nil {
 		e.t.Fatal(err)
 	}
@@ -341,3 +353,5 @@ func (e *testEnv) doUnknownLength(r request) *httptest.ResponseRecorder {
 }
 
 type httptestRecorder = httptest.ResponseRecorder
+
+func fmtSprint(v any) string { return fmt.Sprint(v) }

@@ -97,9 +97,10 @@ func (s *Server) handleIngestPreflight(w http.ResponseWriter, r *http.Request) {
 }
 
 // ingestError answers an ingest failure. An unknown key gets the bare 401 so
-// that nobody can probe which keys exist or why one was refused.
+// that nobody can probe which keys exist or why one was refused; a secret
+// API key is told why (its shape alone says what it is).
 func (s *Server) ingestError(w http.ResponseWriter, r *http.Request, err error) {
-	if trailguide.ErrorCode(err) == trailguide.EUNAUTHORIZED {
+	if trailguide.ErrorCode(err) == trailguide.EUNAUTHORIZED && trailguide.ErrorReason(err) != "secret_key" {
 		err = trailguide.Errorf(trailguide.EUNAUTHORIZED, "Unauthorized.")
 	}
 	s.Error(w, r, err)

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -18,9 +19,9 @@ type projectResponse struct {
 	Project *trailguide.Project `json:"project"`
 }
 
-// handleListProjects lists every project.
+// handleListProjects lists the projects of the caller's organisation.
 func (s *Server) handleListProjects(w http.ResponseWriter, r *http.Request) {
-	ps, err := s.deps.Projects.Projects(r.Context())
+	ps, err := s.deps.Projects.OrgProjects(r.Context(), principalFrom(r.Context()).OrgID)
 	if err != nil {
 		s.Error(w, r, fmt.Errorf("list projects: %w", err))
 		return
@@ -34,11 +35,9 @@ func (s *Server) handleListProjects(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"projects": ps})
 }
 
-// handleCreateProject creates a project with a fresh public key (admins only).
+// handleCreateProject creates a project of the caller's organisation with a
+// fresh public key.
 func (s *Server) handleCreateProject(w http.ResponseWriter, r *http.Request) {
-	if !s.requireAdmin(w, r) {
-		return
-	}
 	var in struct {
 		Name string `json:"name"`
 	}
@@ -53,6 +52,7 @@ func (s *Server) handleCreateProject(w http.ResponseWriter, r *http.Request) {
 	}
 	p := &trailguide.Project{
 		ID:             NewID(),
+		OrgID:          principalFrom(r.Context()).OrgID,
 		Name:           name,
 		PublicKey:      NewPublicKey(),
 		AllowedOrigins: []string{},
@@ -63,7 +63,7 @@ func (s *Server) handleCreateProject(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, fmt.Errorf("create project: %w", err))
 		return
 	}
-	s.logger.Info("project created", "project_id", p.ID, "user_id", userFrom(r.Context()).ID)
+	s.logger.Info("project created", "project_id", p.ID, "by", principalFrom(r.Context()).actor())
 	writeJSON(w, http.StatusCreated, projectResponse{Project: p})
 }
 
@@ -75,19 +75,6 @@ func (s *Server) handleGetProject(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, projectResponse{Project: p})
-}
-
-// project loads the project named by the {pid} path value; ENOTFOUND when
-// there is none.
-func (s *Server) project(r *http.Request) (*trailguide.Project, error) {
-	p, err := s.deps.Projects.Project(r.Context(), r.PathValue("pid"))
-	if trailguide.ErrorCode(err) == trailguide.ENOTFOUND {
-		return nil, trailguide.Errorf(trailguide.ENOTFOUND, "Project not found.")
-	} else if err != nil {
-		return nil, fmt.Errorf("load project: %w", err)
-	}
-	normalizeProject(p)
-	return p, nil
 }
 
 // normalizeProject makes list fields encode as [] rather than null.
@@ -104,4 +91,67 @@ func NewPublicKey() string {
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)
 	return "tg_" + hex.EncodeToString(b)
+}
+
+// Allowed-origins bounds (docs/API.md).
+const (
+	maxAllowedOrigins = 50
+	maxOriginLen      = 200
+)
+
+// handlePutAllowedOrigins replaces the origins a project accepts ingest
+// from. An empty list accepts every origin. This only keeps other sites'
+// noise out: the public key is in every page, and a client that is not a
+// browser can send any Origin header (docs/SECURITY.md).
+func (s *Server) handlePutAllowedOrigins(w http.ResponseWriter, r *http.Request) {
+	p, err := s.project(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	var in struct {
+		AllowedOrigins []string `json:"allowed_origins"`
+	}
+	if err := s.decodeJSON(w, r, &in); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	origins, err := NormalizeOrigins(in.AllowedOrigins)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := s.deps.Projects.SetAllowedOrigins(r.Context(), p.ID, origins); err != nil {
+		s.Error(w, r, fmt.Errorf("set allowed origins: %w", err))
+		return
+	}
+	p.AllowedOrigins = origins
+	s.logger.Info("allowed origins saved", "project_id", p.ID, "origins", len(origins), "by", principalFrom(r.Context()).actor())
+	writeJSON(w, http.StatusOK, projectResponse{Project: p})
+}
+
+// NormalizeOrigins validates a list of web origins (scheme://host[:port],
+// http or https, nothing else) and returns them lower-cased without a
+// trailing slash and without duplicates. A bad entry is EINVALID with
+// reason "allowed_origins[i]".
+func NormalizeOrigins(in []string) ([]string, error) {
+	if len(in) > maxAllowedOrigins {
+		return nil, trailguide.Invalid("allowed_origins", "At most %d allowed origins.", maxAllowedOrigins)
+	}
+	out := []string{}
+	seen := map[string]bool{}
+	for i, raw := range in {
+		o := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(raw), "/"))
+		u, err := url.Parse(o)
+		if len(o) > maxOriginLen || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+			u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || strings.Contains(o, "*") || u.Port() == "0" {
+			return nil, trailguide.Invalid(fmt.Sprintf("allowed_origins[%d]", i),
+				"%q is not an origin: write scheme://host[:port], e.g. https://shop.example.", raw)
+		}
+		if !seen[o] {
+			seen[o] = true
+			out = append(out, o)
+		}
+	}
+	return out, nil
 }

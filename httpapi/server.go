@@ -61,8 +61,11 @@ type Deps struct {
 	// it implements trailguide.FrictionStore (the SQLite store does).
 	Friction trailguide.FrictionStore
 	Users    trailguide.UserStore
-	Blobs    trailguide.BlobStore
-	Dist     fs.FS
+	// Keys holds the secret API keys; without it, bearer requests are
+	// refused.
+	Keys  trailguide.APIKeyStore
+	Blobs trailguide.BlobStore
+	Dist  fs.FS
 }
 
 // Server is the HTTP front of Trailguide.
@@ -77,6 +80,7 @@ type Server struct {
 
 	dummyHash func() string // hash compared against for unknown emails
 	limiter   *rateLimiter
+	table     []route
 }
 
 // NewServer returns a Server with its routes mounted.
@@ -131,49 +135,99 @@ func NewServer(cfg Config, deps Deps, logger *slog.Logger) *Server {
 	return s
 }
 
-// routes is the whole URL space of the server. Patterns are Go 1.22 mux
-// patterns; a GET pattern also answers HEAD. Everything not listed falls
-// through to handleFallback: JSON 404 under /api and /ingest, the dashboard
-// for any other GET.
-func (s *Server) routes() {
-	m := s.mux
+// route is one row of the route table: a Go 1.22 mux pattern, the
+// permission a caller needs (permissions.go), and the handler. Every route
+// must declare its permission; the tenant-isolation and role tests walk this
+// table.
+type route struct {
+	pattern string
+	perm    perm
+	handler http.HandlerFunc
+}
+
+// routeTable is the whole URL space of the server for its role. A GET
+// pattern also answers HEAD. Everything not listed falls through to
+// handleFallback: JSON 404 under /api and /ingest, the dashboard for any
+// other GET.
+func (s *Server) routeTable() []route {
 	ingest := s.cfg.Role == RoleAll || s.cfg.Role == RoleIngest
 	api := s.cfg.Role == RoleAll || s.cfg.Role == RoleAPI
-
+	var rt []route
 	if ingest {
-		m.HandleFunc("POST /ingest/v1/batch", s.handleIngestBatch)
-		m.HandleFunc("GET /ingest/v1/config", s.handleIngestConfig)
-		m.HandleFunc("OPTIONS /ingest/", s.handleIngestPreflight)
+		// Authenticated by the project's public key inside the request.
+		rt = append(rt,
+			route{"POST /ingest/v1/batch", permPublic, s.handleIngestBatch},
+			route{"GET /ingest/v1/config", permPublic, s.handleIngestConfig},
+			route{"OPTIONS /ingest/", permPublic, s.handleIngestPreflight},
+		)
 	}
 	if api {
-		m.HandleFunc("GET /api/v1/setup", s.handleSetupStatus)
-		m.HandleFunc("POST /api/v1/setup", s.handleSetup)
-		m.HandleFunc("POST /api/v1/login", s.handleLogin)
-		m.HandleFunc("POST /api/v1/logout", s.handleLogout)
-		m.HandleFunc("GET /api/v1/me", s.authed(s.handleMe))
+		rt = append(rt,
+			route{"GET /api/v1/setup", permPublic, s.handleSetupStatus},
+			route{"POST /api/v1/setup", permPublic, s.handleSetup},
+			route{"POST /api/v1/login", permPublic, s.handleLogin},
+			route{"POST /api/v1/logout", permPublic, s.handleLogout},
+			route{"GET /api/v1/me", permSelf, s.handleMe},
+			route{"POST /api/v1/me/password", permSelf, s.handleChangePassword},
 
-		m.HandleFunc("GET /api/v1/projects", s.authed(s.handleListProjects))
-		m.HandleFunc("POST /api/v1/projects", s.authed(s.handleCreateProject))
-		m.HandleFunc("GET /api/v1/projects/{pid}", s.authed(s.handleGetProject))
-		m.HandleFunc("GET /api/v1/projects/{pid}/settings", s.authed(s.handleGetSettings))
-		m.HandleFunc("PUT /api/v1/projects/{pid}/settings", s.authed(s.handlePutSettings))
+			route{"GET /api/v1/users", permRead, s.handleListUsers},
+			route{"POST /api/v1/users", permAdmin, s.handleCreateUser},
+			route{"PATCH /api/v1/users/{uid}", permAdmin, s.handleUpdateUser},
+			route{"DELETE /api/v1/users/{uid}", permAdmin, s.handleDeleteUser},
 
-		m.HandleFunc("GET /api/v1/projects/{pid}/sessions", s.authed(s.handleListSessions))
-		m.HandleFunc("GET /api/v1/projects/{pid}/sessions/facets", s.authed(s.handleSessionFacets))
-		m.HandleFunc("GET /api/v1/projects/{pid}/sessions/{sid}", s.authed(s.handleGetSession))
-		m.HandleFunc("GET /api/v1/projects/{pid}/sessions/{sid}/recording", s.authed(s.handleRecording))
+			route{"GET /api/v1/keys", permAdmin, s.handleListKeys},
+			route{"POST /api/v1/keys", permAdmin, s.handleCreateKey},
+			route{"DELETE /api/v1/keys/{kid}", permAdmin, s.handleRevokeKey},
 
-		m.HandleFunc("GET /api/v1/projects/{pid}/friction", s.authed(s.handleFrictionReport))
+			route{"GET /api/v1/projects", permRead, s.handleListProjects},
+			route{"POST /api/v1/projects", permAdmin, s.handleCreateProject},
+			route{"GET /api/v1/projects/{pid}", permRead, s.handleGetProject},
+			route{"PUT /api/v1/projects/{pid}/allowed-origins", permAdmin, s.handlePutAllowedOrigins},
+			route{"GET /api/v1/projects/{pid}/settings", permRead, s.handleGetSettings},
+			route{"PUT /api/v1/projects/{pid}/settings", permAdmin, s.handlePutSettings},
+
+			route{"GET /api/v1/projects/{pid}/sessions", permRead, s.handleListSessions},
+			route{"GET /api/v1/projects/{pid}/sessions/facets", permRead, s.handleSessionFacets},
+			route{"GET /api/v1/projects/{pid}/sessions/{sid}", permRead, s.handleGetSession},
+			route{"GET /api/v1/projects/{pid}/sessions/{sid}/recording", permRead, s.handleRecording},
+
+			route{"GET /api/v1/projects/{pid}/friction", permRead, s.handleFrictionReport},
+		)
 	}
 
-	m.HandleFunc("GET /sdk/{file...}", s.handleSDK)
+	rt = append(rt, route{"GET /sdk/{file...}", permPublic, s.handleSDK})
 	if api {
-		m.HandleFunc("GET /assets/{file...}", s.handleAssets)
+		rt = append(rt, route{"GET /assets/{file...}", permPublic, s.handleAssets})
 		if s.cfg.Demo {
-			m.HandleFunc("GET /demo/{file...}", s.handleDemo)
+			rt = append(rt, route{"GET /demo/{file...}", permPublic, s.handleDemo})
 		}
 	}
-	m.HandleFunc("/", s.handleFallback)
+	return append(rt, route{"/", permPublic, s.handleFallback})
+}
+
+// routes mounts the route table, each handler behind its permission check.
+func (s *Server) routes() {
+	s.table = s.routeTable()
+	for _, rt := range s.table {
+		s.mux.HandleFunc(rt.pattern, s.guard(rt))
+	}
+}
+
+// Route describes one mounted route for tests and docs: its mux pattern
+// and the permission it needs ("public", "self", "read", "write",
+// "admin").
+type Route struct {
+	Pattern string
+	Perm    string
+}
+
+// Routes returns the mounted route table, in order.
+func (s *Server) Routes() []Route {
+	out := make([]Route, len(s.table))
+	for i, rt := range s.table {
+		out[i] = Route{Pattern: rt.pattern, Perm: string(rt.perm)}
+	}
+	return out
 }
 
 // Handler returns the server's root handler: the route table behind the
@@ -232,13 +286,16 @@ func (w *statusWriter) WriteHeader(status int) {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // csrfSafe reports whether r may proceed: safe methods always, state-changing
-// ones only with the custom header a cross-site form cannot send.
+// ones only with the custom header a cross-site form cannot send. Requests
+// with an Authorization header need no CSRF header: they are authenticated
+// by that header alone (cookies are then ignored), and a browser never adds
+// it to a cross-site request by itself.
 func csrfSafe(r *http.Request) bool {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
 		return true
 	}
-	return r.Header.Get("X-TG-CSRF") == "1"
+	return r.Header.Get("X-TG-CSRF") == "1" || r.Header.Get("Authorization") != ""
 }
 
 func isAPI(path string) bool {
@@ -270,14 +327,23 @@ func (s *Server) now() time.Time { return s.cfg.Clock.Now() }
 // ctxKey keys request-scoped values.
 type ctxKey int
 
-const userKey ctxKey = iota
+const (
+	principalKey ctxKey = iota
+	projectKey
+)
 
-func withUser(ctx context.Context, u *trailguide.User) context.Context {
-	return context.WithValue(ctx, userKey, u)
+// principalFrom returns who guard authenticated for this request; nil on
+// public routes.
+func principalFrom(ctx context.Context) *principal {
+	p, _ := ctx.Value(principalKey).(*principal)
+	return p
 }
 
-// userFrom returns the logged-in user that authed put in ctx.
+// userFrom returns the logged-in user; nil on public routes and for
+// requests made with an API key.
 func userFrom(ctx context.Context) *trailguide.User {
-	u, _ := ctx.Value(userKey).(*trailguide.User)
-	return u
+	if p := principalFrom(ctx); p != nil {
+		return p.User
+	}
+	return nil
 }

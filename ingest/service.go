@@ -71,7 +71,8 @@ func (s *Service) Ingest(ctx context.Context, req *trailguide.IngestRequest) (*t
 		return nil, err
 	}
 	if !originAllowed(p.AllowedOrigins, req.Origin) {
-		return nil, trailguide.Errorf(trailguide.EFORBIDDEN, "Origin not allowed.")
+		return nil, &trailguide.Error{Code: trailguide.EFORBIDDEN, Reason: "origin",
+			Message: "This page's origin is not in the project's allowed origins (project settings)."}
 	}
 	headers, err := validate(&s.cfg, b, received.UnixMilli())
 	if err != nil {
@@ -146,6 +147,12 @@ func (s *Service) Config(ctx context.Context, publicKey string) (*trailguide.SDK
 func (s *Service) project(ctx context.Context, key string) (*trailguide.Project, error) {
 	if key == "" {
 		return nil, trailguide.Errorf(trailguide.EUNAUTHORIZED, "Unauthorized.")
+	}
+	if trailguide.IsSecretKey(key) {
+		// A secret API key pasted into a page snippet is already exposed;
+		// say so plainly rather than with the bare 401.
+		return nil, &trailguide.Error{Code: trailguide.EUNAUTHORIZED, Reason: "secret_key",
+			Message: "Secret API keys are refused on ingest: use the project's public key, and revoke this secret key."}
 	}
 	now := s.cfg.Clock.Now()
 	s.mu.Lock()

@@ -131,7 +131,8 @@ func TestIngestValidation(t *testing.T) {
 		{name: "signal ts out of range", mutate: func(b *trailguide.Batch) { b.Signals[1].TS = 5 }, code: trailguide.EINVALID, reason: "signals[1].ts"},
 		{name: "too many events", mutate: func(b *trailguide.Batch) {}, cfg: Config{MaxEvents: 2}, code: trailguide.ETOOLARGE, reason: "events"},
 		{name: "too many signals", mutate: func(b *trailguide.Batch) {}, cfg: Config{MaxSignals: 2}, code: trailguide.ETOOLARGE, reason: "signals"},
-		{name: "origin not allowed", mutate: func(b *trailguide.Batch) {}, origin: "https://evil.test", code: trailguide.EFORBIDDEN},
+		{name: "origin not allowed", mutate: func(b *trailguide.Batch) {}, origin: "https://evil.test", code: trailguide.EFORBIDDEN, reason: "origin"},
+		{name: "secret api key", mutate: func(b *trailguide.Batch) { b.Key = trailguide.SecretKeyPrefix + "abc" }, code: trailguide.EUNAUTHORIZED, reason: "secret_key"},
 		{name: "origin allowed", mutate: func(b *trailguide.Batch) {}, origin: "https://app.test"},
 		{name: "long strings truncated, not rejected", mutate: func(b *trailguide.Batch) {
 			b.Signals[1].URL = "https://app.test/" + strings.Repeat("a", 5000)
@@ -155,7 +156,7 @@ func TestIngestValidation(t *testing.T) {
 			if got := trailguide.ErrorReason(err); got != tt.reason {
 				t.Errorf("reason = %q, want %q", got, tt.reason)
 			}
-			if tt.code == trailguide.EUNAUTHORIZED && trailguide.ErrorMessage(err) != "Unauthorized." {
+			if tt.code == trailguide.EUNAUTHORIZED && tt.reason == "" && trailguide.ErrorMessage(err) != "Unauthorized." {
 				t.Errorf("message = %q, want the bare Unauthorized.", trailguide.ErrorMessage(err))
 			}
 		})

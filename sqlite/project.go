@@ -56,8 +56,8 @@ func (s *ProjectStore) CreateProject(ctx context.Context, p *trailguide.Project)
 		p.FrictionConfig = json.RawMessage(fc)
 	}
 	err = s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO projects (id, name, public_key, allowed_origins, retention_days, created_at, friction_config)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, p.ID, p.Name, p.PublicKey, string(origins), p.RetentionDays, ms(p.CreatedAt), fc)
+		_, err := tx.ExecContext(ctx, `INSERT INTO projects (id, org_id, name, public_key, allowed_origins, retention_days, created_at, friction_config)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.OrgID, p.Name, p.PublicKey, string(origins), p.RetentionDays, ms(p.CreatedAt), fc)
 		if isUnique(err) {
 			return trailguide.Errorf(trailguide.ECONFLICT, "Project ID or key already exists.")
 		}
@@ -109,7 +109,7 @@ func frictionColumn(cfg json.RawMessage) (string, error) {
 	return buf.String(), nil
 }
 
-const projectColumns = `id, name, public_key, allowed_origins, retention_days, created_at, friction_config`
+const projectColumns = `id, org_id, name, public_key, allowed_origins, retention_days, created_at, friction_config`
 
 func scanProject(sc scanner) (*trailguide.Project, error) {
 	var (
@@ -118,7 +118,7 @@ func scanProject(sc scanner) (*trailguide.Project, error) {
 		created int64
 		fc      string
 	)
-	if err := sc.Scan(&p.ID, &p.Name, &p.PublicKey, &origins, &p.RetentionDays, &created, &fc); err != nil {
+	if err := sc.Scan(&p.ID, &p.OrgID, &p.Name, &p.PublicKey, &origins, &p.RetentionDays, &created, &fc); err != nil {
 		return nil, err
 	}
 	if fc != "" {
@@ -158,7 +158,20 @@ func (s *ProjectStore) one(ctx context.Context, column, value string) (*trailgui
 
 // Projects returns every project, oldest first.
 func (s *ProjectStore) Projects(ctx context.Context) ([]*trailguide.Project, error) {
-	rows, err := s.db.reader.QueryContext(ctx, `SELECT `+projectColumns+` FROM projects ORDER BY created_at, id`)
+	return s.list(ctx, `SELECT `+projectColumns+` FROM projects ORDER BY created_at, id`)
+}
+
+// OrgProjects returns the projects of orgID, oldest first.
+// The empty orgID has no projects: unassigned projects belong to nobody.
+func (s *ProjectStore) OrgProjects(ctx context.Context, orgID string) ([]*trailguide.Project, error) {
+	if orgID == "" {
+		return []*trailguide.Project{}, nil
+	}
+	return s.list(ctx, `SELECT `+projectColumns+` FROM projects WHERE org_id = ? ORDER BY created_at, id`, orgID)
+}
+
+func (s *ProjectStore) list(ctx context.Context, query string, args ...any) ([]*trailguide.Project, error) {
+	rows, err := s.db.reader.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("projects: %w", err)
 	}
@@ -175,6 +188,29 @@ func (s *ProjectStore) Projects(ctx context.Context) ([]*trailguide.Project, err
 		return nil, fmt.Errorf("projects: %w", err)
 	}
 	return projects, nil
+}
+
+// SetAllowedOrigins replaces the allowed origins of a project; ENOTFOUND
+// when it is unknown.
+func (s *ProjectStore) SetAllowedOrigins(ctx context.Context, projectID string, origins []string) error {
+	if origins == nil {
+		origins = []string{}
+	}
+	b, err := json.Marshal(origins)
+	if err != nil {
+		return fmt.Errorf("set allowed origins: %w", err)
+	}
+	err = s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE projects SET allowed_origins = ? WHERE id = ?`, string(b), projectID)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res, "Project not found.")
+	})
+	if err != nil {
+		return fmt.Errorf("set allowed origins: %w", err)
+	}
+	return nil
 }
 
 // randomID returns 128 random bits as 32 hex digits.

@@ -59,6 +59,7 @@ func storesOf(db *sqlite.DB) storetest.Stores {
 		Sessions: sqlite.NewSessionStore(db),
 		Ingest:   sqlite.NewIngestStore(db),
 		Users:    sqlite.NewUserStore(db),
+		Keys:     sqlite.NewAPIKeyStore(db),
 		Friction: sqlite.NewSessionStore(db),
 	}
 }
@@ -151,7 +152,14 @@ func TestCreateDefaults(t *testing.T) {
 	if p.ID == "" || p.PublicKey == "" || p.ID == p.PublicKey || !p.CreatedAt.Equal(at) {
 		t.Fatalf("project defaults: got %+v", p)
 	}
-	u := &trailguide.User{Email: "x@example.com", Role: trailguide.RoleAdmin}
+	o := &trailguide.Org{Name: "No ID"}
+	if err := sqlite.NewUserStore(db).CreateOrg(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	if o.ID == "" || !o.CreatedAt.Equal(at) {
+		t.Fatalf("org defaults: got %+v", o)
+	}
+	u := &trailguide.User{Email: "x@example.com", Role: trailguide.RoleAdmin, OrgID: o.ID}
 	if err := sqlite.NewUserStore(db).CreateUser(ctx, u); err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,8 @@ type Stores struct {
 	Sessions trailguide.SessionStore
 	Ingest   trailguide.IngestStore
 	Users    trailguide.UserStore
+	// Keys is the backend's API key store, over the same database.
+	Keys trailguide.APIKeyStore
 	// Friction is the backend's friction store, over the same database as
 	// Sessions.
 	Friction trailguide.FrictionStore
@@ -40,6 +42,24 @@ const (
 	uaFirefoxLinux  = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 	uaChromeTablet  = "Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 )
+
+func mustCreateOrg(tb testing.TB, s Stores, id string) *trailguide.Org {
+	tb.Helper()
+	o := &trailguide.Org{ID: id, Name: "Org " + id, CreatedAt: t0}
+	if err := s.Users.CreateOrg(context.Background(), o); err != nil {
+		tb.Fatalf("create org %s: %v", id, err)
+	}
+	return o
+}
+
+func mustCreateUser(tb testing.TB, s Stores, orgID, id, role string) *trailguide.User {
+	tb.Helper()
+	u := &trailguide.User{ID: id, OrgID: orgID, Email: id + "@example.com", Role: role, PasswordHash: "h", CreatedAt: t0}
+	if err := s.Users.CreateUser(context.Background(), u); err != nil {
+		tb.Fatalf("create user %s: %v", id, err)
+	}
+	return u
+}
 
 func mustCreateProject(tb testing.TB, s Stores, id string) *trailguide.Project {
 	tb.Helper()

@@ -26,6 +26,12 @@ func TestStores(t *testing.T, open func(t *testing.T) Stores) {
 		{"Projects", testProjects},
 		{"ProjectFrictionConfig", testProjectFrictionConfig},
 		{"Users", testUsers},
+		{"Orgs", testOrgs},
+		{"OrgScoping", testOrgScoping},
+		{"LastAdmin", testLastAdmin},
+		{"AllowedOrigins", testAllowedOrigins},
+		{"APIKeys", testAPIKeys},
+		{"APIKeyTouch", testAPIKeyTouch},
 		{"AuthSessions", testAuthSessions},
 		{"AuthSessionExpiryClock", testAuthSessionExpiryClock},
 		{"NotFound", testNotFound},
@@ -227,15 +233,16 @@ func jsonObject(tb testing.TB, raw json.RawMessage) map[string]json.RawMessage {
 
 func testUsers(t *testing.T, s Stores) {
 	ctx := context.Background()
+	mustCreateOrg(t, s, "o1")
 	if n, err := s.Users.CountUsers(ctx); err != nil || n != 0 {
 		t.Fatalf("count users of an empty store: got %d, %v; want 0", n, err)
 	}
-	u := &trailguide.User{ID: "u1", Email: "Alice@Example.com", Name: "Alice", Role: trailguide.RoleAdmin,
+	u := &trailguide.User{OrgID: "o1", ID: "u1", Email: "Alice@Example.com", Name: "Alice", Role: trailguide.RoleAdmin,
 		PasswordHash: "hash1", CreatedAt: t0}
 	if err := s.Users.CreateUser(ctx, u); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Users.CreateUser(ctx, &trailguide.User{ID: "u2", Email: "bob@example.com", Role: trailguide.RoleViewer, PasswordHash: "h"}); err != nil {
+	if err := s.Users.CreateUser(ctx, &trailguide.User{OrgID: "o1", ID: "u2", Email: "bob@example.com", Role: trailguide.RoleViewer, PasswordHash: "h"}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -266,7 +273,7 @@ func testUsers(t *testing.T, s Stores) {
 	}
 	for _, tt := range conflicts {
 		t.Run(tt.name, func(t *testing.T) {
-			err := s.Users.CreateUser(ctx, &trailguide.User{ID: tt.id, Email: tt.email, Role: trailguide.RoleMember})
+			err := s.Users.CreateUser(ctx, &trailguide.User{OrgID: "o1", ID: tt.id, Email: tt.email, Role: trailguide.RoleMember})
 			wantCode(t, err, trailguide.ECONFLICT)
 		})
 	}
@@ -285,8 +292,9 @@ func testUsers(t *testing.T, s Stores) {
 
 func testAuthSessions(t *testing.T, s Stores) {
 	ctx := context.Background()
+	mustCreateOrg(t, s, "o1")
 	for _, id := range []string{"u1", "u2"} {
-		if err := s.Users.CreateUser(ctx, &trailguide.User{ID: id, Email: id + "@example.com", Role: trailguide.RoleMember}); err != nil {
+		if err := s.Users.CreateUser(ctx, &trailguide.User{OrgID: "o1", ID: id, Email: id + "@example.com", Role: trailguide.RoleMember}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -339,7 +347,8 @@ func testAuthSessionExpiryClock(t *testing.T, s Stores) {
 	}
 	ctx := context.Background()
 	s.SetNow(t0)
-	if err := s.Users.CreateUser(ctx, &trailguide.User{ID: "u1", Email: "u1@example.com", Role: trailguide.RoleMember}); err != nil {
+	mustCreateOrg(t, s, "o1")
+	if err := s.Users.CreateUser(ctx, &trailguide.User{OrgID: "o1", ID: "u1", Email: "u1@example.com", Role: trailguide.RoleMember}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Users.CreateAuthSession(ctx, &trailguide.AuthSession{ID: "s1", UserID: "u1", ExpiresAt: t0.Add(time.Hour)}); err != nil {

@@ -45,6 +45,8 @@ type UserCreateConfig struct {
 	Email   string
 	Name    string
 	Role    string
+	// Org is the organisation's ID; it is created when missing.
+	Org string
 }
 
 // FieldError is a configuration error that names the offending field.
@@ -107,7 +109,7 @@ func (c ServeConfig) Validate() error {
 
 // parseUserCreateConfig reads the flags of `user create`.
 func parseUserCreateConfig(args []string, getenv getenvFunc, stderr io.Writer) (UserCreateConfig, error) {
-	cfg := UserCreateConfig{DataDir: defaultDataDir, Role: trailguide.RoleAdmin}
+	cfg := UserCreateConfig{DataDir: defaultDataDir, Role: trailguide.RoleAdmin, Org: trailguide.DefaultOrgID}
 	if v := getenv("TRAILGUIDE_DATA"); v != "" {
 		cfg.DataDir = v
 	}
@@ -117,6 +119,7 @@ func parseUserCreateConfig(args []string, getenv getenvFunc, stderr io.Writer) (
 	fs.StringVar(&cfg.Email, "email", "", "the user's `email` (required)")
 	fs.StringVar(&cfg.Name, "name", "", "the user's display `name`")
 	fs.StringVar(&cfg.Role, "role", cfg.Role, "admin|member|viewer")
+	fs.StringVar(&cfg.Org, "org", cfg.Org, "organisation `id` (created when missing)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -142,5 +145,21 @@ func (c UserCreateConfig) Validate() error {
 	default:
 		return &FieldError{"role", fmt.Sprintf("must be admin, member or viewer (got %q)", c.Role)}
 	}
+	if !validOrgID(c.Org) {
+		return &FieldError{"org", fmt.Sprintf("must be 1 to 64 characters of a-z, 0-9 and - (got %q)", c.Org)}
+	}
 	return nil
+}
+
+// validOrgID reports whether id is 1 to 64 characters of a-z, 0-9 and -.
+func validOrgID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, c := range id {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+			return false
+		}
+	}
+	return true
 }

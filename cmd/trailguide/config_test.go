@@ -62,9 +62,11 @@ func TestParseUserCreateConfig(t *testing.T) {
 		want  UserCreateConfig
 		field string
 	}{
-		{name: "minimal", args: []string{"--email", "a@b.example"}, want: UserCreateConfig{DataDir: "/env/data", Email: "a@b.example", Role: "admin"}},
-		{name: "full", args: []string{"--email", "a@b.example", "--name", "Ada", "--role", "viewer", "--data", "/d"},
-			want: UserCreateConfig{DataDir: "/d", Email: "a@b.example", Name: "Ada", Role: "viewer"}},
+		{name: "minimal", args: []string{"--email", "a@b.example"}, want: UserCreateConfig{DataDir: "/env/data", Email: "a@b.example", Role: "admin", Org: "default"}},
+		{name: "full", args: []string{"--email", "a@b.example", "--name", "Ada", "--role", "viewer", "--data", "/d", "--org", "acme-2"},
+			want: UserCreateConfig{DataDir: "/d", Email: "a@b.example", Name: "Ada", Role: "viewer", Org: "acme-2"}},
+		{name: "bad org", args: []string{"--email", "a@b.example", "--org", "Acme Inc"}, field: "org"},
+		{name: "empty org", args: []string{"--email", "a@b.example", "--org", ""}, field: "org"},
 		{name: "no email", args: nil, field: "email"},
 		{name: "bad email", args: []string{"--email", "ada"}, field: "email"},
 		{name: "bad role", args: []string{"--email", "a@b.example", "--role", "root"}, field: "role"},

@@ -32,7 +32,7 @@ func main() {
 
 const usage = `Usage:
   trailguide serve [--addr 127.0.0.1:8070] [--data ./trailguide-data] [--demo] [--role all|ingest|api|worker] [--log-level info]
-  trailguide user create --email EMAIL [--name NAME] [--role admin|member|viewer] [--data DIR]   (password on stdin)
+  trailguide user create --email EMAIL [--name NAME] [--role admin|member|viewer] [--org ID] [--data DIR]   (password on stdin)
   trailguide version
 `
 

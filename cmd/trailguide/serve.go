@@ -98,7 +98,7 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 	base := baseURL(ln.Addr())
 
 	if cfg.Demo {
-		if err := setupDemo(ctx, projects, sessions, ingestSvc, logger); err != nil {
+		if err := setupDemo(ctx, projects, users, sessions, ingestSvc, logger); err != nil {
 			return err
 		}
 	}
@@ -112,6 +112,7 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 		Projects: projects,
 		Sessions: sessions,
 		Users:    users,
+		Keys:     sqlite.NewAPIKeyStore(db),
 		Blobs:    blobs,
 		Dist:     web.Dist(),
 	}, logger)
@@ -167,13 +168,18 @@ func runWorker(ctx context.Context, w *worker.Worker, logger *slog.Logger) {
 	}
 }
 
-// setupDemo creates the Demo project under demo.PublicKey if it is missing
+// setupDemo creates the Demo project (in the default organisation) under
+// demo.PublicKey if it is missing
 // and loads the recorded demo sessions into it when it has none.
-func setupDemo(ctx context.Context, projects trailguide.ProjectStore, sessions trailguide.SessionStore, svc trailguide.IngestService, logger *slog.Logger) error {
+func setupDemo(ctx context.Context, projects trailguide.ProjectStore, users trailguide.UserStore, sessions trailguide.SessionStore, svc trailguide.IngestService, logger *slog.Logger) error {
 	p, err := projects.ProjectByKey(ctx, demo.PublicKey)
 	if trailguide.ErrorCode(err) == trailguide.ENOTFOUND {
+		if err := httpapi.EnsureDefaultOrg(ctx, users, time.Now()); err != nil {
+			return err
+		}
 		p = &trailguide.Project{
 			ID:             httpapi.NewID(),
+			OrgID:          trailguide.DefaultOrgID,
 			Name:           "Demo",
 			PublicKey:      demo.PublicKey,
 			AllowedOrigins: []string{},

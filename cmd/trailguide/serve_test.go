@@ -141,6 +141,8 @@ func TestUserCreate(t *testing.T) {
 		{"short password", "short\n", []string{"--email", "x@example.com"}, 1, "Password must be"},
 		{"missing email", testAdminPassword, nil, 2, "--email"},
 		{"viewer", testAdminPassword, []string{"--email", "view@example.com", "--role", "viewer"}, 0, "Created viewer"},
+		{"other org", testAdminPassword, []string{"--email", "acme@example.com", "--org", "acme"}, 0, "in organisation acme"},
+		{"bad org", testAdminPassword, []string{"--email", "bad@example.com", "--org", "Acme!"}, 2, "--org"},
 	}
 	for _, tt := range tests {
 		code, out := create(tt.stdin, tt.args...)
@@ -163,6 +165,26 @@ func TestUserCreate(t *testing.T) {
 	}
 	if code := c.do("GET", "/api/v1/me", nil, &me); code != 200 || me.User.Name != "Ops" || me.User.Role != "admin" {
 		t.Errorf("me: status %d, %+v", code, me)
+	}
+	// Organisations are separate: acme's admin does not see ops's project.
+	var created struct {
+		Project struct {
+			ID string `json:"id"`
+		} `json:"project"`
+	}
+	if code := c.do("POST", "/api/v1/projects", map[string]string{"name": "Ops site"}, &created); code != 201 {
+		t.Fatalf("create project: status %d", code)
+	}
+	acme := newAPIClient(t, srv.URL)
+	acme.login("acme@example.com", testAdminPassword)
+	var list struct {
+		Projects []struct{} `json:"projects"`
+	}
+	if code := acme.do("GET", "/api/v1/projects", nil, &list); code != 200 || len(list.Projects) != 0 {
+		t.Errorf("acme's projects: status %d, %d projects; want none", code, len(list.Projects))
+	}
+	if code := acme.do("GET", "/api/v1/projects/"+created.Project.ID, nil, nil); code != 404 {
+		t.Errorf("ops's project as acme: status %d, want 404", code)
 	}
 	srv.Stop()
 }

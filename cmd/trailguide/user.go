@@ -16,7 +16,8 @@ import (
 	"github.com/trailguide/trailguide/sqlite"
 )
 
-// userCreate adds a dashboard account; the password is the first line of
+// userCreate adds a dashboard account to an organisation (the default one
+// unless --org names another, which is created when missing); the password is the first line of
 // stdin so that it never shows up in the process list or shell history.
 func userCreate(ctx context.Context, cfg UserCreateConfig, stdin io.Reader, stdout, stderr io.Writer) error {
 	fmt.Fprint(stderr, "Password (one line on stdin): ")
@@ -48,21 +49,30 @@ func userCreate(ctx context.Context, cfg UserCreateConfig, stdin io.Reader, stdo
 		return err
 	}
 	defer db.Close()
+	users := sqlite.NewUserStore(db)
+	if cfg.Org == trailguide.DefaultOrgID {
+		if err := httpapi.EnsureDefaultOrg(ctx, users, time.Now()); err != nil {
+			return err
+		}
+	} else if err := users.CreateOrg(ctx, &trailguide.Org{ID: cfg.Org, Name: cfg.Org}); err != nil && trailguide.ErrorCode(err) != trailguide.ECONFLICT {
+		return fmt.Errorf("create organisation: %w", err)
+	}
 	u := &trailguide.User{
 		ID:           httpapi.NewID(),
+		OrgID:        cfg.Org,
 		Email:        email,
 		Name:         name,
 		Role:         cfg.Role,
 		PasswordHash: hash,
 		CreatedAt:    time.Now().UTC(),
 	}
-	if err := sqlite.NewUserStore(db).CreateUser(ctx, u); err != nil {
+	if err := users.CreateUser(ctx, u); err != nil {
 		if trailguide.ErrorCode(err) == trailguide.ECONFLICT {
 			return fmt.Errorf("a user with email %s already exists", email)
 		}
 		return fmt.Errorf("create user: %w", err)
 	}
-	fmt.Fprintf(stdout, "Created %s %s (%s)\n", u.Role, u.Email, u.ID)
+	fmt.Fprintf(stdout, "Created %s %s (%s) in organisation %s\n", u.Role, u.Email, u.ID, u.OrgID)
 	return nil
 }
 

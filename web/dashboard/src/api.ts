@@ -3,6 +3,7 @@
 // any call except the auth probes hands control to onUnauthorized, which the
 // app uses to send the user to /login while remembering where they were.
 import type {
+  APIKey,
   FrictionConfig,
   FrictionReport,
   Project,
@@ -113,6 +114,19 @@ export const api = {
   settings: (pid: string) => call<{ friction: FrictionConfig }>('GET', `/api/v1/projects/${enc(pid)}/settings`),
   saveSettings: (pid: string, friction: Partial<FrictionConfig>) =>
     call<{ friction: FrictionConfig }>('PUT', `/api/v1/projects/${enc(pid)}/settings`, { body: { friction } }),
+  setAllowedOrigins: (pid: string, origins: string[]) =>
+    call<{ project: Project }>('PUT', `/api/v1/projects/${enc(pid)}/allowed-origins`, { body: { allowed_origins: origins } }),
+  users: () => call<{ users: User[] }>('GET', '/api/v1/users'),
+  createUser: (body: { email: string; name: string; role: string; password: string }) =>
+    call<{ user: User }>('POST', '/api/v1/users', { body }),
+  setRole: (uid: string, role: string) => call<{ user: User }>('PATCH', `/api/v1/users/${enc(uid)}`, { body: { role } }),
+  removeUser: (uid: string) => call<void>('DELETE', `/api/v1/users/${enc(uid)}`),
+  changePassword: (current: string, next: string) =>
+    call<void>('POST', '/api/v1/me/password', { body: { current_password: current, new_password: next } }),
+  keys: () => call<{ keys: APIKey[] }>('GET', '/api/v1/keys'),
+  createKey: (name: string, scope: string) =>
+    call<{ key: APIKey; secret: string }>('POST', '/api/v1/keys', { body: { name, scope } }),
+  revokeKey: (kid: string) => call<void>('DELETE', `/api/v1/keys/${enc(kid)}`),
   facets: (pid: string) => call<SessionFacets>('GET', `/api/v1/projects/${enc(pid)}/sessions/facets`),
   session: (pid: string, sid: string) =>
     call<SessionDetail>('GET', `/api/v1/projects/${enc(pid)}/sessions/${enc(sid)}`),

@@ -11,6 +11,9 @@ import { SessionsPage } from './pages/Sessions';
 import { SessionPage } from './pages/Session';
 import { FrictionPage } from './pages/Friction';
 import { SettingsPage } from './pages/Settings';
+import { TeamPage } from './pages/Team';
+import { ApiKeysPage } from './pages/ApiKeys';
+import { AccountPage } from './pages/Account';
 import { Sidebar } from './components/Sidebar';
 import { NoProjects, NotFound, FullPageSpinner, ErrorState } from './components/States';
 
@@ -157,6 +160,9 @@ function renderMain(
     return <FullPageSpinner inline />;
   }
   if (route.name === 'notfound') return <NotFound />;
+  if (route.name === 'team') return <TeamPage me={user} />;
+  if (route.name === 'keys') return user.role === 'admin' ? <ApiKeysPage /> : <NotFound />;
+  if (route.name === 'account') return <AccountPage me={user} />;
   if (!project) return <NotFound what="project" />;
   if (route.name === 'sessions') return <SessionsPage key={project.id} project={project} />;
   if (route.name === 'friction') return <FrictionPage key={project.id} project={project} />;

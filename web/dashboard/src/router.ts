@@ -9,6 +9,9 @@ export type Route =
   | { name: 'session'; pid: string; sid: string }
   | { name: 'friction'; pid: string }
   | { name: 'settings'; pid: string }
+  | { name: 'team' }
+  | { name: 'keys' }
+  | { name: 'account' }
   | { name: 'notfound'; path: string };
 
 function seg(s: string): string | null {
@@ -27,6 +30,9 @@ export function parseRoute(pathname: string, search = ''): Route {
   if (path === '/') return { name: 'root' };
   if (path === '/login') return { name: 'login', next: safeNext(q.get('next')) };
   if (path === '/setup') return { name: 'setup', token: q.get('token') || '' };
+  if (path === '/team') return { name: 'team' };
+  if (path === '/api-keys') return { name: 'keys' };
+  if (path === '/account') return { name: 'account' };
   const parts = path.split('/').slice(1);
   if (parts[0] === 'projects' && parts.length >= 3 && parts[2] === 'sessions') {
     const pid = seg(parts[1]);
@@ -64,6 +70,9 @@ export const paths = {
   friction: (pid: string, query?: string) =>
     `/projects/${encodeURIComponent(pid)}/friction${query ? '?' + query : ''}`,
   settings: (pid: string) => `/projects/${encodeURIComponent(pid)}/settings`,
+  team: () => '/team',
+  keys: () => '/api-keys',
+  account: () => '/account',
   session: (pid: string, sid: string, opts: { t?: number; window?: string; back?: string } = {}) => {
     const q = new URLSearchParams();
     if (opts.t != null && opts.t > 0) q.set('t', String(Math.floor(opts.t)));

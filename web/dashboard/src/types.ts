@@ -3,6 +3,7 @@
 
 export interface User {
   id: string;
+  org_id: string;
   email: string;
   name: string;
   role: string;
@@ -11,11 +12,23 @@ export interface User {
 
 export interface Project {
   id: string;
+  org_id?: string;
   name: string;
   public_key: string;
   allowed_origins: string[] | null;
   retention_days: number;
   created_at: string;
+}
+
+/** A secret API key as listed; the key itself is only in the create response. */
+export interface APIKey {
+  id: string;
+  name: string;
+  prefix: string;
+  scope: 'read' | 'read-write';
+  created_by: string;
+  created_at: string;
+  last_used_at: string | null;
 }
 
 export interface UTM {

@@ -17,6 +17,9 @@ describe('parseRoute', () => {
     ['/projects/p1/settings', '', { name: 'settings', pid: 'p1' }],
     ['/projects/p%201/settings/', '', { name: 'settings', pid: 'p 1' }],
     ['/projects/p1/settings/x', '', { name: 'notfound', path: '/projects/p1/settings/x' }],
+    ['/team', '', { name: 'team' }],
+    ['/api-keys/', '', { name: 'keys' }],
+    ['/account', '', { name: 'account' }],
     ['/nope', '', { name: 'notfound', path: '/nope' }],
   ];
   for (const [path, search, want] of tests) it(`${path}${search}`, () => expect(parseRoute(path, search)).toEqual(want));

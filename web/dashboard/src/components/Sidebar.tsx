@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Project, User } from '../types';
 import { paths, type Route } from '../router';
-import { IconBolt, IconCheck, IconChevronDown, IconLogout, IconSessions, IconSettings, Logo } from './icons';
+import { IconBolt, IconCheck, IconChevronDown, IconKey, IconLogout, IconSessions, IconSettings, IconTeam, Logo } from './icons';
 import { CreateProjectForm } from './States';
 
 export function Sidebar({
@@ -50,14 +50,27 @@ export function Sidebar({
           </a>
         )}
       </div>
+      {user.role === 'admin' && (
+        <div class="nav-group nav-org">
+          <div class="nav-label">Organisation</div>
+          <a class={'nav-item' + (route.name === 'team' ? ' active' : '')} href={paths.team()}>
+            <IconTeam />
+            <span>Team</span>
+          </a>
+          <a class={'nav-item' + (route.name === 'keys' ? ' active' : '')} href={paths.keys()}>
+            <IconKey />
+            <span>API keys</span>
+          </a>
+        </div>
+      )}
       <div class="sidebar-foot">
-        <div class="me" title={user.email}>
+        <a class={'me' + (route.name === 'account' ? ' active' : '')} href={paths.account()} title={`${user.email} · Account`}>
           <span class="avatar">{initials(user.name || user.email)}</span>
           <span class="me-text">
             <span class="me-name">{user.name || user.email}</span>
             <span class="me-mail">{user.email}</span>
           </span>
-        </div>
+        </a>
         <button class="icon-btn" onClick={onSignOut} title="Sign out" aria-label="Sign out">
           <IconLogout />
         </button>

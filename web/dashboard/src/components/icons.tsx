@@ -216,3 +216,16 @@ export const IconLock = (p: P) => (
     <path d="M5.25 7V5a2.75 2.75 0 0 1 5.5 0v2" />
   </Svg>
 );
+export const IconTeam = (p: P) => (
+  <Svg {...p}>
+    <circle cx="6" cy="5.5" r="2.25" />
+    <path d="M1.75 13.5c.5-2.2 2.2-3.5 4.25-3.5s3.75 1.3 4.25 3.5" />
+    <path d="M10.5 3.6a2.25 2.25 0 0 1 0 3.8M12 10.3c1.1.5 1.9 1.6 2.25 3.2" />
+  </Svg>
+);
+export const IconKey = (p: P) => (
+  <Svg {...p}>
+    <circle cx="5.25" cy="10.75" r="2.75" />
+    <path d="M7.2 8.8 13.25 2.75M11 5l1.75 1.75M9.5 6.5l1.25 1.25" />
+  </Svg>
+);

@@ -24,6 +24,7 @@ import {
 } from '../settings';
 import { IconCheck, IconCopy, IconLock } from '../components/icons';
 import { ErrorState, Spinner } from '../components/States';
+import { AllowedOriginsCard } from '../components/AllowedOrigins';
 
 export function SettingsPage({ project, user }: { project: Project; user: User }) {
   useDocumentTitle('Settings');
@@ -37,6 +38,7 @@ export function SettingsPage({ project, user }: { project: Project; user: User }
       </header>
       <div class="settings-stack">
         <InstallCard project={project} />
+        <AllowedOriginsCard project={project} isAdmin={user.role === 'admin'} />
         <FrictionCard project={project} isAdmin={user.role === 'admin'} />
       </div>
     </div>
@@ -124,7 +126,7 @@ async function copyText(text: string): Promise<boolean> {
   }
 }
 
-function CopyButton({ text, what }: { text: string; what: string }) {
+export function CopyButton({ text, what }: { text: string; what: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   const timer = useRef<number>();
   useEffect(() => () => clearTimeout(timer.current), []);

@@ -1,0 +1,104 @@
+// The "Allowed origins" card of a project's Settings page (PUT
+// /api/v1/projects/{pid}/allowed-origins). Kept in its own file so the
+// Settings page only mounts it.
+import { useState } from 'preact/hooks';
+import { api } from '../api';
+import type { Project } from '../types';
+import { checkOrigins, parseOriginsText } from '../access';
+import { IconCheck, IconLock } from './icons';
+
+export function AllowedOriginsCard({ project, isAdmin }: { project: Project; isAdmin: boolean }) {
+  const [saved, setSaved] = useState<string[]>(project.allowed_origins || []);
+  const [text, setText] = useState(saved.join('\n'));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const list = parseOriginsText(text);
+  const dirty = list.join('\n') !== saved.join('\n');
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    const bad = checkOrigins(list);
+    if (bad) {
+      setError(bad);
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api.setAllowedOrigins(project.id, list);
+      const stored = r.project.allowed_origins || [];
+      project.allowed_origins = stored;
+      setSaved(stored);
+      setText(stored.join('\n'));
+      setStatus('Saved');
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="panel settings-card" aria-labelledby="origins-h">
+      <div class="panel-head">
+        <div>
+          <h2 id="origins-h">Allowed origins</h2>
+          <p class="muted small">
+            When this list is not empty, recordings are accepted only from pages on these origins. It keeps other sites
+            that copy your snippet from filling this project with noise. It is not a security boundary: the public key is
+            in every page, and a script outside a browser can claim any origin.
+          </p>
+        </div>
+        <span class={'tag settings-state' + (saved.length ? ' custom' : '')}>
+          {saved.length ? `${saved.length} origin${saved.length > 1 ? 's' : ''}` : 'Any origin'}
+        </span>
+      </div>
+      <form class="settings-body" onSubmit={save} noValidate>
+        {!isAdmin && (
+          <div class="readonly-note origins-readonly" role="note">
+            <IconLock size={14} />
+            <span>Only admins can change the allowed origins.</span>
+          </div>
+        )}
+        <label class="field">
+          <span class="sr-only">Allowed origins, one per line</span>
+          <textarea
+            class="input origins-input"
+            rows={3}
+            placeholder={'https://app.example.com\nhttp://localhost:3000'}
+            disabled={!isAdmin}
+            value={text}
+            spellcheck={false}
+            onInput={(e) => {
+              setText((e.target as HTMLTextAreaElement).value);
+              setStatus(null);
+              setError(null);
+            }}
+          />
+        </label>
+        <p class="hint origins-hint">One origin per line: scheme, host and port, no path. Empty accepts every origin.</p>
+        {error && (
+          <div class="form-error" role="alert">
+            {error}
+          </div>
+        )}
+        {isAdmin && (
+          <div class="settings-actions">
+            <span class="save-status" aria-live="polite">
+              {status && !dirty && (
+                <>
+                  <IconCheck size={14} /> {status}
+                </>
+              )}
+              {dirty && <span class="muted">Unsaved changes</span>}
+            </span>
+            <button type="submit" class="btn primary" disabled={busy || !dirty}>
+              {busy ? 'Saving…' : 'Save origins'}
+            </button>
+          </div>
+        )}
+      </form>
+    </section>
+  );
+}
