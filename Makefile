@@ -5,7 +5,7 @@ WEB     := web
 DIST    := web/dist web/sdk/dist
 GOTEST_FLAGS ?= -race -timeout 20m
 
-.PHONY: all build run test test-go test-web vet check-dist dist bench bench-go bench-web size demo-record fuzz screenshots clean
+.PHONY: all build run test test-go test-web vet check-dist dist bench bench-go bench-web bench-browser size demo-record fuzz screenshots clean
 
 all: build
 
@@ -48,7 +48,7 @@ $(WEB)/node_modules: $(WEB)/package-lock.json
 	@touch $@
 
 ## bench: the figures the issues ask for, as ratios against baselines measured in the same run.
-bench: bench-web bench-go
+bench: bench-web bench-go bench-browser
 
 bench-go:
 	$(GO) test -run '^$$' -bench IngestHTTPRatio -benchtime 7x ./httpapi/ | tee bench-go.txt
@@ -58,6 +58,10 @@ bench-go:
 
 bench-web: $(WEB)/node_modules
 	cd $(WEB) && node sdk/size.mjs
+
+## bench-browser: main-thread cost of recording and of live friction in headless Chromium (~5 min).
+bench-browser: $(WEB)/node_modules
+	$(GO) test -run '^$$' -bench BrowserMainThread -benchtime 1x -timeout 30m ./cmd/trailguide/ | tee bench-browser.txt
 
 ## fuzz: run each fuzz target for a while (their seed corpora run in every `make test`).
 fuzz:

@@ -68,7 +68,8 @@ window.__ev = []; rrwebRecord.record({ emit: function (e) { window.__ev.push(e);
 //	sdk/rrweb        rec ÷ rrweb (DESIGN §6 budget: ≤ 1.1)
 //	friction/rec     sdk+fric ÷ rec: what the live detector adds to recording
 //
-// TG_BENCH_SECONDS sets the interaction length per run (default 15).
+// TG_BENCH_SECONDS sets the interaction length per run (default 15);
+// TG_BENCH_TOP=1 prints each run's hottest recorder functions to stderr.
 func BenchmarkBrowserMainThread(b *testing.B) {
 	execPath := browsertest.Require(b)
 	rrwebJS, err := os.ReadFile(filepath.Join("..", "..", "web", "node_modules", "@rrweb", "record", "dist", "record.umd.min.cjs"))
@@ -117,6 +118,20 @@ func BenchmarkBrowserMainThread(b *testing.B) {
 				b.Fatalf("%s, round %d: %v", v.name, round, err)
 			}
 			perMin := 60 / float64(seconds)
+			if os.Getenv("TG_BENCH_TOP") != "" {
+				type kv struct {
+					k string
+					v float64
+				}
+				var top []kv
+				for k, v := range c.Top {
+					top = append(top, kv{k, v})
+				}
+				slices.SortFunc(top, func(a, b kv) int { return int(b.v*1000 - a.v*1000) })
+				for _, e := range top[:min(len(top), 25)] {
+					fmt.Fprintf(os.Stderr, "%s round %d: %7.1f ms  %s\n", v.name, round, e.v, e.k)
+				}
+			}
 			sr := runs[v.name]
 			if sr == nil {
 				sr = &series{}
@@ -271,6 +286,9 @@ func mainThreadRun(execPath, profile, url string, d time.Duration, seed int64) (
 // call stacks with a frame of that code (inclusive: the DOM work it calls
 // is counted, the garbage collector is not).
 type mainThreadCost struct {
+	// Top is the self time (ms) by function of the samples that count
+	// for SDK or Rrweb, "name url:line".
+	Top      map[string]float64
 	Renderer float64
 	SDK      float64 // trailguide.js, recorder.js or friction.js
 	Friction float64 // friction.js
@@ -280,7 +298,7 @@ type mainThreadCost struct {
 // attribute sums the profile's sample time by the code on each sample's
 // stack.
 func attribute(p *profiler.Profile) mainThreadCost {
-	var c mainThreadCost
+	c := mainThreadCost{Top: map[string]float64{}}
 	if p == nil {
 		return c
 	}
@@ -315,6 +333,11 @@ func attribute(p *profiler.Profile) mainThreadCost {
 			}
 			if n.ID == p.Nodes[0].ID {
 				break
+			}
+		}
+		if sdk || rr {
+			if f := byID[id].CallFrame; f != nil {
+				c.Top[fmt.Sprintf("%s %s:%d", f.FunctionName, f.URL[strings.LastIndex(f.URL, "/")+1:], f.LineNumber+1)] += us / 1000
 			}
 		}
 		if sdk {
