@@ -157,6 +157,8 @@ func (s *Server) routes() {
 		m.HandleFunc("GET /api/v1/projects/{pid}", s.authed(s.handleGetProject))
 		m.HandleFunc("GET /api/v1/projects/{pid}/settings", s.authed(s.handleGetSettings))
 		m.HandleFunc("PUT /api/v1/projects/{pid}/settings", s.authed(s.handlePutSettings))
+		m.HandleFunc("GET /api/v1/projects/{pid}/settings/privacy", s.authed(s.handleGetPrivacy))
+		m.HandleFunc("PUT /api/v1/projects/{pid}/settings/privacy", s.authed(s.handlePutPrivacy))
 
 		m.HandleFunc("GET /api/v1/projects/{pid}/sessions", s.authed(s.handleListSessions))
 		m.HandleFunc("GET /api/v1/projects/{pid}/sessions/facets", s.authed(s.handleSessionFacets))
