@@ -12,6 +12,7 @@ import type {
   SessionPage,
   User,
 } from './types';
+import type { PrivacyConfig } from './privacy';
 
 export class APIError extends Error {
   constructor(
@@ -113,6 +114,9 @@ export const api = {
   settings: (pid: string) => call<{ friction: FrictionConfig }>('GET', `/api/v1/projects/${enc(pid)}/settings`),
   saveSettings: (pid: string, friction: Partial<FrictionConfig>) =>
     call<{ friction: FrictionConfig }>('PUT', `/api/v1/projects/${enc(pid)}/settings`, { body: { friction } }),
+  privacy: (pid: string) => call<PrivacyConfig>('GET', `/api/v1/projects/${enc(pid)}/settings/privacy`),
+  savePrivacy: (pid: string, cfg: PrivacyConfig) =>
+    call<PrivacyConfig>('PUT', `/api/v1/projects/${enc(pid)}/settings/privacy`, { body: cfg }),
   facets: (pid: string) => call<SessionFacets>('GET', `/api/v1/projects/${enc(pid)}/sessions/facets`),
   session: (pid: string, sid: string) =>
     call<SessionDetail>('GET', `/api/v1/projects/${enc(pid)}/sessions/${enc(sid)}`),

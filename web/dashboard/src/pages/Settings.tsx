@@ -24,6 +24,7 @@ import {
 } from '../settings';
 import { IconCheck, IconCopy, IconLock } from '../components/icons';
 import { ErrorState, Spinner } from '../components/States';
+import { PrivacyCard } from '../components/PrivacyCard';
 
 export function SettingsPage({ project, user }: { project: Project; user: User }) {
   useDocumentTitle('Settings');
@@ -38,6 +39,7 @@ export function SettingsPage({ project, user }: { project: Project; user: User }
       <div class="settings-stack">
         <InstallCard project={project} />
         <FrictionCard project={project} isAdmin={user.role === 'admin'} />
+        <PrivacyCard project={project} isAdmin={user.role === 'admin'} />
       </div>
     </div>
   );
