@@ -331,6 +331,7 @@ function createMasker(cfg, doc = document, privacy) {
     const f = el.tagName == "OPTION" ? el.closest("select") || el : el;
     if (isNeverRecorded(f)) return "";
     if (unmasked(f)) return s;
+    if (closest(f, userMask)) return maskAll(s);
     const choice = f.tagName == "SELECT" || f.tagName == "INPUT" && CHOICE_TYPES.test(f.type);
     return mode == "relaxed" && choice ? scrubPII(s) : maskAll(s);
   };
@@ -342,7 +343,7 @@ function createMasker(cfg, doc = document, privacy) {
       return name == "srcset" ? v.split(",").map((part) => part.trim().replace(/^\S+/, scrubURL)).join(", ") : scrubURL(v);
     }
     if (name == "value" && (field || !el)) return input(v, el);
-    if (TEXT_ATTR.test(name)) return !el ? maskAll(v) : !field ? text(v, el) : unmasked(el) ? v : mode == "relaxed" ? scrubPII(v) : maskAll(v);
+    if (TEXT_ATTR.test(name)) return !el ? maskAll(v) : !field ? text(v, el) : unmasked(el) ? v : mode == "relaxed" && !closest(el, userMask) ? scrubPII(v) : maskAll(v);
     return v;
   };
   const event = (e, mirror) => {

@@ -149,6 +149,7 @@ export function createMasker(cfg: MaskConfig | null | undefined, doc: Document =
     const f = el.tagName == 'OPTION' ? el.closest('select') || el : el;
     if (isNeverRecorded(f)) return '';
     if (unmasked(f)) return s;
+    if (closest(f, userMask)) return maskAll(s);
     const choice = f.tagName == 'SELECT' || (f.tagName == 'INPUT' && CHOICE_TYPES.test((f as HTMLInputElement).type));
     return mode == 'relaxed' && choice ? scrubPII(s) : maskAll(s);
   };
@@ -176,7 +177,7 @@ export function createMasker(cfg: MaskConfig | null | undefined, doc: Document =
         : scrubURL(v);
     }
     if (name == 'value' && (field || !el)) return input(v, el);
-    if (TEXT_ATTR.test(name)) return !el ? maskAll(v) : !field ? text(v, el) : unmasked(el) ? v : mode == 'relaxed' ? scrubPII(v) : maskAll(v);
+    if (TEXT_ATTR.test(name)) return !el ? maskAll(v) : !field ? text(v, el) : unmasked(el) ? v : mode == 'relaxed' && !closest(el, userMask) ? scrubPII(v) : maskAll(v);
     return v;
   };
 

@@ -118,6 +118,10 @@ describe('form values', () => {
         expect([mode, id, m.input(vals[id], $(id))]).toEqual([mode, id, want]);
       }
     }
+    // a mask rule masks choice values and field labels in relaxed too
+    document.body.innerHTML = '<div class="pii"><select id="s2"><option value="b">B</option></select><input id="i2" type="date"></div>';
+    const rm = createMasker(cfg('relaxed', { mask_selectors: ['.pii'] }));
+    expect([rm.input('b', $('s2')), rm.input('2024-05-01', $('i2')), rm.attr($('i2'), 'input', 'title', 'Born')]).toEqual(['*', '**********', '****']);
     // an unknown element (not in rrweb's mirror): masked
     expect(createMasker(cfg('relaxed')).input('b', null)).toBe('*');
   });
