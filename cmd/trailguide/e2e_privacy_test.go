@@ -498,3 +498,165 @@ func scanStored(t *testing.T, dir string, needles []string) map[string]string {
 	}
 	return out
 }
+
+// TestE2EConsent: with data-require-consent the SDK sends nothing and
+// stores nothing until trailguide.consent(true); optOut() then persists:
+// the next page load does not even download the recorder.
+func TestE2EConsent(t *testing.T) {
+	ctx := browsertest.New(t, 3*time.Minute)
+	srv := startE2EServer(t, t.TempDir())
+	proxy := newCaptureProxy(t, srv.URL)
+	api := newAPIClient(t, srv.URL)
+	api.setupAdmin(srv.SetupURL, "admin@example.com", "correct horse battery staple")
+	var p struct {
+		Project apiProject `json:"project"`
+	}
+	if code := api.do("POST", "/api/v1/projects", map[string]string{"name": "Consent"}, &p); code != http.StatusCreated {
+		t.Fatalf("create project: %d", code)
+	}
+	site := newCanarySite(t, proxy.URL)
+	site.set(canaryPage{Key: p.Project.PublicKey, Endpoint: proxy.URL, C: newCanaries(t), RequireConsent: true})
+	eval := func(js string) any {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[any](js))
+		if err != nil {
+			t.Fatalf("%s: %v", js, err)
+		}
+		return v
+	}
+	ingest := func(from int) []string {
+		var out []string
+		for _, r := range proxy.Requests()[from:] {
+			if strings.HasPrefix(r.Path, "/ingest/") {
+				out = append(out, r.Method+" "+r.Path)
+			}
+		}
+		return out
+	}
+	storage := `JSON.stringify([Object.keys(localStorage).sort(), Object.keys(sessionStorage).sort()])`
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+"/frame.html")); err != nil {
+		t.Fatal(err)
+	}
+	eval(`localStorage.clear(); sessionStorage.clear()`)
+	if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+"/canary.html"), chromedp.WaitVisible(chromedp.CSS("#text"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitSDK(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// the recorder chunk is loaded (the API is the real one, not the loader's queue)
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`typeof window.trailguide.consent === 'function' && !window.trailguide.q`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("recorder did not load: %v", err)
+	}
+	eval(`window.trailguide.identify('consent-user'); window.trailguide.track('before consent'); true`)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#text")), chromedp.SendKeys(chromedp.CSS("#text"), "hello"), chromedp.Sleep(6*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if got := ingest(0); len(got) != 0 {
+		t.Fatalf("requests before consent: %v", got)
+	}
+	if got := eval(storage); got != `[[],[]]` {
+		t.Fatalf("stored before consent: %v", got)
+	}
+
+	eval(`window.trailguide.consent(true); true`)
+	eventually(t, 20*time.Second, "batches after consent", func() error {
+		for _, r := range proxy.Requests() {
+			if r.Path == "/ingest/v1/batch" && r.Status == http.StatusOK {
+				return nil
+			}
+		}
+		return fmt.Errorf("requests: %v", ingest(0))
+	})
+	if got := eval(storage).(string); !strings.Contains(got, "tg_consent") || !strings.Contains(got, "tg_vid") {
+		t.Fatalf("stored after consent: %v", got)
+	}
+
+	eval(`window.trailguide.optOut(); true`)
+	before := len(proxy.Requests())
+	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#text")), chromedp.Sleep(3*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range proxy.Requests()[before:] {
+		if strings.HasPrefix(r.Path, "/ingest/") || r.Path == "/sdk/recorder.js" {
+			t.Errorf("after optOut and a reload: %s %s", r.Method, r.Path)
+		}
+	}
+	if got := eval(storage).(string); !strings.Contains(got, "tg_optout") {
+		t.Fatalf("optOut not persisted: %v", got)
+	}
+}
+
+// TestE2EPrivacySettingsUI: an admin sets the mode and the rules on the
+// Settings page; a bad selector is refused with the server's reason on its
+// line; what is saved is what the SDK config then delivers.
+func TestE2EPrivacySettingsUI(t *testing.T) {
+	ctx := browsertest.New(t, 3*time.Minute)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatal(err)
+	}
+	srv := startE2EServer(t, t.TempDir(), "--demo")
+	api := newAPIClient(t, srv.URL)
+	api.setupAdmin(srv.SetupURL, "admin@example.com", "correct horse battery staple")
+	project := api.projectByKey(e2eDemoKey)
+	setupUI(t, ctx, srv)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+project.ID+"/settings"), chromedp.WaitVisible(chromedp.CSS("#p-mask_selectors"))); err != nil {
+		shot(t, ctx, "privacy-settings-failed")
+		t.Fatal(err)
+	}
+	save := `document.querySelector('.privacy-card button[type=submit]')`
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`.privacy-mode input[value="strict"]`)),
+		chromedp.SendKeys(chromedp.CSS("#p-mask_selectors"), ".customer-name\np::before"),
+		chromedp.SendKeys(chromedp.CSS("#p-unmask_selectors"), "#plan"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](save+`.click(); true`)); err != nil {
+		t.Fatal(err)
+	}
+	msg, err := chromedp.Run(ctx, chromedp.Poll[string](`(document.querySelector('#p-mask_selectors ~ .field-error') || {}).textContent || ''`, chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil || !strings.HasPrefix(msg, "Line 2: Invalid selector \"p::before\": pseudo-elements") {
+		shot(t, ctx, "privacy-settings-error")
+		t.Fatalf("error under the mask rules = %q (%v)", msg, err)
+	}
+	shot(t, ctx, "privacy-settings-invalid")
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const el = document.querySelector('#p-mask_selectors'); el.value = ''; el.dispatchEvent(new Event('input', {bubbles: true})); return true; })()`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#p-mask_selectors"), ".customer-name\n[data-private]")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](save+`.click(); true`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('.privacy-card .save-status').textContent.includes('Saved')`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		shot(t, ctx, "privacy-settings-not-saved")
+		t.Fatalf("not saved: %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#p-mask_selectors")), chromedp.ScrollIntoView(chromedp.CSS(".privacy-card"))); err != nil {
+		t.Fatal(err)
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[document.querySelector('.privacy-mode input:checked').value, document.querySelector('#p-mask_selectors').value, document.querySelector('#p-unmask_selectors').value].join('|')`))
+	if want := "strict|.customer-name\n[data-private]|#plan"; err != nil || got != want {
+		t.Fatalf("after reload: %q (%v), want %q", got, err, want)
+	}
+	shot(t, ctx, "privacy-settings")
+	var cfg struct {
+		Mask struct {
+			Mode            string   `json:"mode"`
+			MaskSelectors   []string `json:"mask_selectors"`
+			UnmaskSelectors []string `json:"unmask_selectors"`
+		} `json:"mask"`
+	}
+	eventually(t, 15*time.Second, "the SDK config delivers the saved rules", func() error {
+		if code := api.do("GET", "/ingest/v1/config?key="+e2eDemoKey, nil, &cfg); code != http.StatusOK {
+			return fmt.Errorf("status %d", code)
+		}
+		if cfg.Mask.Mode != "strict" || !slices.Equal(cfg.Mask.MaskSelectors, []string{".customer-name", "[data-private]"}) || !slices.Equal(cfg.Mask.UnmaskSelectors, []string{"#plan"}) {
+			return fmt.Errorf("mask %+v", cfg.Mask)
+		}
+		return nil
+	})
+}

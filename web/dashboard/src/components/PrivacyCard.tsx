@@ -160,7 +160,7 @@ export function PrivacyCard({ project, isAdmin }: { project: Project; isAdmin: b
                 <IconLock size={13} />
                 <span>
                   Never recorded, in any mode and whatever the rules say: password fields (also when switched to show the
-                  password), hidden inputs, card fields (<code>autocomplete="cc-…"</code>) and one-time codes.
+                  password), hidden inputs, card fields marked <code>autocomplete="cc-…"</code> and one-time codes.
                 </span>
               </p>
             </div>
