@@ -12,7 +12,7 @@
 //   relaxed             balanced, but the values of choice fields (select,
 //                       checkbox, radio, range, color, date/time) are
 //                       recorded, and form-field attributes are pattern-masked
-//                       only
+//                       only (unless a mask rule covers the field)
 // In every mode, whatever the rules say: password fields (also after a type
 // switch), hidden inputs and autocomplete=cc-*, one-time-code,
 // current-password, new-password fields record nothing (empty value).
