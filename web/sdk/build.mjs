@@ -64,6 +64,13 @@ const PATCHES = [
     with: 'function mergeHooks() {}\n',
   },
   {
+    // the deprecated global `mirror` export that only logs a warning
+    name: 'departed-mirror',
+    start: 'const DEPARTED_MIRROR_ACCESS_WARNING =',
+    end: 'function throttle(func, wait, options = {}) {',
+    with: '',
+  },
+  {
     // cross-origin iframe recording (recordCrossOriginIframes): the id
     // mirrors and the postMessage protocol
     name: 'cross-origin-iframe-mirror',
