@@ -67,6 +67,7 @@ bench-browser: $(WEB)/node_modules
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecodeBatch -fuzztime 60s ./ingest/
 	$(GO) test -run '^$$' -fuzz FuzzAssetsRoundTrip -fuzztime 30s ./recording/
+	$(GO) test -run '^$$' -fuzz FuzzParseSelector -fuzztime 30s ./privacy/
 
 ## demo-record: re-record the demo sessions in headless Chromium (commit demo/fixtures).
 demo-record: build

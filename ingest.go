@@ -55,9 +55,13 @@ type SDKConfig struct {
 	Friction json.RawMessage `json:"friction,omitempty"`
 }
 
-// MaskConfig is a project's privacy rules delivered to the SDK.
+// MaskConfig is a project's privacy rules delivered to the SDK, and the
+// privacy settings an admin edits (docs/PRIVACY.md).
 type MaskConfig struct {
 	Mode           string   `json:"mode"`
 	MaskSelectors  []string `json:"mask_selectors"`
 	BlockSelectors []string `json:"block_selectors"`
+	// UnmaskSelectors: elements whose text and values are recorded as they
+	// are (never-recorded fields excepted). Validated by privacy.ParseConfig.
+	UnmaskSelectors []string `json:"unmask_selectors"`
 }

@@ -39,6 +39,10 @@ type Project struct {
 	// cannot import friction, so the edges (httpapi, ingest, worker) decode
 	// and validate it with friction.ParseConfig.
 	FrictionConfig json.RawMessage `json:"friction_config,omitempty"`
+	// PrivacyConfig is the project's masking settings as a JSON object
+	// (MaskConfig's wire form); nil means the defaults (balanced, no
+	// rules). The edges validate it with privacy.ParseConfig.
+	PrivacyConfig json.RawMessage `json:"privacy_config,omitempty"`
 }
 
 // ProjectStore persists projects.
@@ -62,4 +66,9 @@ type ProjectStore interface {
 	// object, ENOTFOUND when projectID is unknown. The store checks only
 	// that it is JSON; callers validate it with friction.ParseConfig.
 	SetFrictionConfig(ctx context.Context, projectID string, cfg json.RawMessage) error
+	// SetPrivacyConfig replaces the PrivacyConfig of a project; nil or empty
+	// resets it to the defaults. EINVALID when cfg is not a JSON object,
+	// ENOTFOUND when projectID is unknown. Callers validate it with
+	// privacy.ParseConfig.
+	SetPrivacyConfig(ctx context.Context, projectID string, cfg json.RawMessage) error
 }

@@ -185,6 +185,8 @@ func (s *Server) routeTable() []route {
 			route{"PUT /api/v1/projects/{pid}/allowed-origins", permAdmin, s.handlePutAllowedOrigins},
 			route{"GET /api/v1/projects/{pid}/settings", permRead, s.handleGetSettings},
 			route{"PUT /api/v1/projects/{pid}/settings", permAdmin, s.handlePutSettings},
+			route{"GET /api/v1/projects/{pid}/settings/privacy", permRead, s.handleGetPrivacy},
+			route{"PUT /api/v1/projects/{pid}/settings/privacy", permAdmin, s.handlePutPrivacy},
 
 			route{"GET /api/v1/projects/{pid}/sessions", permRead, s.handleListSessions},
 			route{"GET /api/v1/projects/{pid}/sessions/facets", permRead, s.handleSessionFacets},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/trailguide/trailguide"
 	"github.com/trailguide/trailguide/friction"
+	"github.com/trailguide/trailguide/privacy"
 	"github.com/trailguide/trailguide/recording"
 )
 
@@ -112,7 +113,8 @@ func (s *Service) Ingest(ctx context.Context, req *trailguide.IngestRequest) (*t
 
 // Config returns the SDK configuration of the project with key publicKey.
 // Friction is the project's effective friction config (its settings over
-// the defaults); the other fields are the same for every project so far.
+// the defaults), Mask its privacy settings (privacy.ParseConfig; balanced
+// without rules by default).
 // Projects come through the key cache, so a settings change reaches new
 // page loads within ProjectCacheTTL.
 func (s *Service) Config(ctx context.Context, publicKey string) (*trailguide.SDKConfig, error) {
@@ -131,14 +133,18 @@ func (s *Service) Config(ctx context.Context, publicKey string) (*trailguide.SDK
 	if err != nil {
 		return nil, fmt.Errorf("encode friction config: %w", err)
 	}
+	mask, err := privacy.ParseConfig(p.PrivacyConfig)
+	if err != nil {
+		// Valid when saved. Failing closed: strict, which masks everything a
+		// broken rule could have been meant to mask.
+		s.logger.Warn("stored privacy config invalid; using strict", "project", p.ID, "err", err)
+		mask = privacy.Default()
+		mask.Mode = trailguide.MaskStrict
+	}
 	return &trailguide.SDKConfig{
 		Friction:   fj,
 		SampleRate: 1,
-		Mask: trailguide.MaskConfig{
-			Mode:           trailguide.MaskBalanced,
-			MaskSelectors:  []string{},
-			BlockSelectors: []string{},
-		},
+		Mask:       mask,
 	}, nil
 }
 

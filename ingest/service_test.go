@@ -382,12 +382,41 @@ func TestConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	def, _ := json.Marshal(friction.Default())
-	want := `{"sample_rate":1,"mask":{"mode":"balanced","mask_selectors":[],"block_selectors":[]},"friction":` + string(def) + `}`
+	want := `{"sample_rate":1,"mask":{"mode":"balanced","mask_selectors":[],"block_selectors":[],"unmask_selectors":[]},"friction":` + string(def) + `}`
 	if s := string(mustJSON(t, got)); s != want {
 		t.Errorf("config = %s, want %s", s, want)
 	}
 	if _, err := e.svc.Config(context.Background(), "unknown"); trailguide.ErrorCode(err) != trailguide.EUNAUTHORIZED {
 		t.Errorf("unknown key: %v, want %s", err, trailguide.EUNAUTHORIZED)
+	}
+}
+
+// TestConfigPrivacy: the SDK gets its project's privacy settings; a stored
+// config that no longer validates fails closed (strict).
+func TestConfigPrivacy(t *testing.T) {
+	e := mustOpenEnv(t, Config{})
+	ctx := context.Background()
+	projects := sqlite.NewProjectStore(e.db)
+	for _, p := range []*trailguide.Project{
+		{ID: "proj2", Name: "Custom", PublicKey: "tg_pk_custom", PrivacyConfig: json.RawMessage(`{"mode":"relaxed","mask_selectors":[".pii"],"unmask_selectors":["#plan"]}`)},
+		{ID: "proj3", Name: "Stale", PublicKey: "tg_pk_stale", PrivacyConfig: json.RawMessage(`{"mode":"relaxed","mask_selectors":["p::before"]}`)},
+	} {
+		if err := projects.CreateProject(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for key, want := range map[string]string{
+		"tg_pk_custom": `{"mode":"relaxed","mask_selectors":[".pii"],"block_selectors":[],"unmask_selectors":["#plan"]}`,
+		"tg_pk_stale":  `{"mode":"strict","mask_selectors":[],"block_selectors":[],"unmask_selectors":[]}`,
+		"tg_pk_test":   `{"mode":"balanced","mask_selectors":[],"block_selectors":[],"unmask_selectors":[]}`,
+	} {
+		got, err := e.svc.Config(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := string(mustJSON(t, got.Mask)); s != want {
+			t.Errorf("mask of %s = %s, want %s", key, s, want)
+		}
 	}
 }
 

@@ -55,9 +55,17 @@ func (s *ProjectStore) CreateProject(ctx context.Context, p *trailguide.Project)
 	if fc != "" {
 		p.FrictionConfig = json.RawMessage(fc)
 	}
+	pc, err := objectColumn(p.PrivacyConfig, "privacy_config", "Privacy config")
+	if err != nil {
+		return fmt.Errorf("create project: %w", err)
+	}
+	p.PrivacyConfig = nil
+	if pc != "" {
+		p.PrivacyConfig = json.RawMessage(pc)
+	}
 	err = s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO projects (id, org_id, name, public_key, allowed_origins, retention_days, created_at, friction_config)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.OrgID, p.Name, p.PublicKey, string(origins), p.RetentionDays, ms(p.CreatedAt), fc)
+		_, err := tx.ExecContext(ctx, `INSERT INTO projects (id, org_id, name, public_key, allowed_origins, retention_days, created_at, friction_config, privacy_config)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.OrgID, p.Name, p.PublicKey, string(origins), p.RetentionDays, ms(p.CreatedAt), fc, pc)
 		if isUnique(err) {
 			return trailguide.Errorf(trailguide.ECONFLICT, "Project ID or key already exists.")
 		}
@@ -95,6 +103,46 @@ func (s *ProjectStore) SetFrictionConfig(ctx context.Context, projectID string, 
 	return nil
 }
 
+// SetPrivacyConfig replaces the privacy config of a project (compacted);
+// nil or empty resets it to the defaults. EINVALID when cfg is not a JSON
+// object, ENOTFOUND when the project is unknown.
+func (s *ProjectStore) SetPrivacyConfig(ctx context.Context, projectID string, cfg json.RawMessage) error {
+	pc, err := objectColumn(cfg, "privacy_config", "Privacy config")
+	if err != nil {
+		return fmt.Errorf("set privacy config: %w", err)
+	}
+	err = s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE projects SET privacy_config = ? WHERE id = ?`, pc, projectID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return trailguide.Errorf(trailguide.ENOTFOUND, "Project not found.")
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("set privacy config: %w", err)
+	}
+	return nil
+}
+
+// objectColumn is the stored form of a JSON object setting: the empty
+// string for the defaults, else the compacted object.
+func objectColumn(cfg json.RawMessage, reason, what string) (string, error) {
+	cfg = bytes.TrimSpace(cfg)
+	if len(cfg) == 0 {
+		return "", nil
+	}
+	var buf bytes.Buffer
+	if cfg[0] != '{' || json.Compact(&buf, cfg) != nil {
+		return "", trailguide.Invalid(reason, "%s must be a JSON object.", what)
+	}
+	return buf.String(), nil
+}
+
 // frictionColumn is the stored form of a project's friction config: the
 // empty string for the defaults, else the compacted JSON object.
 func frictionColumn(cfg json.RawMessage) (string, error) {
@@ -109,7 +157,7 @@ func frictionColumn(cfg json.RawMessage) (string, error) {
 	return buf.String(), nil
 }
 
-const projectColumns = `id, org_id, name, public_key, allowed_origins, retention_days, created_at, friction_config`
+const projectColumns = `id, org_id, name, public_key, allowed_origins, retention_days, created_at, friction_config, privacy_config`
 
 func scanProject(sc scanner) (*trailguide.Project, error) {
 	var (
@@ -117,9 +165,13 @@ func scanProject(sc scanner) (*trailguide.Project, error) {
 		origins string
 		created int64
 		fc      string
+		pc      string
 	)
-	if err := sc.Scan(&p.ID, &p.OrgID, &p.Name, &p.PublicKey, &origins, &p.RetentionDays, &created, &fc); err != nil {
+	if err := sc.Scan(&p.ID, &p.OrgID, &p.Name, &p.PublicKey, &origins, &p.RetentionDays, &created, &fc, &pc); err != nil {
 		return nil, err
+	}
+	if pc != "" {
+		p.PrivacyConfig = json.RawMessage(pc)
 	}
 	if fc != "" {
 		p.FrictionConfig = json.RawMessage(fc)

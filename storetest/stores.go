@@ -25,6 +25,7 @@ func TestStores(t *testing.T, open func(t *testing.T) Stores) {
 	}{
 		{"Projects", testProjects},
 		{"ProjectFrictionConfig", testProjectFrictionConfig},
+		{"ProjectPrivacyConfig", testProjectPrivacyConfig},
 		{"Users", testUsers},
 		{"Orgs", testOrgs},
 		{"OrgScoping", testOrgScoping},
@@ -695,5 +696,78 @@ func testCommitBatchCanceled(t *testing.T, s Stores) {
 	}
 	if mustHasBatch(t, s, b) {
 		t.Fatal("batch committed despite a canceled context")
+	}
+}
+
+// testProjectPrivacyConfig: like the friction config, the privacy config
+// starts nil, is replaced as a whole, read back by every lookup, reset by
+// nil, and kept apart from the friction config.
+func testProjectPrivacyConfig(t *testing.T, s Stores) {
+	ctx := context.Background()
+	mustCreateProject(t, s, "a")
+	mustCreateProject(t, s, "b")
+	read := func(id string) (privacy, friction map[string]json.RawMessage) {
+		t.Helper()
+		byID, err := s.Projects.Project(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byKey, err := s.Projects.ProjectByKey(ctx, "pk_"+id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := s.Projects.Projects(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := jsonObject(t, byID.PrivacyConfig)
+		for _, p := range append(list, byKey) {
+			if p.ID == id && !reflect.DeepEqual(jsonObject(t, p.PrivacyConfig), got) {
+				t.Fatalf("privacy config of %s differs between lookups: %s vs %s", id, p.PrivacyConfig, byID.PrivacyConfig)
+			}
+		}
+		return got, jsonObject(t, byID.FrictionConfig)
+	}
+	if got, _ := read("a"); got != nil {
+		t.Fatalf("privacy config of a new project: got %v, want nil", got)
+	}
+	cfg := json.RawMessage(`{"mode": "strict", "mask_selectors": [".pii"], "block_selectors": [], "unmask_selectors": ["#plan"]}`)
+	if err := s.Projects.SetFrictionConfig(ctx, "a", json.RawMessage(`{"rage_clicks":4}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Projects.SetPrivacyConfig(ctx, "a", cfg); err != nil {
+		t.Fatal(err)
+	}
+	got, fr := read("a")
+	if !reflect.DeepEqual(got, jsonObject(t, cfg)) || !reflect.DeepEqual(fr, jsonObject(t, json.RawMessage(`{"rage_clicks":4}`))) {
+		t.Fatalf("after set: privacy %v, friction %v", got, fr)
+	}
+	if got, _ := read("b"); got != nil {
+		t.Fatalf("privacy config of another project: got %v, want nil", got)
+	}
+	if err := s.Projects.SetPrivacyConfig(ctx, "a", json.RawMessage(`{"mode":"relaxed"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := read("a"); !reflect.DeepEqual(got, jsonObject(t, json.RawMessage(`{"mode":"relaxed"}`))) {
+		t.Fatalf("a set replaces the whole object: got %v", got)
+	}
+	for _, reset := range []json.RawMessage{nil, {}} {
+		if err := s.Projects.SetPrivacyConfig(ctx, "a", reset); err != nil {
+			t.Fatal(err)
+		}
+		if got, fr := read("a"); got != nil || fr == nil {
+			t.Fatalf("after a reset with %q: privacy %v, friction %v", reset, got, fr)
+		}
+	}
+	c := &trailguide.Project{ID: "c", Name: "C", PublicKey: "pk_c", PrivacyConfig: json.RawMessage(`{"mode":"strict"}`)}
+	if err := s.Projects.CreateProject(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := read("c"); !reflect.DeepEqual(got, jsonObject(t, json.RawMessage(`{"mode":"strict"}`))) {
+		t.Fatalf("privacy config of a project created with one: got %v", got)
+	}
+	wantCode(t, s.Projects.SetPrivacyConfig(ctx, "nope", cfg), trailguide.ENOTFOUND)
+	for _, bad := range []string{`not json`, `[1,2]`, `"strict"`, `{"mode":`, `null`} {
+		wantCode(t, s.Projects.SetPrivacyConfig(ctx, "a", json.RawMessage(bad)), trailguide.EINVALID)
 	}
 }

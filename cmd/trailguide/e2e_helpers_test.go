@@ -173,6 +173,8 @@ func (s *e2eServer) Kill() {
 type capturedRequest struct {
 	Method string
 	Path   string
+	Query  string // raw query string
+	Header http.Header
 	Body   []byte // decompressed when it was gzip
 	Status int
 	Resp   []byte
@@ -236,7 +238,7 @@ func (p *captureProxy) serve(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(rec.Code)
 	_, _ = w.Write(rec.Body.Bytes())
 	p.mu.Lock()
-	p.reqs = append(p.reqs, capturedRequest{Method: r.Method, Path: r.URL.Path, Body: plain, Status: rec.Code, Resp: rec.Body.Bytes(), At: time.Now()})
+	p.reqs = append(p.reqs, capturedRequest{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: plain, Status: rec.Code, Resp: rec.Body.Bytes(), At: time.Now()})
 	p.mu.Unlock()
 }
 

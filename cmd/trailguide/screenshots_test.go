@@ -83,4 +83,9 @@ func TestDocScreenshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	save("replay.png")
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+project.ID+"/settings"),
+		chromedp.WaitVisible(chromedp.CSS("#p-mask_selectors")), chromedp.ScrollIntoView(chromedp.CSS(".privacy-card")), chromedp.Sleep(500*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	save("privacy-settings.png")
 }

@@ -26,27 +26,85 @@ const common = {
   mangleProps: /[^_]_$/,
 };
 
-// Canvas recording is never enabled (recordCanvas: false), but rrweb 2.1.6
-// bundles its canvas machinery regardless: an inlined ~2.8 KB web worker,
-// WebGL/2D context patching and the CanvasManager (≈ 2.5 KB gzip in all).
-// This plugin replaces that block of @rrweb/record with a no-op
-// CanvasManager exposing the methods record() calls. The build fails if the
-// markers are not found, so an rrweb upgrade cannot silently skip it.
-const CANVAS_START = '\nvar chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";';
-const CANVAS_END = 'class StylesheetManager {';
-const NOOP_CANVAS = 'class CanvasManager { reset() {} freeze() {} unfreeze() {} lock() {} unlock() {} }\n';
-export const dropCanvas = {
-  name: 'trailguide-drop-rrweb-canvas',
+// Parts of @rrweb/record that the options the SDK passes (client.ts
+// recordOptions: recordCanvas, collectFonts, inlineImages and
+// recordCrossOriginIframes all false, no hooks, no plugins) never run, but
+// that rrweb 2.1.6 bundles regardless. Each patch replaces the text from
+// `start` (included) to `end` (excluded) with `with`; the build fails if a
+// marker is missing or ambiguous, so an rrweb upgrade cannot silently skip
+// one. Figures are gzip savings measured on the recorder chunk.
+const PATCHES = [
+  {
+    // canvas (≈ 2.5 KB): an inlined web worker, WebGL/2D context patching and
+    // the CanvasManager; replaced by a CanvasManager with the methods record() calls
+    name: 'canvas',
+    start: '\nvar chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";',
+    end: 'class StylesheetManager {',
+    with: '\nclass CanvasManager { reset() {} freeze() {} unfreeze() {} lock() {} unlock() {} }\n',
+  },
+  {
+    // snapshot of canvas pixels (recordCanvas) and inlined images (inlineImages)
+    name: 'canvas-and-inline-image-snapshot',
+    start: '  if (tagName === "canvas" && recordCanvas) {',
+    end: '  if (["audio", "video"].includes(tagName)) {',
+    with: '',
+  },
+  {
+    // the font observer (collectFonts)
+    name: 'fonts',
+    start: 'function initFontObserver({ fontCb, doc }) {',
+    end: 'function initSelectionObserver(param) {',
+    with: 'function initFontObserver() { return () => {}; }\n',
+  },
+  {
+    // record({hooks}): wraps every callback to call the hooks first
+    name: 'hooks',
+    start: 'function mergeHooks(o, hooks) {',
+    end: 'function initObservers(o, hooks = {}) {',
+    with: 'function mergeHooks() {}\n',
+  },
+  {
+    // the deprecated global `mirror` export that only logs a warning
+    name: 'departed-mirror',
+    start: 'const DEPARTED_MIRROR_ACCESS_WARNING =',
+    end: 'function throttle(func, wait, options = {}) {',
+    with: '',
+  },
+  {
+    // cross-origin iframe recording (recordCrossOriginIframes): the id
+    // mirrors and the postMessage protocol
+    name: 'cross-origin-iframe-mirror',
+    start: 'class CrossOriginIframeMirror {',
+    end: 'class IframeManager {',
+    with: 'class CrossOriginIframeMirror {}\n',
+  },
+  {
+    name: 'cross-origin-iframe-messages',
+    start: '  handleMessage(message) {',
+    end: 'class ShadowDomManager {',
+    with: '}\n',
+  },
+];
+
+export function patchRecord(src) {
+  for (const p of PATCHES) {
+    const a = src.indexOf(p.start);
+    const z = src.indexOf(p.end, a);
+    if (a < 0 || z < a || src.indexOf(p.start, a + 1) >= 0) {
+      throw new Error(`trailguide-strip-rrweb: markers of "${p.name}" not found; check the @rrweb/record version`);
+    }
+    src = src.slice(0, a) + p.with + src.slice(z);
+  }
+  return src;
+}
+
+export const stripRecord = {
+  name: 'trailguide-strip-rrweb',
   setup(b) {
-    b.onLoad({ filter: /@rrweb[\\/]record[\\/]dist[\\/]record\.js$/ }, async (args) => {
-      const src = await readFile(args.path, 'utf8');
-      const a = src.indexOf(CANVAS_START);
-      const z = src.indexOf(CANVAS_END);
-      if (a < 0 || z < a || src.indexOf(CANVAS_START, a + 1) >= 0) {
-        throw new Error('trailguide-drop-rrweb-canvas: markers not found; check the @rrweb/record version');
-      }
-      return { contents: src.slice(0, a + 1) + NOOP_CANVAS + src.slice(z), loader: 'js' };
-    });
+    b.onLoad({ filter: /@rrweb[\\/]record[\\/]dist[\\/]record\.js$/ }, async (args) => ({
+      contents: patchRecord(await readFile(args.path, 'utf8')),
+      loader: 'js',
+    }));
   },
 };
 
@@ -54,7 +112,7 @@ export async function build() {
   const scriptOut = join(web, 'dist', 'sdk');
   mkdirSync(scriptOut, { recursive: true });
   await esbuild({ ...common, entryPoints: [join(here, 'src/loader.ts')], format: 'iife', outfile: join(scriptOut, 'trailguide.js') });
-  await esbuild({ ...common, entryPoints: [join(here, 'src/recorder-entry.ts')], format: 'iife', plugins: [dropCanvas], outfile: join(scriptOut, 'recorder.js') });
+  await esbuild({ ...common, entryPoints: [join(here, 'src/recorder-entry.ts')], format: 'iife', plugins: [stripRecord], outfile: join(scriptOut, 'recorder.js') });
   // Live friction detection (docs/FRICTION.md), loaded by the recorder chunk
   // after the config arrives; outside the loader+recorder budget.
   await esbuild({ ...common, entryPoints: [join(here, 'src/friction/chunk.ts')], format: 'iife', outfile: join(scriptOut, 'friction.js') });

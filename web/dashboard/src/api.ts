@@ -13,6 +13,7 @@ import type {
   SessionPage,
   User,
 } from './types';
+import type { PrivacyConfig } from './privacy';
 
 export class APIError extends Error {
   constructor(
@@ -127,6 +128,9 @@ export const api = {
   createKey: (name: string, scope: string) =>
     call<{ key: APIKey; secret: string }>('POST', '/api/v1/keys', { body: { name, scope } }),
   revokeKey: (kid: string) => call<void>('DELETE', `/api/v1/keys/${enc(kid)}`),
+  privacy: (pid: string) => call<PrivacyConfig>('GET', `/api/v1/projects/${enc(pid)}/settings/privacy`),
+  savePrivacy: (pid: string, cfg: PrivacyConfig) =>
+    call<PrivacyConfig>('PUT', `/api/v1/projects/${enc(pid)}/settings/privacy`, { body: cfg }),
   facets: (pid: string) => call<SessionFacets>('GET', `/api/v1/projects/${enc(pid)}/sessions/facets`),
   session: (pid: string, sid: string) =>
     call<SessionDetail>('GET', `/api/v1/projects/${enc(pid)}/sessions/${enc(sid)}`),

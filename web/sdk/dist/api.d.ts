@@ -3,6 +3,8 @@ export interface TrailguideAPI {
     init(options: InitOptions): void;
     track(name: string, props?: Record<string, unknown>): void;
     identify(userId: string, traits?: Record<string, unknown>): void;
+    /** Answer for init({requireConsent: true}): true starts capturing, false stops it and deletes stored ids. */
+    consent(granted: boolean): void;
     optOut(): void;
     optIn(): void;
     flush(): void;

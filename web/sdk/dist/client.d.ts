@@ -1,14 +1,17 @@
-import { type Masker, type MaskRecordOptions } from './mask';
+import { type Masker, type MaskRecordOptions, type MirrorLike, type PrivacyOption } from './mask';
 import type { FrictionOptions, LiveFriction } from './friction/dom';
 import { type KV } from './storage';
 import type { SDKConfig, Signal } from './wire';
 export declare const K_OPTOUT = "tg_optout";
 export declare const K_USER = "tg_user";
+export declare const K_CONSENT = "tg_consent";
 export declare const CHECKOUT_EVERY_MS: number;
 /** The part of rrweb's `record` the client uses. */
 export interface RecorderLike {
     (options: RecordOptions): (() => void) | undefined;
     takeFullSnapshot?: (isCheckout?: boolean) => void;
+    /** rrweb's node lookup, so that masking rules see the element behind each serialized node */
+    mirror?: MirrorLike;
 }
 export interface RecordOptions extends MaskRecordOptions {
     emit: (event: unknown, isCheckout?: boolean) => void;
@@ -21,6 +24,15 @@ export interface InitOptions {
     endpoint?: string;
     /** use this configuration instead of fetching GET /ingest/v1/config */
     config?: SDKConfig;
+    /**
+     * a stricter privacy mode than the project's, and more mask/block
+     * selectors (docs/PRIVACY.md); it can never loosen the project's rules
+     */
+    privacy?: PrivacyOption;
+    /** send and store nothing (not even ids) until consent(true) */
+    requireConsent?: boolean;
+    /** record nothing when the browser sends Global Privacy Control (navigator.globalPrivacyControl) */
+    respectGPC?: boolean;
     /** record rrweb events (default true); signals are sent either way */
     record?: boolean;
     /** capture clicks, scroll, forms, errors and pageviews automatically (default true) */
@@ -64,6 +76,8 @@ export declare class Client {
     private masker_;
     private config_;
     private running_;
+    private consent_;
+    private user_;
     /** the server said stop: nothing more for this page load, not even after optIn() */
     private dead_;
     private listeners_;
@@ -71,7 +85,9 @@ export declare class Client {
     constructor(opts: InitOptions);
     get endpoint(): string;
     isOptedOut(): boolean;
-    /** Start capturing for this page load (no-op when opted out or already running). */
+    /** Nothing may be captured: opted out, Global Privacy Control honoured, or consent required and not given. */
+    private blocked_;
+    /** Start capturing for this page load (no-op when blocked or already running). */
     start(): void;
     private loadConfig_;
     /**
@@ -98,6 +114,11 @@ export declare class Client {
     private scrubbedURL_;
     flush(): void;
     optOut(): void;
+    /**
+     * The visitor's answer for requireConsent: true starts capturing (and is
+     * remembered); false stops it and deletes what the SDK stored.
+     */
+    consent(granted: boolean): void;
     optIn(): void;
     on(ev: ClientEvent, fn: Listener): () => void;
     private fire_;

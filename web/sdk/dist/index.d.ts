@@ -4,6 +4,8 @@ export declare const init: (options: import("./client").InitOptions) => void;
 export declare const track: (name: string, props?: Record<string, unknown>) => void;
 /** Tie this visitor to a user id and traits; remembered for later page loads. */
 export declare const identify: (userId: string, traits?: Record<string, unknown>) => void;
+/** With init({requireConsent: true}): consent(true) starts capturing, consent(false) stops it and deletes stored ids. */
+export declare const consent: (granted: boolean) => void;
 /** Stop recording and sending at once; remembered (localStorage) until optIn(). */
 export declare const optOut: () => void;
 /** Undo optOut() and start recording again. */
@@ -16,3 +18,4 @@ export declare const version: string;
 export type { InitOptions, ClientEvent } from './client';
 export type { TrailguideAPI } from './api';
 export type { Batch, Context, Signal, SignalType, SDKConfig, MaskConfig, MaskMode, UTM } from './wire';
+export type { PrivacyOption } from './mask';

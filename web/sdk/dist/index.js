@@ -2,25 +2,62 @@
 import { record } from "@rrweb/record";
 
 // sdk/src/context.ts
-var SECRET_PARAM = /(^|[_-])(token|access|auth|code|key|secret|password|passwd|pwd|session|sid|sig|signature|otp|jwt|email|state|nonce|ticket|hash|credential)s?($|[_-])|^(t|k|s)$/i;
-var TOKENISH_VALUE = /^[A-Za-z0-9_\-.~+/=%]{24,}$/;
+var SECRET_WORDS = "token access auth authorization code key apikey secret password passwd pwd pass session sessionid sessid sid sig signature otp jwt email mail state nonce ticket hash credential bearer".split(" ");
+var TOKENISH_VALUE = /^[\w\-.~+/=%]{24,}$/;
+var JWT = /^eyJ[\w-]*\.[\w-]+\.[\w-]*$/;
+function secretName(name) {
+  const words = name.replace(/([a-z\d])([A-Z])/g, "$1 $2").toLowerCase().split(/[^a-z\d]+/);
+  return !/^utm_/i.test(name) && words.some((w) => SECRET_WORDS.indexOf(w) >= 0 || SECRET_WORDS.indexOf(w.replace(/s$/, "")) >= 0);
+}
+function scrubParams(q) {
+  return q.split("&").map((kv) => {
+    const i = kv.indexOf("=");
+    let k = i < 0 ? kv : kv.slice(0, i);
+    const v = i < 0 ? "" : kv.slice(i + 1);
+    try {
+      k = decodeURIComponent(k.replace(/\+/g, " "));
+    } catch {
+    }
+    const val = (() => {
+      try {
+        return decodeURIComponent(v.replace(/\+/g, " "));
+      } catch {
+        return v;
+      }
+    })();
+    const tokenish = TOKENISH_VALUE.test(val) && /\d/.test(val) && /[a-z]/i.test(val);
+    return i >= 0 && val && (secretName(k) || tokenish || JWT.test(val)) ? kv.slice(0, i) + "=redacted" : kv;
+  }).join("&");
+}
 function scrubURL(raw) {
-  if (!raw) return raw;
+  if (!raw || /^(data|blob|about|javascript):/i.test(raw)) return raw;
+  const m = /^(mailto|tel|sms|callto):/i.exec(raw);
+  if (m) return m[0] + "redacted";
   let u;
+  let rel = false;
   try {
     u = new URL(raw);
   } catch {
-    return "";
+    try {
+      u = new URL(raw, "http://r.invalid/");
+      rel = true;
+    } catch {
+      return "";
+    }
   }
-  u.username = "";
-  u.password = "";
-  const drop = [];
-  u.searchParams.forEach((v, k) => {
-    if (!/^utm_/i.test(k) && (SECRET_PARAM.test(k) || TOKENISH_VALUE.test(v) && /\d/.test(v) && /[a-zA-Z]/.test(v))) drop.push(k);
-  });
-  for (const k of drop) u.searchParams.set(k, "redacted");
-  if (u.hash && (/[=&]/.test(u.hash) || TOKENISH_VALUE.test(u.hash.slice(1))) && !/^#!?\//.test(u.hash)) u.hash = "";
-  return u.toString();
+  u.username = u.password = "";
+  u.pathname = u.pathname.split("/").map((seg) => JWT.test(seg) ? ":jwt" : seg).join("/");
+  if (u.search) u.search = scrubParams(u.search.slice(1));
+  let h = u.hash.slice(1);
+  if (h) {
+    const route = /^!?\//.test(h) ? h.replace(/[?&].*$/, "") : "";
+    const rest = h.slice(route.length);
+    const params = rest.replace(/^[?&]/, "");
+    h = route + (params.indexOf("=") >= 0 ? rest.slice(0, rest.length - params.length) + scrubParams(params) : params && TOKENISH_VALUE.test(params) ? "" : rest);
+    u.hash = h;
+  }
+  const out = u.toString();
+  return rel ? out.slice(u.origin.length + (/^\//.test(raw) ? 0 : 1)) : out;
 }
 function utmFrom(href) {
   const utm = {};
@@ -224,105 +261,140 @@ var Identity = class {
 };
 
 // sdk/src/mask.ts
-var MASK_ATTR_SELECTOR = "[data-tg-mask]";
-var BLOCK_ATTR_SELECTOR = "[data-tg-block]";
 var EDITABLE_SELECTOR = '[contenteditable]:not([contenteditable="false"])';
 var MEDIA_SELECTOR = "img,picture,video,audio,canvas,svg,iframe,object,embed";
-var DEFAULT_MASK = { mode: "balanced", mask_selectors: [], block_selectors: [] };
-var MASK_INPUT_OPTIONS = {
-  input: true,
-  textarea: true,
-  select: true,
-  color: true,
-  date: true,
-  "datetime-local": true,
-  email: true,
-  month: true,
-  number: true,
-  range: true,
-  search: true,
-  tel: true,
-  text: true,
-  time: true,
-  url: true,
-  week: true,
-  password: true,
-  hidden: true,
-  file: true
-};
+var DEFAULT_MASK = { mode: "balanced", mask_selectors: [], block_selectors: [], unmask_selectors: [] };
+var MODES = ["relaxed", "balanced", "strict"];
+var MASK_INPUT_OPTIONS = { input: true, textarea: true, select: true };
 function maskAll(s) {
   return "*".repeat(s.length);
 }
-var PII_RE = new RegExp(
-  [
-    `[^\\s@<>()"']+@[^\\s@<>()"']+\\.[a-z]{2,}`,
-    // email
-    "\\+?\\d[\\d ().\\-]{6,}\\d"
-    // phone, card, iban-ish, long numbers (8+ chars of digits and separators)
-  ].join("|"),
-  "gi"
-);
-var PII_HINT = /[@\d]/;
+var PII_RE = /[^\s@<>()"']+@[^\s@<>()"']+\.[a-z]{2,}|\+?\d[\d ().-]{6,}\d/gi;
 var ISO_DATE = /^\d{4}-\d\d-\d\d$/;
 function scrubPII(s) {
-  if (!PII_HINT.test(s)) return s;
-  return s.replace(PII_RE, (m) => {
-    if (m.indexOf("@") < 0 && ((m.match(/\d/g) || []).length < 7 || ISO_DATE.test(m))) return m;
-    return maskAll(m);
-  });
+  return !/[@\d]/.test(s) ? s : s.replace(
+    PII_RE,
+    (m) => (
+      // at least 7 digits for a number-like match, so "1 - 3 of 20" survives
+      m.indexOf("@") < 0 && ((m.match(/\d/g) || []).length < 7 || ISO_DATE.test(m)) ? m : maskAll(m)
+    )
+  );
 }
 function validSelectors(list, doc = document) {
   const out = [];
   const frag = doc.createDocumentFragment();
   for (const s of list || []) {
-    if (typeof s !== "string" || !s.trim()) continue;
     try {
-      frag.querySelector(s);
-      out.push(s.trim());
+      if (typeof s == "string" && s.trim()) frag.querySelector(s), out.push(s.trim());
     } catch {
-      if (typeof console !== "undefined") console.debug("trailguide: ignoring invalid selector", s);
+      console.debug("trailguide: ignoring invalid selector", s);
     }
   }
   return out;
 }
+var seenPassword = /* @__PURE__ */ new WeakSet();
+var NEVER_AC = /(^|\s)(cc-|one-time-code|current-password|new-password)/;
 function isNeverRecorded(el) {
   const type = (el.getAttribute("type") || "").toLowerCase();
-  const ac = (el.getAttribute("autocomplete") || "").toLowerCase();
-  return type === "password" || /(^|\s)cc-/.test(ac);
+  if (type == "password" || el.hasAttribute("data-rr-is-password")) seenPassword.add(el);
+  return seenPassword.has(el) || type == "hidden" && el.tagName == "INPUT" || NEVER_AC.test((el.getAttribute("autocomplete") || "").toLowerCase());
 }
-function maskInputValue(text, el) {
-  if (el && isNeverRecorded(el)) return "";
-  return maskAll(text || "");
-}
-function safeClosest(el, sel) {
-  if (!el || !sel) return false;
+var CHOICE_TYPES = /^(checkbox|radio|range|color|date|month|week|time|datetime-local)$/;
+var FIELD_TAG = /^(input|textarea|select|option)$/i;
+var URL_ATTR = /^(href|src|rr_src|action|formaction|poster|cite|data|background|ping|xlink:href|longdesc|srcset)$/;
+var TEXT_ATTR = /^(placeholder|title|aria-label|alt|aria-description|aria-valuetext)$/;
+function closest(el, sel) {
   try {
-    return !!el.closest(sel);
+    return !!el && !!sel && !!el.closest(sel);
   } catch {
     return true;
   }
 }
-function createMasker(cfg, doc = document) {
+function elementOf(n) {
+  return !n ? null : n.nodeType == 1 ? n : n.nodeType == 11 ? n.host || null : n.parentElement || elementOf(n.parentNode);
+}
+function createMasker(cfg, doc = document, privacy) {
   const c = cfg || DEFAULT_MASK;
-  const mode = c.mode === "strict" || c.mode === "relaxed" ? c.mode : "balanced";
-  const maskSelector = [MASK_ATTR_SELECTOR, EDITABLE_SELECTOR, ...validSelectors(c.mask_selectors, doc)].join(",");
-  const blocks = [BLOCK_ATTR_SELECTOR, ...validSelectors(c.block_selectors, doc)];
-  if (mode === "strict") blocks.push(MEDIA_SELECTOR);
-  const blockSelector = blocks.join(",");
-  const text = (s, el) => {
-    if (!s) return s;
-    if (mode === "strict" || safeClosest(el, maskSelector)) return maskAll(s);
-    return mode === "balanced" ? scrubPII(s) : s;
+  const p = typeof privacy == "string" ? { mode: privacy } : privacy || {};
+  const base = MODES.indexOf(c.mode);
+  const mode = MODES[Math.max(base < 0 ? 1 : base, MODES.indexOf(p.mode))];
+  const userMask = ["[data-tg-mask]", ...validSelectors(c.mask_selectors, doc), ...validSelectors(p.mask_selectors, doc)].join();
+  const maskSel = userMask + "," + EDITABLE_SELECTOR;
+  const unmaskSel = ["[data-tg-unmask]", ...validSelectors(c.unmask_selectors, doc)].join();
+  const blocks = ["[data-tg-block]", ...validSelectors(c.block_selectors, doc), ...validSelectors(p.block_selectors, doc)];
+  if (mode == "strict") blocks.push(MEDIA_SELECTOR);
+  const blockSelector = blocks.join();
+  const unmasked = (el) => closest(el, unmaskSel) && !closest(el, userMask);
+  const input = (s, el) => {
+    s = s || "";
+    if (!el) return maskAll(s);
+    const f = el.tagName == "OPTION" ? el.closest("select") || el : el;
+    if (isNeverRecorded(f)) return "";
+    if (unmasked(f)) return s;
+    if (closest(f, userMask)) return maskAll(s);
+    const choice = f.tagName == "SELECT" || f.tagName == "INPUT" && CHOICE_TYPES.test(f.type);
+    return mode == "relaxed" && choice ? scrubPII(s) : maskAll(s);
   };
-  const record2 = {
-    maskAllInputs: false,
-    maskInputOptions: { ...MASK_INPUT_OPTIONS },
-    maskInputFn: maskInputValue,
-    maskTextSelector: mode === "relaxed" ? maskSelector : "*",
-    maskTextFn: mode === "relaxed" ? maskAll : text,
-    blockSelector
+  const text = (s, el) => !s || !s.trim() ? s : el && el.tagName == "TEXTAREA" ? input(s, el) : unmasked(el) ? s : mode == "strict" || closest(el, maskSel) ? maskAll(s) : scrubPII(s);
+  const attr = (el, tag, name, v) => {
+    if (!v) return v;
+    const field = FIELD_TAG.test(tag);
+    if (URL_ATTR.test(name)) {
+      return name == "srcset" ? v.split(",").map((part) => part.trim().replace(/^\S+/, scrubURL)).join(", ") : scrubURL(v);
+    }
+    if (name == "value" && (field || !el)) return input(v, el);
+    if (TEXT_ATTR.test(name)) return !el ? maskAll(v) : !field ? text(v, el) : unmasked(el) ? v : mode == "relaxed" && !closest(el, userMask) ? scrubPII(v) : maskAll(v);
+    return v;
   };
-  return { mode, maskSelector, blockSelector, record: record2, text };
+  const event = (e, mirror) => {
+    const ev = e;
+    const d = ev && ev.data;
+    if (!d) return e;
+    const node = (id) => mirror && mirror.getNode(id) || null;
+    const walk = (n, parent, tag) => {
+      if (!n) return;
+      if (n.type == 3) {
+        const t = n.textContent;
+        if (t && !/^(style|script)$/i.test(tag)) n.textContent = parent === void 0 ? maskAll(t) : text(t, parent);
+        return;
+      }
+      const el = n.type == 2 ? node(n.id) : null;
+      const a = n.attributes || {};
+      for (const k in a) if (typeof a[k] == "string") a[k] = attr(el, n.tagName, k, a[k]);
+      for (const ch of n.childNodes || []) walk(ch, n.type != 2 ? null : el || void 0, n.tagName || "");
+    };
+    if (ev.type == 4 && d.href) d.href = scrubURL(d.href);
+    if (ev.type == 2) walk(d.node, null, "");
+    if (ev.type == 3 && d.source == 0) {
+      for (const a of d.adds || []) {
+        const p2 = elementOf(node(a.parentId));
+        walk(a.node, p2 || void 0, p2 ? p2.tagName : "");
+      }
+      for (const t of d.texts || []) {
+        const n = node(t.id);
+        const p2 = elementOf(n && n.parentNode);
+        if (t.value && !/^(STYLE|SCRIPT)$/.test(p2 ? p2.tagName : "")) t.value = p2 ? text(t.value, p2) : maskAll(t.value);
+      }
+      for (const a of d.attributes || []) {
+        const el = node(a.id);
+        for (const k in a.attributes) {
+          const v = a.attributes[k];
+          if (typeof v == "string") a.attributes[k] = attr(el, el ? el.tagName.toLowerCase() : "", k, v);
+        }
+      }
+    }
+    if (ev.type == 3 && d.source == 5 && typeof d.text == "string") d.text = input(d.text, node(d.id));
+    return e;
+  };
+  return {
+    mode,
+    blockSelector,
+    record: { maskAllInputs: false, maskInputOptions: MASK_INPUT_OPTIONS, maskInputFn: input, blockSelector },
+    text,
+    input,
+    attr,
+    event
+  };
 }
 
 // sdk/src/selector.ts
@@ -628,10 +700,9 @@ function clickSignal(ev, win, masker, now) {
   return [s, link];
 }
 function errorSignal(message, err, source, url, now, masker) {
-  const scrub = masker.mode === "relaxed" ? (s2) => s2 : scrubPII;
-  const s = { type: "error", ts: now, url, name: scrub(String(message || "Error").slice(0, MAX_MESSAGE)) };
+  const s = { type: "error", ts: now, url, name: scrubPII(String(message || "Error").slice(0, MAX_MESSAGE)) };
   const stack = err && typeof err.stack === "string" ? err.stack : "";
-  if (stack) s.stack = scrub(stack.slice(0, MAX_STACK));
+  if (stack) s.stack = scrubPII(stack.slice(0, MAX_STACK));
   if (source) s.source = source;
   return s;
 }
@@ -1221,6 +1292,7 @@ var SDK_NAME = `trailguide-js/${VERSION}`;
 // sdk/src/client.ts
 var K_OPTOUT = "tg_optout";
 var K_USER = "tg_user";
+var K_CONSENT = "tg_consent";
 var CHECKOUT_EVERY_MS = 10 * 60 * 1e3;
 var ACTIVE_SOURCES = [1, 2, 3, 5, 6, 12];
 function sampled(session, rate) {
@@ -1271,6 +1343,7 @@ var Client = class {
     this.friction_ = null;
     this.config_ = null;
     this.running_ = false;
+    this.consent_ = false;
     /** the server said stop: nothing more for this page load, not even after optIn() */
     this.dead_ = false;
     this.listeners_ = {};
@@ -1288,12 +1361,18 @@ var Client = class {
   isOptedOut() {
     return this.local_.get(K_OPTOUT) === "1";
   }
-  /** Start capturing for this page load (no-op when opted out or already running). */
+  /** Nothing may be captured: opted out, Global Privacy Control honoured, or consent required and not given. */
+  blocked_() {
+    const gpc = this.o_.respectGPC && this.win_.navigator.globalPrivacyControl === true;
+    return this.isOptedOut() || !!gpc || !!this.o_.requireConsent && !this.consent_ && this.local_.get(K_CONSENT) !== "1";
+  }
+  /** Start capturing for this page load (no-op when blocked or already running). */
   start() {
-    if (this.running_ || this.dead_ || this.isOptedOut() || !this.o_.key) return;
+    if (this.running_ || this.dead_ || this.blocked_() || !this.o_.key) return;
     this.running_ = true;
     const now = this.now_();
     const ids = this.ids_ = new Identity(this.local_, this.tab_, now);
+    if (this.user_) this.local_.set(K_USER, JSON.stringify(this.user_));
     this.transport_ = new Transport({
       endpoint: this.endpoint,
       key: this.o_.key,
@@ -1354,7 +1433,7 @@ var Client = class {
   configure_(cfg) {
     if (!this.running_ || !this.ids_) return;
     this.config_ = cfg;
-    if (cfg) this.masker_ = createMasker(cfg.mask || DEFAULT_MASK, this.win_.document);
+    if (cfg || this.o_.privacy) this.masker_ = createMasker(cfg ? cfg.mask || DEFAULT_MASK : { ...DEFAULT_MASK, mode: "strict" }, this.win_.document, this.o_.privacy);
     if (this.o_.autocapture !== false && !this.signals_) {
       this.signals_ = startSignals({
         win: this.win_,
@@ -1418,7 +1497,7 @@ var Client = class {
     if (!this.transport_) return;
     const ev = e;
     if (ev && ev.type === 3 && ev.data && ACTIVE_SOURCES.indexOf(ev.data.source) >= 0) this.activity_();
-    this.transport_.addEvent(e);
+    this.transport_.addEvent(this.masker_.event(e, this.o_.recorder && this.o_.recorder.mirror));
   }
   /** Activity keeps the session alive; an expired session starts a new stream first. */
   activity_() {
@@ -1459,6 +1538,7 @@ var Client = class {
   identify(userId, traits) {
     if (userId === void 0 || userId === null || userId === "") return;
     const u = { id: String(userId).slice(0, 200), traits: cleanTraits(traits) };
+    if (this.blocked_()) return void (this.user_ = u);
     this.local_.set(K_USER, JSON.stringify(u));
     this.sendIdentityIfNew_(true);
   }
@@ -1485,6 +1565,21 @@ var Client = class {
     this.local_.remove(K_USER);
     this.local_.remove(UNSENT_KEY);
     this.halt_();
+  }
+  /**
+   * The visitor's answer for requireConsent: true starts capturing (and is
+   * remembered); false stops it and deletes what the SDK stored.
+   */
+  consent(granted) {
+    this.consent_ = !!granted;
+    if (granted) {
+      this.local_.set(K_CONSENT, "1");
+      this.start();
+      return;
+    }
+    this.halt_();
+    for (const k of [K_CONSENT, K_USER, UNSENT_KEY, K_VISITOR, K_SESSION]) this.local_.remove(k);
+    this.tab_.remove(K_WINDOW);
   }
   optIn() {
     this.local_.remove(K_OPTOUT);
@@ -1565,6 +1660,7 @@ function createAPI(recorder) {
     },
     track: (name, props) => later((c) => c.track(name, props)),
     identify: (id, traits) => later((c) => c.identify(id, traits)),
+    consent: (granted) => later((c) => c.consent(granted)),
     optOut() {
       if (client) client.optOut();
       else {
@@ -1594,12 +1690,14 @@ var api = createAPI(record);
 var init = api.init;
 var track = api.track;
 var identify = api.identify;
+var consent = api.consent;
 var optOut = api.optOut;
 var optIn = api.optIn;
 var flush = api.flush;
 var on = api.on;
 var version = api.version;
 export {
+  consent,
   flush,
   identify,
   init,

@@ -1,33 +1,39 @@
 import type { MaskConfig, MaskMode } from './wire';
-export declare const MASK_ATTR_SELECTOR = "[data-tg-mask]";
-export declare const BLOCK_ATTR_SELECTOR = "[data-tg-block]";
 export declare const EDITABLE_SELECTOR = "[contenteditable]:not([contenteditable=\"false\"])";
 export declare const MEDIA_SELECTOR = "img,picture,video,audio,canvas,svg,iframe,object,embed";
 export declare const DEFAULT_MASK: MaskConfig;
-/**
- * Every input type rrweb knows plus the tag names, so that no value escapes:
- * `input` matches any <input> whatever its type (hidden, file, unknown types),
- * which rrweb's own maskAllInputs list would let through.
- */
+/** What init({privacy}) may set: a stricter mode and more mask/block rules, never unmask rules. */
+export type PrivacyOption = MaskMode | {
+    mode?: MaskMode;
+    mask_selectors?: string[];
+    block_selectors?: string[];
+};
+/** Every tag and type, so that rrweb hands every value to maskInputFn. */
 export declare const MASK_INPUT_OPTIONS: Record<string, boolean>;
 /** The subset of rrweb's recordOptions that masking decides. */
 export interface MaskRecordOptions {
     maskAllInputs: false;
     maskInputOptions: Record<string, boolean>;
     maskInputFn: (text: string, element: HTMLElement) => string;
-    maskTextSelector: string;
-    maskTextFn: (text: string, element: HTMLElement | null) => string;
     blockSelector: string;
+}
+/** rrweb's node lookup (record.mirror), to find the element behind a serialized node. */
+export interface MirrorLike {
+    getNode(id: number): Node | null;
 }
 export interface Masker {
     mode: MaskMode;
-    /** elements whose text is fully masked (data-tg-mask, contenteditable, project rules) */
-    maskSelector: string;
     /** elements replaced by a placeholder */
     blockSelector: string;
     record: MaskRecordOptions;
-    /** Mask text shown inside `el` the way the recording does. */
+    /** Text shown inside `el`, as recorded. */
     text(text: string, el: Element | null): string;
+    /** The value of form field `el`, as recorded. */
+    input(value: string, el: Element | null): string;
+    /** Attribute `name` of `el` (tag `tag`, lower case), as recorded. */
+    attr(el: Element | null, tag: string, name: string, value: string): string;
+    /** Scrub an rrweb event in place before it is queued; returns it. */
+    event<T>(e: T, mirror?: MirrorLike | null): T;
 }
 /** Replace every character (whitespace too, so word lengths do not leak). */
 export declare function maskAll(s: string): string;
@@ -35,6 +41,10 @@ export declare function maskAll(s: string): string;
 export declare function scrubPII(s: string): string;
 /** Drop selectors the browser cannot parse: one bad rule must not disable the rest. */
 export declare function validSelectors(list: readonly string[] | null | undefined, doc?: Document): string[];
-/** Input values: nothing for passwords and card fields, '*' per character otherwise. */
-export declare function maskInputValue(text: string, el: Element | null): string;
-export declare function createMasker(cfg: MaskConfig | null | undefined, doc?: Document): Masker;
+/**
+ * Password fields (also once switched to another type: rrweb marks them
+ * data-rr-is-password, and a field seen as a password stays one), hidden
+ * inputs, card and one-time-code fields: never recorded.
+ */
+export declare function isNeverRecorded(el: Element): boolean;
+export declare function createMasker(cfg: MaskConfig | null | undefined, doc?: Document, privacy?: PrivacyOption): Masker;

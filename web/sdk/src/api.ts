@@ -9,6 +9,8 @@ export interface TrailguideAPI {
   init(options: InitOptions): void;
   track(name: string, props?: Record<string, unknown>): void;
   identify(userId: string, traits?: Record<string, unknown>): void;
+  /** Answer for init({requireConsent: true}): true starts capturing, false stops it and deletes stored ids. */
+  consent(granted: boolean): void;
   optOut(): void;
   optIn(): void;
   flush(): void;
@@ -43,6 +45,7 @@ export function createAPI(recorder?: RecorderLike): TrailguideAPI & { client(): 
     },
     track: (name, props) => later((c) => c.track(name, props)),
     identify: (id, traits) => later((c) => c.identify(id, traits)),
+    consent: (granted) => later((c) => c.consent(granted)),
     optOut() {
       // persist at once, even before init
       if (client) client.optOut();

@@ -2,8 +2,8 @@
 // together for one page load. The rrweb recorder is injected (RecorderLike)
 // so that everything here is testable without rrweb.
 import { buildContext, scrubURL } from './context';
-import { Identity } from './ids';
-import { createMasker, DEFAULT_MASK, type Masker, type MaskRecordOptions } from './mask';
+import { Identity, K_SESSION, K_VISITOR, K_WINDOW } from './ids';
+import { createMasker, DEFAULT_MASK, type Masker, type MaskRecordOptions, type MirrorLike, type PrivacyOption } from './mask';
 import type { FrictionOptions, LiveFriction } from './friction/dom';
 import { startSignals, type Signals } from './signals';
 import { type KV, readJSON, webKV } from './storage';
@@ -13,12 +13,15 @@ import type { SDKConfig, Signal } from './wire';
 
 export const K_OPTOUT = 'tg_optout';
 export const K_USER = 'tg_user';
+export const K_CONSENT = 'tg_consent';
 export const CHECKOUT_EVERY_MS = 10 * 60 * 1000;
 
 /** The part of rrweb's `record` the client uses. */
 export interface RecorderLike {
   (options: RecordOptions): (() => void) | undefined;
   takeFullSnapshot?: (isCheckout?: boolean) => void;
+  /** rrweb's node lookup, so that masking rules see the element behind each serialized node */
+  mirror?: MirrorLike;
 }
 
 export interface RecordOptions extends MaskRecordOptions {
@@ -33,6 +36,15 @@ export interface InitOptions {
   endpoint?: string;
   /** use this configuration instead of fetching GET /ingest/v1/config */
   config?: SDKConfig;
+  /**
+   * a stricter privacy mode than the project's, and more mask/block
+   * selectors (docs/PRIVACY.md); it can never loosen the project's rules
+   */
+  privacy?: PrivacyOption;
+  /** send and store nothing (not even ids) until consent(true) */
+  requireConsent?: boolean;
+  /** record nothing when the browser sends Global Privacy Control (navigator.globalPrivacyControl) */
+  respectGPC?: boolean;
   /** record rrweb events (default true); signals are sent either way */
   record?: boolean;
   /** capture clicks, scroll, forms, errors and pageviews automatically (default true) */
@@ -128,6 +140,8 @@ export class Client {
   private masker_: Masker;
   private config_: SDKConfig | null = null;
   private running_ = false;
+  private consent_ = false;
+  private user_: StoredUser | undefined;
   /** the server said stop: nothing more for this page load, not even after optIn() */
   private dead_ = false;
   private listeners_: Record<string, Listener[]> = {};
@@ -150,12 +164,19 @@ export class Client {
     return this.local_.get(K_OPTOUT) === '1';
   }
 
-  /** Start capturing for this page load (no-op when opted out or already running). */
+  /** Nothing may be captured: opted out, Global Privacy Control honoured, or consent required and not given. */
+  private blocked_(): boolean {
+    const gpc = this.o_.respectGPC && (this.win_.navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
+    return this.isOptedOut() || !!gpc || (!!this.o_.requireConsent && !this.consent_ && this.local_.get(K_CONSENT) !== '1');
+  }
+
+  /** Start capturing for this page load (no-op when blocked or already running). */
   start(): void {
-    if (this.running_ || this.dead_ || this.isOptedOut() || !this.o_.key) return;
+    if (this.running_ || this.dead_ || this.blocked_() || !this.o_.key) return;
     this.running_ = true;
     const now = this.now_();
     const ids = (this.ids_ = new Identity(this.local_, this.tab_, now));
+    if (this.user_) this.local_.set(K_USER, JSON.stringify(this.user_));
     this.transport_ = new Transport({
       endpoint: this.endpoint,
       key: this.o_.key,
@@ -224,7 +245,7 @@ export class Client {
   private configure_(cfg: SDKConfig | null): void {
     if (!this.running_ || !this.ids_) return;
     this.config_ = cfg;
-    if (cfg) this.masker_ = createMasker(cfg.mask || DEFAULT_MASK, this.win_.document);
+    if (cfg || this.o_.privacy) this.masker_ = createMasker(cfg ? cfg.mask || DEFAULT_MASK : { ...DEFAULT_MASK, mode: 'strict' }, this.win_.document, this.o_.privacy);
     if (this.o_.autocapture !== false && !this.signals_) {
       this.signals_ = startSignals({
         win: this.win_,
@@ -291,7 +312,7 @@ export class Client {
     if (!this.transport_) return;
     const ev = e as { type?: number; data?: { source?: number } };
     if (ev && ev.type === 3 && ev.data && ACTIVE_SOURCES.indexOf(ev.data.source as number) >= 0) this.activity_();
-    this.transport_.addEvent(e);
+    this.transport_.addEvent(this.masker_.event(e, this.o_.recorder && this.o_.recorder.mirror));
   }
 
   /** Activity keeps the session alive; an expired session starts a new stream first. */
@@ -338,6 +359,8 @@ export class Client {
   identify(userId: string, traits?: Record<string, unknown>): void {
     if (userId === undefined || userId === null || userId === '') return;
     const u: StoredUser = { id: String(userId).slice(0, 200), traits: cleanTraits(traits) };
+    // nothing is stored before consent: kept in memory, written by start()
+    if (this.blocked_()) return void (this.user_ = u);
     this.local_.set(K_USER, JSON.stringify(u));
     this.sendIdentityIfNew_(true);
   }
@@ -368,6 +391,22 @@ export class Client {
     this.local_.remove(K_USER);
     this.local_.remove(UNSENT_KEY);
     this.halt_();
+  }
+
+  /**
+   * The visitor's answer for requireConsent: true starts capturing (and is
+   * remembered); false stops it and deletes what the SDK stored.
+   */
+  consent(granted: boolean): void {
+    this.consent_ = !!granted;
+    if (granted) {
+      this.local_.set(K_CONSENT, '1');
+      this.start();
+      return;
+    }
+    this.halt_();
+    for (const k of [K_CONSENT, K_USER, UNSENT_KEY, K_VISITOR, K_SESSION]) this.local_.remove(k);
+    this.tab_.remove(K_WINDOW);
   }
 
   optIn(): void {

@@ -2,28 +2,86 @@
 // leave the browser without token-like query parameters or fragments.
 import type { Context, UTM } from './wire';
 
-const SECRET_PARAM = /(^|[_-])(token|access|auth|code|key|secret|password|passwd|pwd|session|sid|sig|signature|otp|jwt|email|state|nonce|ticket|hash|credential)s?($|[_-])|^(t|k|s)$/i;
-const TOKENISH_VALUE = /^[A-Za-z0-9_\-.~+/=%]{24,}$/;
+// Words that make a query or fragment parameter secret, matched against the
+// words of its name (accessToken, x-amz-signature, user_email, SESSIONID...).
+// The list is shared with the server: testdata/privacy/url_scrub.json.
+export const SECRET_WORDS =
+  'token access auth authorization code key apikey secret password passwd pwd pass session sessionid sessid sid sig signature otp jwt email mail state nonce ticket hash credential bearer'.split(' ');
+const TOKENISH_VALUE = /^[\w\-.~+/=%]{24,}$/;
+const JWT = /^eyJ[\w-]*\.[\w-]+\.[\w-]*$/;
 
-/** Remove token-like query parameters and fragments that carry data (#access_token=…). */
+/** A parameter name that looks secret: one of its words (singular) is in SECRET_WORDS. */
+export function secretName(name: string): boolean {
+  const words = name.replace(/([a-z\d])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z\d]+/);
+  return !/^utm_/i.test(name) && words.some((w) => SECRET_WORDS.indexOf(w) >= 0 || SECRET_WORDS.indexOf(w.replace(/s$/, '')) >= 0);
+}
+
+/** Query string (no leading ?) with secret-looking parameters replaced by "redacted". */
+function scrubParams(q: string): string {
+  return q
+    .split('&')
+    .map((kv) => {
+      const i = kv.indexOf('=');
+      let k = i < 0 ? kv : kv.slice(0, i);
+      const v = i < 0 ? '' : kv.slice(i + 1);
+      try {
+        k = decodeURIComponent(k.replace(/\+/g, ' '));
+      } catch {
+        /* keep as is */
+      }
+      const val = (() => {
+        try {
+          return decodeURIComponent(v.replace(/\+/g, ' '));
+        } catch {
+          return v;
+        }
+      })();
+      const tokenish = TOKENISH_VALUE.test(val) && /\d/.test(val) && /[a-z]/i.test(val);
+      return i >= 0 && val && (secretName(k) || tokenish || JWT.test(val)) ? kv.slice(0, i) + '=redacted' : kv;
+    })
+    .join('&');
+}
+
+/**
+ * A URL as it may leave the browser: user info removed; query and fragment
+ * parameters whose names look secret (or whose values look like tokens)
+ * replaced by "redacted"; a fragment that is a bare token dropped; JWT-shaped
+ * path segments replaced by ":jwt"; mailto:, tel: and sms: reduced to their
+ * scheme. Relative URLs stay relative. Unparseable input gives ''.
+ */
 export function scrubURL(raw: string): string {
-  if (!raw) return raw;
+  if (!raw || /^(data|blob|about|javascript):/i.test(raw)) return raw;
+  const m = /^(mailto|tel|sms|callto):/i.exec(raw);
+  if (m) return m[0] + 'redacted';
   let u: URL;
+  let rel = false;
   try {
     u = new URL(raw);
   } catch {
-    return '';
+    try {
+      u = new URL(raw, 'http://r.invalid/');
+      rel = true;
+    } catch {
+      return '';
+    }
   }
-  u.username = '';
-  u.password = '';
-  const drop: string[] = [];
-  u.searchParams.forEach((v, k) => {
-    if (!/^utm_/i.test(k) && (SECRET_PARAM.test(k) || (TOKENISH_VALUE.test(v) && /\d/.test(v) && /[a-zA-Z]/.test(v)))) drop.push(k);
-  });
-  for (const k of drop) u.searchParams.set(k, 'redacted');
-  // keep SPA routes (#/path, #!/path) but not fragments that look like data
-  if (u.hash && (/[=&]/.test(u.hash) || TOKENISH_VALUE.test(u.hash.slice(1))) && !/^#!?\//.test(u.hash)) u.hash = '';
-  return u.toString();
+  u.username = u.password = '';
+  u.pathname = u.pathname
+    .split('/')
+    .map((seg) => (JWT.test(seg) ? ':jwt' : seg))
+    .join('/');
+  if (u.search) u.search = scrubParams(u.search.slice(1));
+  let h = u.hash.slice(1);
+  if (h) {
+    // SPA routes (#/path?query, #!/path) keep the path; parameters are scrubbed
+    const route = /^!?\//.test(h) ? h.replace(/[?&].*$/, '') : '';
+    const rest = h.slice(route.length);
+    const params = rest.replace(/^[?&]/, '');
+    h = route + (params.indexOf('=') >= 0 ? rest.slice(0, rest.length - params.length) + scrubParams(params) : params && TOKENISH_VALUE.test(params) ? '' : rest);
+    u.hash = h;
+  }
+  const out = u.toString();
+  return rel ? out.slice(u.origin.length + (/^\//.test(raw) ? 0 : 1)) : out;
 }
 
 export function utmFrom(href: string): UTM {

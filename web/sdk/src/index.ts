@@ -11,6 +11,8 @@ export const init = api.init;
 export const track = api.track;
 /** Tie this visitor to a user id and traits; remembered for later page loads. */
 export const identify = api.identify;
+/** With init({requireConsent: true}): consent(true) starts capturing, consent(false) stops it and deletes stored ids. */
+export const consent = api.consent;
 /** Stop recording and sending at once; remembered (localStorage) until optIn(). */
 export const optOut = api.optOut;
 /** Undo optOut() and start recording again. */
@@ -24,3 +26,4 @@ export const version = api.version;
 export type { InitOptions, ClientEvent } from './client';
 export type { TrailguideAPI } from './api';
 export type { Batch, Context, Signal, SignalType, SDKConfig, MaskConfig, MaskMode, UTM } from './wire';
+export type { PrivacyOption } from './mask';

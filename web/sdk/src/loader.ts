@@ -1,5 +1,5 @@
 // The script-tag loader (dist/sdk/trailguide.js), kept tiny: it reads
-// data-key / data-endpoint from its own <script>, installs window.trailguide
+// data-key / data-endpoint (and data-require-consent, data-respect-gpc) from its own <script>, installs window.trailguide
 // with a queue, and lazy-loads recorder.js from the same base URL. Calls made
 // before it loads are queued by the stub documented in docs/PROTOCOL.md:
 //   window.trailguide = window.trailguide || {q: []}
@@ -24,7 +24,9 @@ interface API {
   const base = src ? src.replace(/[^/]*([?#].*)?$/, '') : '/sdk/';
   const key = me && me.getAttribute('data-key');
   const endpoint = (me && me.getAttribute('data-endpoint')) || (src ? new URL(src).origin : location.origin);
-  if (key) q.unshift(['init', [{ key, endpoint }]]);
+  // data-require-consent / data-respect-gpc: init's requireConsent / respectGPC
+  const flag = (n: string): boolean => !!me && me.hasAttribute('data-' + n);
+  if (key) q.unshift(['init', [{ key, endpoint, requireConsent: flag('require-consent'), respectGPC: flag('respect-gpc') }]]);
   else for (const c of q) if (c[0] === 'init' && c[1][0]) (c[1][0] as { endpoint?: string }).endpoint ||= endpoint;
 
   const OPT = 'tg_optout';
@@ -53,7 +55,7 @@ interface API {
   };
 
   const stub: Stub = { q, _tg: 1 };
-  for (const m of ['init', 'track', 'identify', 'flush', 'on']) stub[m] = (...a: unknown[]) => void q.push([m, a]);
+  for (const m of ['init', 'track', 'identify', 'flush', 'on', 'consent']) stub[m] = (...a: unknown[]) => void q.push([m, a]);
   stub.optOut = () => {
     ls((s) => s.setItem(OPT, '1'));
     for (let i = q.length; i--; ) if (q[i][0] !== 'init') q.splice(i, 1);

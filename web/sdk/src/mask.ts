@@ -1,70 +1,66 @@
-// Privacy rules: one MaskConfig (from GET /ingest/v1/config) becomes the
-// options handed to rrweb's record() and the text masker used for signals, so
-// a click's element text is masked exactly as the recording is.
+// Privacy rules (docs/PRIVACY.md): one MaskConfig (GET /ingest/v1/config,
+// tightened by init({privacy})) becomes a Masker. The Masker decides every
+// text, input value, attribute and URL that leaves the browser: rrweb's events
+// pass through Masker.event() before they are queued, and signals use the same
+// text() so a click's element text is masked exactly as the recording is.
 //
-// Rules in every mode: every input, textarea and select value is masked
-// (each character becomes '*'); passwords and autocomplete=cc-* fields are
-// never recorded (empty value); contenteditable text is masked in the
-// snapshot and in mutations; [data-tg-mask] masks text; [data-tg-block]
-// replaces the element with a placeholder.
-//   balanced  + text that looks like an email, phone, card or long number
-//   strict    all text masked; media (img, video, canvas, iframes...) blocked
-//   relaxed   no pattern masking of ordinary text
+//   balanced (default)  every form value masked; text that looks like an
+//                       email, phone, card or long number masked; placeholder,
+//                       title, aria-label, alt and value masked on form fields
+//   strict              all text and attributes of that kind masked; media
+//                       (img, video, canvas, iframes...) blocked
+//   relaxed             balanced, but the values of choice fields (select,
+//                       checkbox, radio, range, color, date/time) are
+//                       recorded, and form-field attributes are pattern-masked
+//                       only (unless a mask rule covers the field)
+// In every mode, whatever the rules say: password fields (also after a type
+// switch), hidden inputs and autocomplete=cc-*, one-time-code,
+// current-password, new-password fields record nothing (empty value).
+// [data-tg-mask] masks an element's text, [data-tg-block] replaces it with a
+// same-size placeholder, [data-tg-unmask] records its text and values as they
+// are (except the never-recorded fields). Mask wins over unmask.
+import { scrubURL } from './context';
 import type { MaskConfig, MaskMode } from './wire';
 
-export const MASK_ATTR_SELECTOR = '[data-tg-mask]';
-export const BLOCK_ATTR_SELECTOR = '[data-tg-block]';
 export const EDITABLE_SELECTOR = '[contenteditable]:not([contenteditable="false"])';
 export const MEDIA_SELECTOR = 'img,picture,video,audio,canvas,svg,iframe,object,embed';
 
-export const DEFAULT_MASK: MaskConfig = { mode: 'balanced', mask_selectors: [], block_selectors: [] };
+export const DEFAULT_MASK: MaskConfig = { mode: 'balanced', mask_selectors: [], block_selectors: [], unmask_selectors: [] };
 
-/**
- * Every input type rrweb knows plus the tag names, so that no value escapes:
- * `input` matches any <input> whatever its type (hidden, file, unknown types),
- * which rrweb's own maskAllInputs list would let through.
- */
-export const MASK_INPUT_OPTIONS: Record<string, boolean> = {
-  input: true,
-  textarea: true,
-  select: true,
-  color: true,
-  date: true,
-  'datetime-local': true,
-  email: true,
-  month: true,
-  number: true,
-  range: true,
-  search: true,
-  tel: true,
-  text: true,
-  time: true,
-  url: true,
-  week: true,
-  password: true,
-  hidden: true,
-  file: true,
-};
+/** What init({privacy}) may set: a stricter mode and more mask/block rules, never unmask rules. */
+export type PrivacyOption = MaskMode | { mode?: MaskMode; mask_selectors?: string[]; block_selectors?: string[] };
+
+const MODES: MaskMode[] = ['relaxed', 'balanced', 'strict'];
+
+/** Every tag and type, so that rrweb hands every value to maskInputFn. */
+export const MASK_INPUT_OPTIONS: Record<string, boolean> = { input: true, textarea: true, select: true };
 
 /** The subset of rrweb's recordOptions that masking decides. */
 export interface MaskRecordOptions {
   maskAllInputs: false;
   maskInputOptions: Record<string, boolean>;
   maskInputFn: (text: string, element: HTMLElement) => string;
-  maskTextSelector: string;
-  maskTextFn: (text: string, element: HTMLElement | null) => string;
   blockSelector: string;
+}
+
+/** rrweb's node lookup (record.mirror), to find the element behind a serialized node. */
+export interface MirrorLike {
+  getNode(id: number): Node | null;
 }
 
 export interface Masker {
   mode: MaskMode;
-  /** elements whose text is fully masked (data-tg-mask, contenteditable, project rules) */
-  maskSelector: string;
   /** elements replaced by a placeholder */
   blockSelector: string;
   record: MaskRecordOptions;
-  /** Mask text shown inside `el` the way the recording does. */
+  /** Text shown inside `el`, as recorded. */
   text(text: string, el: Element | null): string;
+  /** The value of form field `el`, as recorded. */
+  input(value: string, el: Element | null): string;
+  /** Attribute `name` of `el` (tag `tag`, lower case), as recorded. */
+  attr(el: Element | null, tag: string, name: string, value: string): string;
+  /** Scrub an rrweb event in place before it is queued; returns it. */
+  event<T>(e: T, mirror?: MirrorLike | null): T;
 }
 
 /** Replace every character (whitespace too, so word lengths do not leak). */
@@ -74,24 +70,17 @@ export function maskAll(s: string): string {
 
 // Emails, card-like and long digit runs, phone numbers. Conservative: better
 // to mask a date range than to leak a phone number.
-const PII_RE = new RegExp(
-  [
-    '[^\\s@<>()"\']+@[^\\s@<>()"\']+\\.[a-z]{2,}', // email
-    '\\+?\\d[\\d ().\\-]{6,}\\d', // phone, card, iban-ish, long numbers (8+ chars of digits and separators)
-  ].join('|'),
-  'gi',
-);
-const PII_HINT = /[@\d]/;
+const PII_RE = /[^\s@<>()"']+@[^\s@<>()"']+\.[a-z]{2,}|\+?\d[\d ().-]{6,}\d/gi;
 const ISO_DATE = /^\d{4}-\d\d-\d\d$/;
 
 /** Mask substrings that look like personal data; keep the rest readable. */
 export function scrubPII(s: string): string {
-  if (!PII_HINT.test(s)) return s;
-  return s.replace(PII_RE, (m) => {
-    // at least 7 digits for a number-like match, so "1 - 3 of 20" survives
-    if (m.indexOf('@') < 0 && ((m.match(/\d/g) || []).length < 7 || ISO_DATE.test(m))) return m;
-    return maskAll(m);
-  });
+  return !/[@\d]/.test(s)
+    ? s
+    : s.replace(PII_RE, (m) =>
+        // at least 7 digits for a number-like match, so "1 - 3 of 20" survives
+        m.indexOf('@') < 0 && ((m.match(/\d/g) || []).length < 7 || ISO_DATE.test(m)) ? m : maskAll(m),
+      );
 }
 
 /** Drop selectors the browser cannot parse: one bad rule must not disable the rest. */
@@ -99,62 +88,149 @@ export function validSelectors(list: readonly string[] | null | undefined, doc: 
   const out: string[] = [];
   const frag = doc.createDocumentFragment();
   for (const s of list || []) {
-    if (typeof s !== 'string' || !s.trim()) continue;
     try {
-      frag.querySelector(s);
-      out.push(s.trim());
+      if (typeof s == 'string' && s.trim()) frag.querySelector(s), out.push(s.trim());
     } catch {
-      if (typeof console !== 'undefined') console.debug('trailguide: ignoring invalid selector', s);
+      console.debug('trailguide: ignoring invalid selector', s);
     }
   }
   return out;
 }
 
-function isNeverRecorded(el: Element): boolean {
+const seenPassword = new WeakSet<Element>();
+const NEVER_AC = /(^|\s)(cc-|one-time-code|current-password|new-password)/;
+
+/**
+ * Password fields (also once switched to another type: rrweb marks them
+ * data-rr-is-password, and a field seen as a password stays one), hidden
+ * inputs, card and one-time-code fields: never recorded.
+ */
+export function isNeverRecorded(el: Element): boolean {
   const type = (el.getAttribute('type') || '').toLowerCase();
-  const ac = (el.getAttribute('autocomplete') || '').toLowerCase();
-  return type === 'password' || /(^|\s)cc-/.test(ac);
+  if (type == 'password' || el.hasAttribute('data-rr-is-password')) seenPassword.add(el);
+  return seenPassword.has(el) || (type == 'hidden' && el.tagName == 'INPUT') || NEVER_AC.test((el.getAttribute('autocomplete') || '').toLowerCase());
 }
 
-/** Input values: nothing for passwords and card fields, '*' per character otherwise. */
-export function maskInputValue(text: string, el: Element | null): string {
-  if (el && isNeverRecorded(el)) return '';
-  return maskAll(text || '');
-}
+const CHOICE_TYPES = /^(checkbox|radio|range|color|date|month|week|time|datetime-local)$/;
+const FIELD_TAG = /^(input|textarea|select|option)$/i;
+const URL_ATTR = /^(href|src|rr_src|action|formaction|poster|cite|data|background|ping|xlink:href|longdesc|srcset)$/;
+const TEXT_ATTR = /^(placeholder|title|aria-label|alt|aria-description|aria-valuetext)$/;
 
-function safeClosest(el: Element | null, sel: string): boolean {
-  if (!el || !sel) return false;
+function closest(el: Element | null, sel: string): boolean {
   try {
-    return !!el.closest(sel);
+    return !!el && !!sel && !!el.closest(sel);
   } catch {
     return true; // fail closed
   }
 }
 
-export function createMasker(cfg: MaskConfig | null | undefined, doc: Document = document): Masker {
+function elementOf(n: Node | null | undefined): Element | null {
+  return !n ? null : n.nodeType == 1 ? (n as Element) : n.nodeType == 11 ? (n as ShadowRoot).host || null : n.parentElement || elementOf(n.parentNode);
+}
+
+export function createMasker(cfg: MaskConfig | null | undefined, doc: Document = document, privacy?: PrivacyOption): Masker {
   const c = cfg || DEFAULT_MASK;
-  const mode: MaskMode = c.mode === 'strict' || c.mode === 'relaxed' ? c.mode : 'balanced';
-  const maskSelector = [MASK_ATTR_SELECTOR, EDITABLE_SELECTOR, ...validSelectors(c.mask_selectors, doc)].join(',');
-  const blocks = [BLOCK_ATTR_SELECTOR, ...validSelectors(c.block_selectors, doc)];
-  if (mode === 'strict') blocks.push(MEDIA_SELECTOR);
-  const blockSelector = blocks.join(',');
+  const p = typeof privacy == 'string' ? { mode: privacy } : privacy || {};
+  // an unknown project mode is balanced; init may only make it stricter
+  const base = MODES.indexOf(c.mode);
+  const mode = MODES[Math.max(base < 0 ? 1 : base, MODES.indexOf(p.mode as MaskMode))];
+  const userMask = ['[data-tg-mask]', ...validSelectors(c.mask_selectors, doc), ...validSelectors(p.mask_selectors, doc)].join();
+  const maskSel = userMask + ',' + EDITABLE_SELECTOR;
+  const unmaskSel = ['[data-tg-unmask]', ...validSelectors(c.unmask_selectors, doc)].join();
+  const blocks = ['[data-tg-block]', ...validSelectors(c.block_selectors, doc), ...validSelectors(p.block_selectors, doc)];
+  if (mode == 'strict') blocks.push(MEDIA_SELECTOR);
+  const blockSelector = blocks.join();
 
-  const text = (s: string, el: Element | null): string => {
-    if (!s) return s;
-    if (mode === 'strict' || safeClosest(el, maskSelector)) return maskAll(s);
-    return mode === 'balanced' ? scrubPII(s) : s;
+  const unmasked = (el: Element | null): boolean => closest(el, unmaskSel) && !closest(el, userMask);
+
+  const input = (s: string, el: Element | null): string => {
+    s = s || '';
+    if (!el) return maskAll(s);
+    const f = el.tagName == 'OPTION' ? el.closest('select') || el : el;
+    if (isNeverRecorded(f)) return '';
+    if (unmasked(f)) return s;
+    if (closest(f, userMask)) return maskAll(s);
+    const choice = f.tagName == 'SELECT' || (f.tagName == 'INPUT' && CHOICE_TYPES.test((f as HTMLInputElement).type));
+    return mode == 'relaxed' && choice ? scrubPII(s) : maskAll(s);
   };
 
-  // rrweb only calls maskTextFn for text under maskTextSelector. Balanced and
-  // strict need to see all text (pattern masking / full masking), so they
-  // select everything and decide in maskTextFn.
-  const record: MaskRecordOptions = {
-    maskAllInputs: false,
-    maskInputOptions: { ...MASK_INPUT_OPTIONS },
-    maskInputFn: maskInputValue,
-    maskTextSelector: mode === 'relaxed' ? maskSelector : '*',
-    maskTextFn: mode === 'relaxed' ? maskAll : text,
+  const text = (s: string, el: Element | null): string =>
+    !s || !s.trim()
+      ? s
+      : el && el.tagName == 'TEXTAREA'
+        ? input(s, el)
+        : unmasked(el)
+          ? s
+          : mode == 'strict' || closest(el, maskSel)
+            ? maskAll(s)
+            : scrubPII(s);
+
+  const attr = (el: Element | null, tag: string, name: string, v: string): string => {
+    if (!v) return v;
+    const field = FIELD_TAG.test(tag);
+    if (URL_ATTR.test(name)) {
+      return name == 'srcset'
+        ? v
+            .split(',')
+            .map((part) => part.trim().replace(/^\S+/, scrubURL))
+            .join(', ')
+        : scrubURL(v);
+    }
+    if (name == 'value' && (field || !el)) return input(v, el);
+    if (TEXT_ATTR.test(name)) return !el ? maskAll(v) : !field ? text(v, el) : unmasked(el) ? v : mode == 'relaxed' && !closest(el, userMask) ? scrubPII(v) : maskAll(v);
+    return v;
+  };
+
+  const event = <T>(e: T, mirror?: MirrorLike | null): T => {
+    const ev = e as { type?: number; data?: any };
+    const d = ev && ev.data;
+    if (!d) return e;
+    const node = (id: number): Node | null => (mirror && mirror.getNode(id)) || null;
+    // `parent`: the element a text node is in; undefined when rrweb's mirror
+    // does not know it, and then its text is masked whole (fail closed).
+    const walk = (n: any, parent: Element | null | undefined, tag: string): void => {
+      if (!n) return;
+      if (n.type == 3) {
+        const t = n.textContent;
+        if (t && !/^(style|script)$/i.test(tag)) n.textContent = parent === undefined ? maskAll(t) : text(t, parent);
+        return;
+      }
+      const el = n.type == 2 ? (node(n.id) as Element | null) : null;
+      const a = n.attributes || {};
+      for (const k in a) if (typeof a[k] == 'string') a[k] = attr(el, n.tagName, k, a[k]);
+      for (const ch of n.childNodes || []) walk(ch, n.type != 2 ? null : el || undefined, n.tagName || '');
+    };
+    if (ev.type == 4 && d.href) d.href = scrubURL(d.href);
+    if (ev.type == 2) walk(d.node, null, '');
+    if (ev.type == 3 && d.source == 0) {
+      for (const a of d.adds || []) {
+        const p = elementOf(node(a.parentId));
+        walk(a.node, p || undefined, p ? p.tagName : '');
+      }
+      for (const t of d.texts || []) {
+        const n = node(t.id);
+        const p = elementOf(n && n.parentNode);
+        if (t.value && !/^(STYLE|SCRIPT)$/.test(p ? p.tagName : '')) t.value = p ? text(t.value, p) : maskAll(t.value);
+      }
+      for (const a of d.attributes || []) {
+        const el = node(a.id) as Element | null;
+        for (const k in a.attributes) {
+          const v = a.attributes[k];
+          if (typeof v == 'string') a.attributes[k] = attr(el, el ? el.tagName.toLowerCase() : '', k, v);
+        }
+      }
+    }
+    if (ev.type == 3 && d.source == 5 && typeof d.text == 'string') d.text = input(d.text, node(d.id) as Element | null);
+    return e;
+  };
+
+  return {
+    mode,
     blockSelector,
+    record: { maskAllInputs: false, maskInputOptions: MASK_INPUT_OPTIONS, maskInputFn: input, blockSelector },
+    text,
+    input,
+    attr,
+    event,
   };
-  return { mode, maskSelector, blockSelector, record, text };
 }

@@ -93,10 +93,9 @@ export function clickSignal(ev: MouseEvent, win: Window, masker: Masker, now: nu
 }
 
 export function errorSignal(message: string, err: unknown, source: string, url: string, now: number, masker: Masker): Signal {
-  const scrub = masker.mode === 'relaxed' ? (s: string) => s : scrubPII;
-  const s: Signal = { type: 'error', ts: now, url, name: scrub(String(message || 'Error').slice(0, MAX_MESSAGE)) };
+  const s: Signal = { type: 'error', ts: now, url, name: scrubPII(String(message || 'Error').slice(0, MAX_MESSAGE)) };
   const stack = err && typeof (err as Error).stack === 'string' ? (err as Error).stack : '';
-  if (stack) s.stack = scrub(stack.slice(0, MAX_STACK));
+  if (stack) s.stack = scrubPII(stack.slice(0, MAX_STACK));
   if (source) s.source = source;
   return s;
 }

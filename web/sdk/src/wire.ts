@@ -104,6 +104,8 @@ export interface MaskConfig {
   mode: MaskMode;
   mask_selectors: string[] | null;
   block_selectors: string[] | null;
+  /** elements whose text and values are recorded as they are (never-recorded fields excepted) */
+  unmask_selectors?: string[] | null;
 }
 
 /** 200 answer to a batch: {"ack": seq} or {"stop": true}. */

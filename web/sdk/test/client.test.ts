@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { sampled } from '../src/client';
+import { createAPI } from '../src/api';
+import { Client, K_CONSENT, sampled } from '../src/client';
 import { IDLE_MS } from '../src/ids';
-import { fakeFetch, ok, SESSION, settle, VISITOR, WINDOW } from './helpers';
-import { closePage, openPage, T0, type Page } from './scenario';
+import { fakeFetch, ok, seededStorage, SESSION, settle, VISITOR, WINDOW } from './helpers';
+import { closePage, fakeRecorder, openPage, T0, type Page } from './scenario';
 
 let pages: Page[] = [];
 const open = async (o: Parameters<typeof openPage>[0] = {}) => {
@@ -43,13 +44,25 @@ describe('client', () => {
     expect(b.json.signals).toEqual([{ type: 'pageview', ts: T0, url: b.json.context.url, title: 'Pricing' }]);
   });
 
-  test('the project mask rules reach rrweb', async () => {
+  test('the project mask rules reach rrweb, and every event passes through the masker', async () => {
     const ff = fakeFetch({ sample_rate: 1, mask: { mode: 'strict', mask_selectors: ['.pii'], block_selectors: ['#map'] } });
     const { rec } = await open({ ff });
-    expect(rec.options!.maskTextSelector).toBe('*');
     expect(rec.options!.blockSelector).toContain('#map');
     expect(rec.options!.blockSelector).toContain('img');
-    expect(rec.options!.maskTextFn('abc', null)).toBe('***');
+    expect(rec.options!.maskInputFn('abc', document.getElementById('email') as HTMLElement)).toBe('***');
+    await vi.advanceTimersByTimeAsync(5000);
+    const [b] = ff.batches();
+    expect(b.json.events[0].data.href).toBe('http://localhost:3000/pricing?utm_source=news&utm_medium=email&utm_campaign=spring&token=redacted');
+    expect(JSON.stringify(b.json.events[1])).toContain('"textContent":"*****"'); // "Hello", strict
+  });
+
+  test('init({privacy}) makes a relaxed project strict, never the reverse', async () => {
+    const relaxed = { sample_rate: 1, mask: { mode: 'relaxed' as const, mask_selectors: [], block_selectors: [] } };
+    const p1 = await open({ ff: fakeFetch(relaxed), privacy: 'strict' });
+    expect(p1.rec.options!.blockSelector).toContain('img');
+    expect(p1.client.debugState().config!.mask.mode).toBe('relaxed'); // the project's, as delivered
+    const p2 = await open({ ff: fakeFetch({ ...relaxed, mask: { ...relaxed.mask, mode: 'strict' } }), privacy: 'relaxed' });
+    expect(p2.rec.options!.blockSelector).toContain('img');
   });
 
   test('a refused key (401 on config) records and sends nothing', async () => {
@@ -177,5 +190,80 @@ describe('client', () => {
     const all = p.ff.requests.map((r) => r.body).join('\n');
     expect(all).not.toContain('canary');
     expect(all).toContain('"selector":"#email"');
+  });
+});
+
+describe('consent and Global Privacy Control', () => {
+  const cleanStorage = () => {
+    localStorage.clear();
+    sessionStorage.clear();
+  };
+  beforeEach(cleanStorage);
+  afterEach(cleanStorage);
+
+  test('requireConsent: nothing sent and nothing stored until consent(true); consent(false) deletes the ids', async () => {
+    const ff = fakeFetch();
+    const rec = fakeRecorder();
+    const c = new Client({ key: 'pk_demo_1234', endpoint: 'https://tg.example.com', fetch: ff.fetch, sendBeacon: null, compress: null, recorder: rec, requireConsent: true });
+    c.start();
+    c.track('before consent');
+    c.identify('u1');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(ff.requests).toEqual([]);
+    expect(rec.options).toBeUndefined();
+    expect([localStorage.length, sessionStorage.length]).toEqual([0, 0]);
+
+    c.consent(true);
+    await settle();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(rec.options).toBeDefined();
+    expect(ff.batches().length).toBeGreaterThan(0);
+    expect(localStorage.getItem(K_CONSENT)).toBe('1');
+    expect(localStorage.getItem('tg_vid')).toMatch(/^[0-9a-f]{32}$/);
+
+    const sent = ff.requests.length;
+    c.consent(false);
+    expect(rec.stop).toHaveBeenCalled();
+    c.track('after withdrawal');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(ff.requests.length).toBe(sent);
+    for (const k of ['tg_vid', 'tg_sess', 'tg_user', K_CONSENT]) expect(localStorage.getItem(k)).toBeNull();
+    expect(sessionStorage.getItem('tg_win')).toBeNull();
+  });
+
+  test('consent is remembered for the next page loads', async () => {
+    const storage = seededStorage(T0);
+    storage.local.set(K_CONSENT, '1');
+    const p = await open({ requireConsent: true, storage });
+    expect(p.rec.options).toBeDefined();
+  });
+
+  test('consent() before init() is queued by the API', async () => {
+    const ff = fakeFetch();
+    const api = createAPI(fakeRecorder());
+    api.consent(true);
+    api.init({ key: 'pk_demo_1234', endpoint: 'https://tg.example.com', fetch: ff.fetch, sendBeacon: null, compress: null, requireConsent: true });
+    await settle();
+    expect(api.client()!.debugState().running).toBe(true);
+    (api.client() as unknown as { halt_(): void }).halt_();
+  });
+
+  test('respectGPC: navigator.globalPrivacyControl means nothing is sent or stored, even after consent(true)', async () => {
+    Object.defineProperty(navigator, 'globalPrivacyControl', { value: true, configurable: true });
+    try {
+      const ff = fakeFetch();
+      const c = new Client({ key: 'pk_demo_1234', endpoint: 'https://tg.example.com', fetch: ff.fetch, sendBeacon: null, compress: null, recorder: fakeRecorder(), respectGPC: true });
+      c.start();
+      c.consent(true);
+      c.track('x');
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(ff.requests).toEqual([]);
+      expect(localStorage.getItem('tg_vid')).toBeNull();
+      // without respectGPC the signal is ignored
+      const p = await open({});
+      expect(p.rec.options).toBeDefined();
+    } finally {
+      Object.defineProperty(navigator, 'globalPrivacyControl', { value: undefined, configurable: true });
+    }
   });
 });

@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { record } from '@rrweb/record';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
-import { createMasker, EDITABLE_SELECTOR, MASK_INPUT_OPTIONS, maskInputValue, MEDIA_SELECTOR, scrubPII, validSelectors } from '../src/mask';
 import { recordOptions } from '../src/client';
+import { scrubURL, SECRET_WORDS, secretName } from '../src/context';
+import { createMasker, EDITABLE_SELECTOR, isNeverRecorded, MASK_INPUT_OPTIONS, MEDIA_SELECTOR, scrubPII, validSelectors, type MirrorLike } from '../src/mask';
+import type { MaskConfig } from '../src/wire';
 
 beforeEach(() => {
   document.body.innerHTML = '';
@@ -10,59 +15,49 @@ function el(html: string): HTMLElement {
   document.body.innerHTML = html;
   return document.body.firstElementChild as HTMLElement;
 }
+const $ = (id: string) => document.getElementById(id) as HTMLElement;
+const cfg = (mode: MaskConfig['mode'], more: Partial<MaskConfig> = {}): MaskConfig => ({ mode, mask_selectors: [], block_selectors: [], ...more });
 
 describe('options handed to rrweb record()', () => {
-  test('balanced (default): every input masked, text selected for pattern masking', () => {
-    const m = createMasker({ mode: 'balanced', mask_selectors: ['.secret'], block_selectors: ['#ads'] });
+  test('every input value goes through maskInputFn; rrweb masks no text itself', () => {
+    const m = createMasker(cfg('balanced', { mask_selectors: ['.secret'], block_selectors: ['#ads'] }));
     const o = recordOptions(m, () => undefined);
-    expect(o.maskAllInputs).toBe(false); // superseded by maskInputOptions, which covers more
+    expect(o.maskAllInputs).toBe(false);
     expect(o.maskInputOptions).toEqual(MASK_INPUT_OPTIONS);
-    expect(o.maskInputOptions).toMatchObject({ input: true, textarea: true, select: true, password: true, hidden: true, file: true, email: true });
-    expect(o.maskInputFn).toBe(maskInputValue);
-    expect(o.maskTextSelector).toBe('*');
-    expect(typeof o.maskTextFn).toBe('function');
+    expect(o.maskInputFn).toBe(m.input);
+    expect(o.maskTextSelector).toBeUndefined(); // text is masked in Masker.event, with the element known
     expect(o.blockSelector).toBe('[data-tg-block],#ads');
-    expect(m.maskSelector).toBe(`[data-tg-mask],${EDITABLE_SELECTOR},.secret`);
-    expect(o).toMatchObject({ recordCanvas: false, inlineImages: false, collectFonts: false, slimDOMOptions: 'all' });
+    expect(o).toMatchObject({ recordCanvas: false, inlineImages: false, collectFonts: false, recordCrossOriginIframes: false, slimDOMOptions: 'all' });
   });
 
-  test('strict: all text masked, media blocked', () => {
-    const m = createMasker({ mode: 'strict', mask_selectors: null, block_selectors: null });
-    const o = recordOptions(m, () => undefined);
-    expect(o.maskTextSelector).toBe('*');
-    expect(o.blockSelector).toBe(`[data-tg-block],${MEDIA_SELECTOR}`);
-    expect(o.maskTextFn('Hello world', el('<p>Hello world</p>'))).toBe('***********');
-    expect(o.maskInputOptions).toEqual(MASK_INPUT_OPTIONS);
-  });
-
-  test('relaxed: inputs, data-tg-mask and contenteditable still masked; no pattern masking', () => {
-    const m = createMasker({ mode: 'relaxed', mask_selectors: [], block_selectors: [] });
-    const o = recordOptions(m, () => undefined);
-    expect(o.maskTextSelector).toBe(`[data-tg-mask],${EDITABLE_SELECTOR}`);
-    expect(o.maskInputOptions).toEqual(MASK_INPUT_OPTIONS);
-    expect(m.text('mail me: a@b.io', el('<p>x</p>'))).toBe('mail me: a@b.io');
-  });
-
-  test('unknown mode falls back to balanced; invalid selectors are dropped, valid ones kept', () => {
+  test('strict blocks media; invalid selectors are dropped, valid ones kept', () => {
     const debug = vi.spyOn(console, 'debug').mockImplementation(() => undefined);
+    expect(createMasker(cfg('strict')).blockSelector).toBe(`[data-tg-block],${MEDIA_SELECTOR}`);
     const m = createMasker({ mode: 'bogus' as never, mask_selectors: ['[[bad', '.ok', ''], block_selectors: ['div:(', '.ad'] });
     expect(m.mode).toBe('balanced');
-    expect(m.maskSelector).toBe(`[data-tg-mask],${EDITABLE_SELECTOR},.ok`);
     expect(m.blockSelector).toBe('[data-tg-block],.ad');
     expect(validSelectors(['a', '>>>'])).toEqual(['a']);
     debug.mockRestore();
   });
+
+  test('init({privacy}) can only make the project stricter, and adds mask/block rules', () => {
+    expect(createMasker(cfg('relaxed'), document, 'strict').mode).toBe('strict');
+    expect(createMasker(cfg('strict'), document, 'relaxed').mode).toBe('strict');
+    expect(createMasker(cfg('balanced'), document, 'relaxed').mode).toBe('balanced');
+    expect(createMasker(cfg('relaxed'), document, { mode: 'balanced' }).mode).toBe('balanced');
+    expect(createMasker(cfg('relaxed'), document, {}).mode).toBe('relaxed');
+    const m = createMasker(cfg('balanced', { block_selectors: ['#a'] }), document, { block_selectors: ['#b'], mask_selectors: ['.m'] });
+    expect(m.blockSelector).toBe('[data-tg-block],#a,#b');
+    document.body.innerHTML = '<p class="m" id="p">Jane</p>';
+    expect(m.text('Jane', $('p'))).toBe('****');
+    // no unmask through init: the option has no such field
+    const loose = createMasker(cfg('balanced'), document, { unmask_selectors: ['p'] } as never);
+    expect(loose.text('a@b.io', $('p'))).toBe('******');
+  });
 });
 
-describe('masking functions', () => {
-  test('input values: one * per character; passwords and cc-* fields record nothing', () => {
-    expect(maskInputValue('hunter 2', el('<input type="text">'))).toBe('********');
-    expect(maskInputValue('hunter2', el('<input type="password">'))).toBe('');
-    expect(maskInputValue('4111111111111111', el('<input autocomplete="cc-number">'))).toBe('');
-    expect(maskInputValue('x', el('<textarea></textarea>'))).toBe('*');
-  });
-
-  test('balanced text: emails, phones, cards and long numbers masked; ordinary text kept', () => {
+describe('text', () => {
+  test('balanced: emails, phones, cards and long numbers masked; ordinary text kept', () => {
     expect(scrubPII('Write to jane.doe@example.com today')).toBe('Write to ******************** today');
     expect(scrubPII('Call +1 (555) 010-9999')).toBe('Call ' + '*'.repeat(17));
     expect(scrubPII('Card 4111 1111 1111 1111 ok')).toBe('Card ******************* ok');
@@ -71,19 +66,218 @@ describe('masking functions', () => {
     expect(scrubPII('Plain words')).toBe('Plain words');
   });
 
-  test('balanced masker: masked selectors and contenteditable fully masked, others pattern-masked', () => {
-    const m = createMasker({ mode: 'balanced', mask_selectors: ['.secret'], block_selectors: [] });
+  test('per mode, with data-tg-mask, contenteditable, project rules and unmask', () => {
     document.body.innerHTML =
       '<p id="a">hi a@b.io</p><div data-tg-mask><span id="b">Jane</span></div><div class="secret" id="c">Bob</div>' +
-      '<div contenteditable="true"><b id="d">typed</b></div><div contenteditable="false" id="e">fixed</div>';
-    const $ = (id: string) => document.getElementById(id);
-    expect(m.text('hi a@b.io', $('a'))).toBe('hi ******');
-    expect(m.text('Jane', $('b'))).toBe('****');
-    expect(m.text('Bob', $('c'))).toBe('***');
-    expect(m.text('typed', $('d'))).toBe('*****');
-    expect(m.text('fixed', $('e'))).toBe('fixed');
-    // what rrweb calls for text under maskTextSelector '*'
-    expect(m.record.maskTextFn('typed', $('d'))).toBe('*****');
-    expect(m.record.maskTextFn('no pii', $('a'))).toBe('no pii');
+      '<div contenteditable="true"><b id="d">typed</b></div><div contenteditable="false" id="e">fixed</div>' +
+      '<div data-tg-unmask><p id="u">Jane a@b.io</p><p data-tg-mask id="um">Jane</p></div><p class="open" id="r">Ann</p>';
+    const rules = { mask_selectors: ['.secret'], unmask_selectors: ['.open'] };
+    const want: Record<string, Record<string, string>> = {
+      balanced: { a: 'hi ******', b: '****', c: '***', d: '*****', e: 'fixed', u: 'Jane a@b.io', um: '****', r: 'Ann' },
+      relaxed: { a: 'hi ******', b: '****', c: '***', d: '*****', e: 'fixed', u: 'Jane a@b.io', um: '****', r: 'Ann' },
+      strict: { a: '*********', b: '****', c: '***', d: '*****', e: '*****', u: 'Jane a@b.io', um: '****', r: 'Ann' },
+    };
+    const src: Record<string, string> = { a: 'hi a@b.io', b: 'Jane', c: 'Bob', d: 'typed', e: 'fixed', u: 'Jane a@b.io', um: 'Jane', r: 'Ann' };
+    for (const mode of ['balanced', 'relaxed', 'strict'] as const) {
+      const m = createMasker(cfg(mode, rules));
+      for (const id of Object.keys(src)) expect([mode, id, m.text(src[id], $(id))]).toEqual([mode, id, want[mode][id]]);
+    }
   });
+});
+
+describe('form values', () => {
+  test('never recorded in any mode, whatever the rules: passwords (also switched), hidden, cc-*, one-time-code', () => {
+    document.body.innerHTML =
+      '<div data-tg-unmask class="open">' +
+      '<input id="pw" type="password"><input id="PW" TYPE="PASSWORD"><input id="sw" type="password">' +
+      '<input id="hid" type="hidden"><input id="cc" autocomplete="cc-number"><input id="otp" autocomplete="one-time-code">' +
+      '<input id="cur" autocomplete="current-password"><select id="ccx" autocomplete="billing cc-exp"><option value="12">12</option></select></div>';
+    for (const mode of ['balanced', 'relaxed', 'strict'] as const) {
+      const m = createMasker(cfg(mode, { unmask_selectors: ['.open', 'input'] }));
+      expect(m.input('hunter2', $('sw'))).toBe(''); // seen as a password...
+      $('sw').setAttribute('type', 'text'); // ...then switched by a "show password" toggle
+      for (const id of ['pw', 'PW', 'sw', 'hid', 'cc', 'otp', 'cur', 'ccx']) expect([mode, id, m.input('hunter2', $(id))]).toEqual([mode, id, '']);
+      expect(m.attr($('ccx').firstElementChild, 'option', 'value', '12')).toBe('');
+      $('sw').setAttribute('type', 'password');
+    }
+    // rrweb's own mark for a field that was a password when its type changed
+    expect(isNeverRecorded(el('<input type="text" data-rr-is-password="true">'))).toBe(true);
+  });
+
+  test('balanced and strict mask every other value; relaxed records choice fields only', () => {
+    document.body.innerHTML =
+      '<input id="t" type="text"><input id="e" type="email"><input id="s" type="search"><textarea id="ta"></textarea>' +
+      '<select id="sel"><option value="b">B</option></select><input id="cb" type="checkbox"><input id="d" type="date">' +
+      '<input id="n" type="number"><input id="un" data-tg-unmask type="text">';
+    const vals: Record<string, string> = { t: 'Jane', e: 'a@b.io', s: 'shoes', ta: 'notes', sel: 'b', cb: 'on', d: '2024-05-01', n: '42', un: 'Ann' };
+    const relaxed: Record<string, string> = { t: '****', e: '******', s: '*****', ta: '*****', sel: 'b', cb: 'on', d: '2024-05-01', n: '**', un: 'Ann' };
+    for (const mode of ['balanced', 'strict', 'relaxed'] as const) {
+      const m = createMasker(cfg(mode));
+      for (const id of Object.keys(vals)) {
+        const want = mode == 'relaxed' ? relaxed[id] : id == 'un' ? 'Ann' : '*'.repeat(vals[id].length);
+        expect([mode, id, m.input(vals[id], $(id))]).toEqual([mode, id, want]);
+      }
+    }
+    // a mask rule masks choice values and field labels in relaxed too
+    document.body.innerHTML = '<div class="pii"><select id="s2"><option value="b">B</option></select><input id="i2" type="date"></div>';
+    const rm = createMasker(cfg('relaxed', { mask_selectors: ['.pii'] }));
+    expect([rm.input('b', $('s2')), rm.input('2024-05-01', $('i2')), rm.attr($('i2'), 'input', 'title', 'Born')]).toEqual(['*', '**********', '****']);
+    // an unknown element (not in rrweb's mirror): masked
+    expect(createMasker(cfg('relaxed')).input('b', null)).toBe('*');
+  });
+});
+
+describe('attributes', () => {
+  test('value, placeholder, title, aria-label, alt on form fields; text attributes elsewhere; URLs scrubbed', () => {
+    document.body.innerHTML =
+      '<input id="i" type="text"><input id="img" type="image"><img id="pic"><a id="a"></a><input id="u" data-tg-unmask>';
+    const b = createMasker(cfg('balanced'));
+    const s = createMasker(cfg('strict'));
+    const r = createMasker(cfg('relaxed'));
+    for (const name of ['value', 'placeholder', 'title', 'aria-label']) {
+      expect(b.attr($('i'), 'input', name, 'Jane Doe')).toBe('********');
+      expect(r.attr($('i'), 'input', name, 'Jane Doe')).toBe(name == 'value' ? '********' : 'Jane Doe');
+      expect(b.attr($('u'), 'input', name, 'Jane Doe')).toBe('Jane Doe');
+    }
+    expect(b.attr($('img'), 'input', 'alt', 'Jane')).toBe('****');
+    expect(b.attr($('pic'), 'img', 'alt', 'Team photo, mail a@b.io')).toBe('Team photo, mail ******');
+    expect(s.attr($('pic'), 'img', 'alt', 'Team photo')).toBe('**********');
+    expect(b.attr($('a'), 'a', 'title', 'Jane')).toBe('Jane');
+    expect(b.attr($('a'), 'a', 'href', 'https://x.example/p?token=abc#access_token=def')).toBe('https://x.example/p?token=redacted#access_token=redacted');
+    expect(b.attr($('a'), 'a', 'href', 'mailto:jane@example.com')).toBe('mailto:redacted');
+    expect(b.attr($('u'), 'a', 'href', 'mailto:jane@example.com')).toBe('mailto:redacted'); // URLs are scrubbed even when unmasked
+    expect(b.attr(null, 'form', 'action', 'https://x.example/post?session=1')).toBe('https://x.example/post?session=redacted');
+    expect(b.attr(null, 'iframe', 'rr_src', 'https://x.example/embed?sig=1')).toBe('https://x.example/embed?sig=redacted');
+    expect(b.attr(null, 'img', 'srcset', 'https://x.example/a.png?key=1 1x, https://x.example/b.png 2x')).toBe(
+      'https://x.example/a.png?key=redacted 1x, https://x.example/b.png 2x',
+    );
+    expect(b.attr(null, 'div', 'class', 'a@b.io')).toBe('a@b.io'); // not a text attribute
+    expect(b.attr(null, '', 'value', 'Jane')).toBe('****'); // unknown element: fail closed
+  });
+});
+
+/** A mirror over the live DOM, as rrweb's record.mirror is. */
+function domMirror(): MirrorLike & { ids: Map<number, Node> } {
+  const ids = new Map<number, Node>();
+  return { ids, getNode: (id) => ids.get(id) || null };
+}
+
+describe('Masker.event: every rrweb event passes through it', () => {
+  test('meta, full snapshot, mutations and input events', () => {
+    document.body.innerHTML =
+      '<p id="p">mail a@b.io</p><input id="i" value="Jane" placeholder="Your name"><a id="a" href="/x?token=abc">link</a>' +
+      '<style id="st">.a{}</style><div data-tg-unmask id="u">Ann</div>';
+    const m = createMasker(cfg('balanced'));
+    const mir = domMirror();
+    const ids: Record<string, number> = { p: 10, i: 11, a: 12, st: 13, u: 14 };
+    for (const [id, n] of Object.entries(ids)) mir.ids.set(n, $(id));
+    mir.ids.set(20, $('p').firstChild as Node);
+
+    expect(m.event({ type: 4, data: { href: 'https://s.example/cb?code=1#access_token=2', width: 1, height: 1 } }, mir).data.href).toBe(
+      'https://s.example/cb?code=redacted#access_token=redacted',
+    );
+
+    const snap = {
+      type: 2,
+      data: {
+        node: {
+          type: 0,
+          id: 1,
+          childNodes: [
+            { type: 2, id: 10, tagName: 'p', attributes: {}, childNodes: [{ type: 3, id: 20, textContent: 'mail a@b.io' }] },
+            { type: 2, id: 11, tagName: 'input', attributes: { value: 'Jane', placeholder: 'Your name' }, childNodes: [] },
+            { type: 2, id: 12, tagName: 'a', attributes: { href: 'https://s.example/x?token=abc' }, childNodes: [{ type: 3, id: 21, textContent: 'link' }] },
+            { type: 2, id: 13, tagName: 'style', attributes: {}, childNodes: [{ type: 3, id: 22, textContent: '.a{color:red} /* 5550109999 */' }] },
+            { type: 2, id: 14, tagName: 'div', attributes: {}, childNodes: [{ type: 3, id: 23, textContent: 'Ann 5550109999' }] },
+            { type: 2, id: 99, tagName: 'div', attributes: { title: 'Jane' }, childNodes: [{ type: 3, id: 24, textContent: 'not in the mirror' }] },
+          ],
+        },
+      },
+    };
+    const out = JSON.stringify(m.event(snap, mir));
+    expect(out).toContain('"textContent":"mail ******"');
+    expect(out).toContain('"value":"****","placeholder":"*********"');
+    expect(out).toContain('"href":"https://s.example/x?token=redacted"');
+    expect(out).toContain('"textContent":"link"');
+    expect(out).toContain('.a{color:red} /* 5550109999 */'); // CSS is not text
+    expect(out).toContain('"textContent":"Ann 5550109999"'); // unmasked
+    expect(out).toContain('"textContent":"*****************"'); // element unknown: masked whole
+    expect(out).not.toContain('Jane');
+
+    const mut = {
+      type: 3,
+      data: {
+        source: 0,
+        adds: [{ parentId: 10, nextId: null, node: { type: 3, id: 30, textContent: 'call 5550109999' } }],
+        texts: [{ id: 20, value: 'now b@c.io' }, { id: 77, value: 'unknown node' }],
+        attributes: [
+          { id: 11, attributes: { value: 'Jane', 'aria-label': 'Jane', style: { color: 'red' } } },
+          { id: 12, attributes: { href: 'https://s.example/?password=x' } },
+        ],
+        removes: [],
+      },
+    };
+    expect(m.event(mut, mir).data).toMatchObject({
+      adds: [{ node: { textContent: 'call **********' } }],
+      texts: [{ value: 'now ******' }, { value: '************' }],
+      attributes: [{ attributes: { value: '****', 'aria-label': '****', style: { color: 'red' } } }, { attributes: { href: 'https://s.example/?password=redacted' } }],
+    });
+    expect(m.event({ type: 3, data: { source: 5, id: 11, text: 'Jane' } }, mir).data.text).toBe('****');
+    expect(m.event({ type: 3, data: { source: 5, id: 999, text: 'Jane' } }, mir).data.text).toBe('****');
+    expect(m.event({ type: 3, data: { source: 1, positions: [] } }, mir)).toEqual({ type: 3, data: { source: 1, positions: [] } });
+  });
+
+  test('the real @rrweb/record: no canary in any event, in every mode', () => {
+    const c = 'cnry' + Math.random().toString(16).slice(2, 12);
+    document.body.innerHTML =
+      `<p>${c}@example.com</p><p>4111 1111 1111 1111</p><input type="password" value="${c}a"><input type="hidden" value="${c}b">` +
+      `<input type="text" placeholder="${c}c" title="${c}d" aria-label="${c}e" value="${c}f"><textarea>${c}g</textarea>` +
+      `<select><option value="${c}h" selected>x</option></select><div contenteditable="true">${c}i</div>` +
+      `<a href="mailto:${c}j@example.com">mail</a><a href="/p?token=${c}k#access_token=${c}l">link</a><input type="image" alt="${c}m">` +
+      `<div data-tg-mask>${c}n</div><input autocomplete="cc-number" value="${c}o"><input data-tg-unmask autocomplete="one-time-code" value="${c}p">`;
+    // happy-dom leaves these undefined; rrweb's polyfill reads their prototype
+    for (const k of ['NodeList', 'DOMTokenList']) if (!(window as never)[k]) (window as unknown as Record<string, unknown>)[k] = Array;
+    for (const mode of ['balanced', 'strict', 'relaxed'] as const) {
+      const m = createMasker(cfg(mode));
+      const events: unknown[] = [];
+      const stop = record({ ...recordOptions(m, (e: unknown) => events.push(m.event(e, record.mirror))) } as never);
+      const input = document.querySelector('input[type=text]') as HTMLInputElement;
+      input.value = c + 'q';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      stop && stop();
+      const all = JSON.stringify(events);
+      expect(events.length).toBeGreaterThan(1);
+      expect(all).not.toContain('4111');
+      // relaxed records placeholder, title, aria-label and alt of fields, and choice values (the select); nothing else
+      const found = 'abcdefghijklmnopq'.split('').filter((x) => all.includes(c + x));
+      expect([mode, found]).toEqual([mode, mode == 'relaxed' ? ['c', 'd', 'e', 'h', 'm'] : []]);
+    }
+  });
+});
+
+describe('URL scrubbing (rules shared with the server: testdata/privacy/url_scrub.json)', () => {
+  const shared = JSON.parse(readFileSync(join(process.cwd(), '..', 'testdata', 'privacy', 'url_scrub.json'), 'utf8')) as {
+    secret_words: string[];
+    vectors: Array<{ in: string; out: string }>;
+  };
+  test('the secret words are the SDK list', () => {
+    expect(shared.secret_words).toEqual(SECRET_WORDS);
+  });
+  test.each(shared.vectors)('$in', (v) => {
+    expect(scrubURL(v.in)).toBe(v.out);
+  });
+  test('every secret word, plain, plural, camelCase, prefixed, in the query and the fragment', () => {
+    for (const w of shared.secret_words) {
+      for (const name of [w, w + 's', 'x_' + w, 'my' + w[0].toUpperCase() + w.slice(1), w.toUpperCase()]) {
+        expect([name, secretName(name)]).toEqual([name, true]);
+        expect(scrubURL(`https://a.example/p?${name}=v1&page=2`)).toBe(`https://a.example/p?${name}=redacted&page=2`);
+        expect(scrubURL(`https://a.example/#${name}=v1`)).toBe(`https://a.example/#${name}=redacted`);
+      }
+    }
+    for (const name of ['page', 'q', 'lang', 'author', 'design', 'keyboard', 'utm_source', 'statement']) expect([name, secretName(name)]).toEqual([name, false]);
+  });
+});
+
+test('EDITABLE_SELECTOR still matches contenteditable', () => {
+  expect(el('<div contenteditable>x</div>').matches(EDITABLE_SELECTOR)).toBe(true);
 });

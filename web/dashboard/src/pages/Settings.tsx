@@ -25,6 +25,7 @@ import {
 import { IconCheck, IconCopy, IconLock } from '../components/icons';
 import { ErrorState, Spinner } from '../components/States';
 import { AllowedOriginsCard } from '../components/AllowedOrigins';
+import { PrivacyCard } from '../components/PrivacyCard';
 
 export function SettingsPage({ project, user }: { project: Project; user: User }) {
   useDocumentTitle('Settings');
@@ -40,6 +41,7 @@ export function SettingsPage({ project, user }: { project: Project; user: User }
         <InstallCard project={project} />
         <AllowedOriginsCard project={project} isAdmin={user.role === 'admin'} />
         <FrictionCard project={project} isAdmin={user.role === 'admin'} />
+        <PrivacyCard project={project} isAdmin={user.role === 'admin'} />
       </div>
     </div>
   );
