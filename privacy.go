@@ -122,6 +122,7 @@ type RetentionStore interface {
 	// before references were recorded), for the caller to read and record
 	// with SetChunkAssets.
 	ChunkAssets(ctx context.Context, projectID string) (ids map[string]bool, unknown []*Chunk, err error)
+	// SetChunkAssets records a chunk's references; nil marks them unknown.
 	SetChunkAssets(ctx context.Context, c *Chunk, ids []string) error
 }
 

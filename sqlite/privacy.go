@@ -189,11 +189,16 @@ func (s *SessionStore) ChunkAssets(ctx context.Context, projectID string) (map[s
 	return ids, unknown, nil
 }
 
-// SetChunkAssets records the assets a chunk references.
+// SetChunkAssets records the assets a chunk references; nil ids (not an
+// empty slice) marks them unknown again.
 func (s *SessionStore) SetChunkAssets(ctx context.Context, c *trailguide.Chunk, ids []string) error {
+	var v any
+	if ids != nil {
+		v = strings.Join(ids, ",")
+	}
 	err := s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE chunks SET assets = ? WHERE project_id = ? AND session_id = ?
-			AND window_id = ? AND seq_from = ?`, strings.Join(ids, ","), c.ProjectID, c.SessionID, c.WindowID, c.SeqFrom)
+			AND window_id = ? AND seq_from = ?`, v, c.ProjectID, c.SessionID, c.WindowID, c.SeqFrom)
 		return err
 	})
 	if err != nil {
