@@ -5,6 +5,7 @@
 import type {
   FrictionConfig,
   FrictionReport,
+  PrivacyReport,
   Project,
   Recording,
   SessionDetail,
@@ -113,6 +114,8 @@ export const api = {
   settings: (pid: string) => call<{ friction: FrictionConfig }>('GET', `/api/v1/projects/${enc(pid)}/settings`),
   saveSettings: (pid: string, friction: Partial<FrictionConfig>) =>
     call<{ friction: FrictionConfig }>('PUT', `/api/v1/projects/${enc(pid)}/settings`, { body: { friction } }),
+  privacy: (pid: string, signal?: AbortSignal) =>
+    call<PrivacyReport>('GET', `/api/v1/projects/${enc(pid)}/privacy`, { signal }),
   facets: (pid: string) => call<SessionFacets>('GET', `/api/v1/projects/${enc(pid)}/sessions/facets`),
   session: (pid: string, sid: string) =>
     call<SessionDetail>('GET', `/api/v1/projects/${enc(pid)}/sessions/${enc(sid)}`),

@@ -11,6 +11,7 @@ import { SessionsPage } from './pages/Sessions';
 import { SessionPage } from './pages/Session';
 import { FrictionPage } from './pages/Friction';
 import { SettingsPage } from './pages/Settings';
+import { PrivacyPage } from './pages/Privacy';
 import { Sidebar } from './components/Sidebar';
 import { NoProjects, NotFound, FullPageSpinner, ErrorState } from './components/States';
 
@@ -105,7 +106,8 @@ export function App() {
   }
 
   const user = auth.user;
-  const pid = route.name === 'sessions' || route.name === 'session' || route.name === 'friction' || route.name === 'settings'
+  const pid = route.name === 'sessions' || route.name === 'session' || route.name === 'friction' || route.name === 'settings' ||
+    route.name === 'privacy'
       ? route.pid
       : null;
   const project = pid && projects ? projects.find((p) => p.id === pid) || null : null;
@@ -161,5 +163,6 @@ function renderMain(
   if (route.name === 'sessions') return <SessionsPage key={project.id} project={project} />;
   if (route.name === 'friction') return <FrictionPage key={project.id} project={project} />;
   if (route.name === 'settings') return <SettingsPage key={project.id} project={project} user={user} />;
+  if (route.name === 'privacy') return <PrivacyPage key={project.id} project={project} />;
   return <SessionPage key={route.pid + '/' + route.sid} project={project} sid={route.sid} />;
 }

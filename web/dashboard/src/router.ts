@@ -9,6 +9,7 @@ export type Route =
   | { name: 'session'; pid: string; sid: string }
   | { name: 'friction'; pid: string }
   | { name: 'settings'; pid: string }
+  | { name: 'privacy'; pid: string }
   | { name: 'notfound'; path: string };
 
 function seg(s: string): string | null {
@@ -42,6 +43,10 @@ export function parseRoute(pathname: string, search = ''): Route {
     const pid = seg(parts[1]);
     if (pid) return { name: 'settings', pid };
   }
+  if (parts[0] === 'projects' && parts.length === 3 && parts[2] === 'privacy') {
+    const pid = seg(parts[1]);
+    if (pid) return { name: 'privacy', pid };
+  }
   if (parts[0] === 'projects' && parts.length === 2) {
     const pid = seg(parts[1]);
     if (pid) return { name: 'sessions', pid };
@@ -64,6 +69,7 @@ export const paths = {
   friction: (pid: string, query?: string) =>
     `/projects/${encodeURIComponent(pid)}/friction${query ? '?' + query : ''}`,
   settings: (pid: string) => `/projects/${encodeURIComponent(pid)}/settings`,
+  privacy: (pid: string) => `/projects/${encodeURIComponent(pid)}/privacy`,
   session: (pid: string, sid: string, opts: { t?: number; window?: string; back?: string } = {}) => {
     const q = new URLSearchParams();
     if (opts.t != null && opts.t > 0) q.set('t', String(Math.floor(opts.t)));

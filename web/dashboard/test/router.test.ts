@@ -17,6 +17,8 @@ describe('parseRoute', () => {
     ['/projects/p1/settings', '', { name: 'settings', pid: 'p1' }],
     ['/projects/p%201/settings/', '', { name: 'settings', pid: 'p 1' }],
     ['/projects/p1/settings/x', '', { name: 'notfound', path: '/projects/p1/settings/x' }],
+    ['/projects/p1/privacy', '', { name: 'privacy', pid: 'p1' }],
+    ['/projects/p1/privacy/x', '', { name: 'notfound', path: '/projects/p1/privacy/x' }],
     ['/nope', '', { name: 'notfound', path: '/nope' }],
   ];
   for (const [path, search, want] of tests) it(`${path}${search}`, () => expect(parseRoute(path, search)).toEqual(want));
@@ -41,6 +43,12 @@ describe('paths', () => {
     // parse(build(x)) == x
     expect(parseRoute('/projects/p%201/sessions/s1')).toEqual({ name: 'session', pid: 'p 1', sid: 's1' });
     expect(paths.sessions('p 1')).toBe('/projects/p%201/sessions');
+  });
+});
+
+describe('paths.privacy', () => {
+  it('encodes the project id', () => {
+    expect(paths.privacy('p 1')).toBe('/projects/p%201/privacy');
   });
 });
 
