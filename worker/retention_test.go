@@ -247,3 +247,38 @@ func TestErasureAsync(t *testing.T) {
 		t.Errorf("stale job not run: %d", n)
 	}
 }
+
+// TestRunEnforcesRetentionAndJobs: Run's loop runs pending erasure jobs and
+// a retention pass, not only the idle-session pass.
+func TestRunEnforcesRetentionAndJobs(t *testing.T) {
+	e := mustOpenEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	e.sendBatch(t, "session_expired", 0, "")
+	e.sendBatch(t, "session_erase", 0, "u-9")
+	eraser := NewEraser(e.sessions, e.blobs, e.clock, nil)
+	j, err := eraser.Queue(ctx, "proj1", "u-9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Add(31 * 24 * time.Hour)
+	w := New(Config{Clock: e.clock, Projects: e.projects, Eraser: eraser, Interval: time.Hour}, e.sessions, e.blobs, nil)
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got, _ := eraser.Job(ctx, j.ID)
+		_, err := e.sessions.Session(ctx, "proj1", "session_expired")
+		if got.Status == trailguide.JobDone && trailguide.ErrorCode(err) == trailguide.ENOTFOUND {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 10 s: job %s, expired session %v", got.Status, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
