@@ -36,11 +36,12 @@ func TestPrivacyReport(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &rep); err != nil {
 		t.Fatal(err)
 	}
-	// 2 params x (context url, meta href, pageview url, click url) = 8.
-	if rep.Total != 8 || rep.Kinds[4].Kind != "url" || rep.Kinds[4].Count != 8 || rep.LastAt.IsZero() {
+	// 2 params of one URL (in the context, the Meta event and two signals,
+	// counted once).
+	if rep.Total != 2 || rep.Kinds[4].Kind != "url" || rep.Kinds[4].Count != 2 || rep.LastAt.IsZero() {
 		t.Errorf("report = %+v", rep)
 	}
-	if len(rep.Sources) != 1 || rep.Sources[0].Path != "/account/*/reset" || rep.Sources[0].Count != 8 {
+	if len(rep.Sources) != 1 || rep.Sources[0].Path != "/account/*/reset" || rep.Sources[0].Count != 2 {
 		t.Errorf("sources = %+v", rep.Sources)
 	}
 	if s, err := e.sessions.Session(t.Context(), "proj0001", "session-privacy"); err != nil || strings.Contains(s.EntryURL, "abc123") {

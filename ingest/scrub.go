@@ -17,28 +17,21 @@ import (
 // them on purpose (erasure finds a user by that id), they are not captured
 // page content.
 func scrubBatch(b *trailguide.Batch) []trailguide.ScrubCount {
-	var c scrub.Counts
+	// One scrub.Batch per batch: a value that occurs in several places (a
+	// page URL in the context, the Meta event and every signal) counts once.
+	var sb scrub.Batch
 	for i, ev := range b.Events {
-		if out, n := scrub.JSON(ev); n.Total() > 0 {
-			b.Events[i] = out
-			c.Add(n)
-		}
+		b.Events[i] = sb.JSON(ev)
 	}
 	url := func(s *string) {
-		if *s == "" {
-			return
+		if *s != "" {
+			*s = sb.URL(*s)
 		}
-		out, n := scrub.URL(*s)
-		*s = out
-		c.Add(n)
 	}
 	text := func(s *string) {
-		if *s == "" {
-			return
+		if *s != "" {
+			*s = sb.Text(*s)
 		}
-		out, n := scrub.Text(*s)
-		*s = out
-		c.Add(n)
 	}
 	for i := range b.Signals {
 		s := &b.Signals[i]
@@ -51,12 +44,8 @@ func scrubBatch(b *trailguide.Batch) []trailguide.ScrubCount {
 		text(&s.Name)
 		text(&s.Stack)
 		for k, v := range s.Props {
-			if str, ok := v.(string); ok {
-				out, n := scrub.Text(str)
-				if n.Total() > 0 {
-					s.Props[k] = out
-					c.Add(n)
-				}
+			if str, ok := v.(string); ok && str != "" {
+				s.Props[k] = sb.Text(str)
 			}
 		}
 	}
@@ -67,6 +56,7 @@ func scrubBatch(b *trailguide.Batch) []trailguide.ScrubCount {
 			text(p)
 		}
 	}
+	c := sb.Counts
 	if c.Total() == 0 {
 		return nil
 	}

@@ -28,6 +28,17 @@ var skipKeys = map[string]bool{"_cssText": true, "rr_dataURL": true}
 // stylesheets are skipped.
 func JSON(doc []byte) ([]byte, Counts) {
 	var c Counts
+	out := jsonScrub(doc, func(_ string, n Counts) { c.Add(n) })
+	if len(out) == 0 || &out[0] == &doc[0] {
+		return doc, Counts{} // unchanged (or not JSON after all)
+	}
+	return out, c
+}
+
+// jsonScrub is JSON calling caught with each changed value (as it was; the
+// string aliases doc or a scratch buffer, so copy it to keep it) and what
+// was replaced in it; it returns doc itself when nothing changed.
+func jsonScrub(doc []byte, caught func(val string, n Counts)) []byte {
 	var out []byte // nil until the first change
 	last := 0      // doc[last:] not yet copied to out
 	var buf []byte // decoding scratch
@@ -39,7 +50,7 @@ func JSON(doc []byte) ([]byte, Counts) {
 		}
 		end, esc := stringEnd(doc, q)
 		if end < 0 {
-			return doc, Counts{} // not valid JSON; leave it to the validator
+			return doc // not valid JSON; leave it to the validator
 		}
 		// A key is followed by ':'.
 		k := end
@@ -61,7 +72,7 @@ func JSON(doc []byte) ([]byte, Counts) {
 			var ok bool
 			buf, ok = unescape(buf[:0], lit)
 			if !ok {
-				return doc, Counts{}
+				return doc
 			}
 			val = unsafeString(buf)
 		} else {
@@ -82,7 +93,7 @@ func JSON(doc []byte) ([]byte, Counts) {
 		if n.Total() == 0 {
 			continue
 		}
-		c.Add(n)
+		caught(val, n)
 		if out == nil {
 			out = make([]byte, 0, len(doc)+16)
 		}
@@ -91,9 +102,9 @@ func JSON(doc []byte) ([]byte, Counts) {
 		last = end
 	}
 	if out == nil {
-		return doc, c
+		return doc
 	}
-	return append(out, doc[last:]...), c
+	return append(out, doc[last:]...)
 }
 
 func hasByte(b []byte, c byte) bool {

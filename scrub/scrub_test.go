@@ -164,3 +164,23 @@ func TestIdempotent(t *testing.T) {
 		t.Errorf("email left: %q", once)
 	}
 }
+
+func TestBatchCountsDistinctValues(t *testing.T) {
+	var b Batch
+	u := "https://a.test/reset?token=abc"
+	if got := b.URL(u); got != "https://a.test/reset?token=redacted" {
+		t.Fatalf("URL = %q", got)
+	}
+	b.URL(u)
+	b.JSON([]byte(`{"type":4,"data":{"href":"https://a.test/reset?token=abc"}}`))
+	b.Text("mail jo@ex.com")
+	b.JSON([]byte(`{"textContent":"mail jo@ex.com"}`))
+	b.JSON([]byte(`{"textContent":"mail ann@ex.com"}`))
+	if want := (Counts{URL: 1, Email: 2}); b.Counts != want {
+		t.Errorf("counts = %+v, want %+v", b.Counts, want)
+	}
+	doc := []byte(`{"a":"nothing"}`)
+	if got := b.JSON(doc); &got[0] != &doc[0] {
+		t.Error("unchanged document copied")
+	}
+}
