@@ -431,4 +431,3 @@ func allowedRequest(raw, serverHost string) bool {
 	}
 	return false
 }
-

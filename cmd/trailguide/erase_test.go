@@ -24,7 +24,7 @@ func postBatch(t *testing.T, base, key, session string, seq int64, user string) 
 	body, _ := json.Marshal(map[string]any{
 		"key": key, "visitor": "visitor-" + session, "session": session, "window": "window-1", "seq": seq,
 		"sent_at": now, "sdk": "test",
-		"events": []json.RawMessage{json.RawMessage(fmt.Sprintf(`{"type":4,"data":{"href":"https://shop.test/","width":800,"height":600},"timestamp":%d}`, now))},
+		"events":  []json.RawMessage{json.RawMessage(fmt.Sprintf(`{"type":4,"data":{"href":"https://shop.test/","width":800,"height":600},"timestamp":%d}`, now))},
 		"signals": signals,
 	})
 	resp, err := http.Post(base+"/ingest/v1/batch", "text/plain", bytes.NewReader(body))
