@@ -111,6 +111,15 @@ func TestEraseUserAPI(t *testing.T) {
 	rec = e.do(request{method: "POST", path: "/ingest/v1/batch", rawBody: batchJSON(batchSpec{Session: "session-u1-a", Seq: 1, Start: start, Duration: time.Second})})
 	checkJSON(t, rec, map[string]any{"stop": true})
 
+	// User ids are path-escaped: a slash or a space stays part of the id.
+	e.ingestBatch(batchSpec{Session: "session-odd-id", Start: start, Duration: time.Second, UserID: "team/a b"})
+	rec = e.do(request{method: "DELETE", path: "/api/v1/projects/proj0001/users/team%2Fa%20b", cookie: admin, csrf: true})
+	var odd trailguide.Job
+	json.Unmarshal(rec.Body.Bytes(), &odd)
+	if rec.Code != http.StatusAccepted || odd.UserID != "team/a b" {
+		t.Errorf("escaped user id: %d %s", rec.Code, rec.Body)
+	}
+
 	if rec := e.do(request{method: "GET", path: "/api/v1/jobs/nope", cookie: admin}); rec.Code != 404 {
 		t.Errorf("unknown job: %d", rec.Code)
 	}
