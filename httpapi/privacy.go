@@ -112,7 +112,7 @@ func (s *Server) handleGetJob(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, j)
 }
 
-// retentionSetting validates a retention_days value from the settings API.
+// validRetention checks a retention_days value from the settings API.
 func validRetention(days int) error {
 	if days < 1 || days > trailguide.MaxRetentionDays {
 		return trailguide.Invalid("retention_days", "Retention must be 1 to %d days.", trailguide.MaxRetentionDays)
