@@ -90,6 +90,9 @@ type IngestBatch struct {
 	Chunk     *Chunk // nil when the batch carried no rrweb events
 	Events    []*Event
 	Delta     SessionDelta
+	// Scrubbed is what the server's scrubber replaced in the batch; the
+	// store adds it to the project's counts in the batch's transaction.
+	Scrubbed []ScrubCount
 }
 
 // IngestStore commits accepted batches.
@@ -100,6 +103,8 @@ type IngestStore interface {
 	// CommitBatch records the batch durably in one transaction: the batch
 	// row (the dedupe key), its chunk row, its events and the session delta.
 	// When the batch row already exists nothing changes and duplicate is
-	// true. The chunk's blob must already be durable in the BlobStore.
+	// true. The chunk's blob must already be durable in the BlobStore. A
+	// batch of an erased session (see ErasureStore) is dropped with
+	// ErrSessionErased.
 	CommitBatch(ctx context.Context, b *IngestBatch) (duplicate bool, err error)
 }

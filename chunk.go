@@ -28,6 +28,10 @@ type Chunk struct {
 	StoredBytes int64  `json:"stored_bytes"` // compressed size
 	BlobKey     string `json:"-"`            // "" while staged in the index store
 	Data        []byte `json:"-"`            // the staged bytes, set when committing
+	// Assets are the ids of the shared stylesheet assets a compacted chunk
+	// references (recording.ExtractAssets), recorded with it so that
+	// unreferenced assets can be collected.
+	Assets []string `json:"-"`
 }
 
 // BlobStore keeps recording chunks. Put is durable when it returns nil: the

@@ -23,6 +23,7 @@ import (
 	"github.com/trailguide/trailguide/ingest"
 	"github.com/trailguide/trailguide/password"
 	"github.com/trailguide/trailguide/sqlite"
+	"github.com/trailguide/trailguide/worker"
 )
 
 // testEnv is a server on real stores (SQLite and files in a temp dir) with
@@ -111,7 +112,8 @@ func newTestEnv(t *testing.T, cfg httpapi.Config) *testEnv {
 // build (re)creates the server over the env's stores.
 func (e *testEnv) build(cfg httpapi.Config, dist fstest.MapFS) {
 	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: e.logs}, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	deps := httpapi.Deps{Ingest: e.ingest, Projects: e.projects, Sessions: e.sessions, Users: e.users, Keys: e.keys, Blobs: e.blobs}
+	deps := httpapi.Deps{Ingest: e.ingest, Projects: e.projects, Sessions: e.sessions, Users: e.users, Keys: e.keys, Blobs: e.blobs,
+		Erasure: worker.NewEraser(e.sessions.(trailguide.ErasureStore), e.blobs, nil, logger)}
 	if dist != nil {
 		deps.Dist = dist
 	}

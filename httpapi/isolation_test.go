@@ -16,6 +16,7 @@ import (
 // response to organisation A is a leak.
 const (
 	orgB         = "org-bravo"
+	jobB         = "job-bravo"
 	projB        = "proj-bravo"
 	projBName    = "Bravo secret project"
 	projBKey     = "tg_b0b0b0b0b0b0b0b0b0b0b0b0"
@@ -75,6 +76,10 @@ func newTenants(t *testing.T) *tenants {
 		t.Fatal(err)
 	}
 	tn.keyBID = kb.ID
+	jb := &trailguide.Job{ID: jobB, Kind: "erase_user", ProjectID: projB, UserID: userBEmail, Status: "done", CreatedAt: time.Now().UTC()}
+	if err := e.sessions.(trailguide.ErasureStore).CreateJob(ctx, jb); err != nil {
+		t.Fatal(err)
+	}
 	tn.keyA = tn.createKey(trailguide.ScopeReadWrite)
 	tn.keyAReadOnly = tn.createKey(trailguide.ScopeRead)
 	tn.bData = []string{orgB, projB, projBName, projBKey, projBOrigin, sessB, userBEmail, viewerBEmail, tn.userB.ID, tn.viewerB.ID,
@@ -125,15 +130,18 @@ var isolationCases = map[string]isolationCase{
 	"DELETE /api/v1/users/{uid}": {ids: []map[string]string{{"uid": "VIEWER_B"}}},
 	"DELETE /api/v1/keys/{kid}":  {},
 
-	"GET /api/v1/projects/{pid}":                  {},
-	"PUT /api/v1/projects/{pid}/allowed-origins":  {body: `{"allowed_origins":[]}`},
-	"GET /api/v1/projects/{pid}/settings":         {},
-	"PUT /api/v1/projects/{pid}/settings":         {body: `{"friction":{}}`},
-	"GET /api/v1/projects/{pid}/settings/privacy": {},
-	"PUT /api/v1/projects/{pid}/settings/privacy": {body: `{"mode":"strict"}`},
-	"GET /api/v1/projects/{pid}/sessions":         {},
-	"GET /api/v1/projects/{pid}/sessions/facets":  {},
-	"GET /api/v1/projects/{pid}/friction":         {},
+	"GET /api/v1/projects/{pid}":                   {},
+	"PUT /api/v1/projects/{pid}/allowed-origins":   {body: `{"allowed_origins":[]}`},
+	"GET /api/v1/projects/{pid}/settings":          {},
+	"PUT /api/v1/projects/{pid}/settings":          {body: `{"friction":{}}`},
+	"GET /api/v1/projects/{pid}/settings/privacy":  {},
+	"PUT /api/v1/projects/{pid}/settings/privacy":  {body: `{"mode":"strict"}`},
+	"GET /api/v1/projects/{pid}/sessions":          {},
+	"GET /api/v1/projects/{pid}/sessions/facets":   {},
+	"GET /api/v1/projects/{pid}/friction":          {},
+	"GET /api/v1/projects/{pid}/privacy":           {},
+	"DELETE /api/v1/projects/{pid}/users/{userId}": {},
+	"GET /api/v1/jobs/{id}":                        {},
 	// A's project with B's session, and B's project with B's session.
 	"GET /api/v1/projects/{pid}/sessions/{sid}":           {ids: []map[string]string{{}, {"pid": "proj0001"}}},
 	"GET /api/v1/projects/{pid}/sessions/{sid}/recording": {ids: []map[string]string{{}, {"pid": "proj0001"}}},
@@ -146,7 +154,7 @@ var isolationCases = map[string]isolationCase{
 // data in any response. Afterwards B's data must be unchanged.
 func TestTenantIsolation(t *testing.T) {
 	tn := newTenants(t)
-	bIDs := map[string]string{"pid": projB, "sid": sessB, "uid": tn.userB.ID, "kid": tn.keyBID}
+	bIDs := map[string]string{"pid": projB, "sid": sessB, "uid": tn.userB.ID, "kid": tn.keyBID, "id": jobB, "userId": userBEmail}
 
 	routes := tn.server.Routes()
 	seen := map[string]bool{}

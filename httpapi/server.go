@@ -49,6 +49,12 @@ type Config struct {
 	SessionTTL time.Duration
 	// Clock is the time source; the system clock by default.
 	Clock trailguide.Clock
+	// ReplayOrigins are the only hosts besides this server that a replay
+	// may load images, stylesheets and fonts from (the dashboard CSP);
+	// each must pass ValidOrigin. Empty: none, recorded pages replay
+	// without their outside resources and the viewer's browser contacts no
+	// host a recording names.
+	ReplayOrigins []string
 }
 
 // Deps are the services and stores the handlers call. Ingest is needed for
@@ -66,6 +72,11 @@ type Deps struct {
 	Keys  trailguide.APIKeyStore
 	Blobs trailguide.BlobStore
 	Dist  fs.FS
+	// Privacy serves the scrubber's counts; when nil, Sessions is used if
+	// it implements trailguide.PrivacyStore (the SQLite store does).
+	Privacy trailguide.PrivacyStore
+	// Erasure runs per-user erasures; without it those routes answer 503.
+	Erasure trailguide.ErasureService
 }
 
 // Server is the HTTP front of Trailguide.
@@ -74,6 +85,7 @@ type Server struct {
 	deps   Deps
 	logger *slog.Logger
 	mux    *http.ServeMux
+	csp    string
 
 	setupMu    sync.Mutex
 	setupToken string // consumed (emptied) by a successful setup
@@ -109,6 +121,9 @@ func NewServer(cfg Config, deps Deps, logger *slog.Logger) *Server {
 	if deps.Friction == nil {
 		deps.Friction, _ = deps.Sessions.(trailguide.FrictionStore)
 	}
+	if deps.Privacy == nil {
+		deps.Privacy, _ = deps.Sessions.(trailguide.PrivacyStore)
+	}
 	s := &Server{
 		cfg:        cfg,
 		deps:       deps,
@@ -116,6 +131,7 @@ func NewServer(cfg Config, deps Deps, logger *slog.Logger) *Server {
 		mux:        http.NewServeMux(),
 		setupToken: cfg.SetupToken,
 		limiter:    newRateLimiter(cfg.LoginPerMinute, time.Minute, cfg.Clock),
+		csp:        dashboardCSP(cfg.ReplayOrigins),
 	}
 	params := cfg.Password
 	s.dummyHash = sync.OnceValue(func() string {
@@ -194,6 +210,10 @@ func (s *Server) routeTable() []route {
 			route{"GET /api/v1/projects/{pid}/sessions/{sid}/recording", permRead, s.handleRecording},
 
 			route{"GET /api/v1/projects/{pid}/friction", permRead, s.handleFrictionReport},
+
+			route{"GET /api/v1/projects/{pid}/privacy", permRead, s.handlePrivacy},
+			route{"DELETE /api/v1/projects/{pid}/users/{userId}", permAdmin, s.handleEraseUser},
+			route{"GET /api/v1/jobs/{id}", permRead, s.handleGetJob},
 		)
 	}
 

@@ -17,6 +17,8 @@ import (
 // values merged over the defaults.
 type settingsResponse struct {
 	Friction friction.Config `json:"friction"`
+	// RetentionDays is how long sessions are kept (docs/PRIVACY.md).
+	RetentionDays int `json:"retention_days"`
 }
 
 // handleGetSettings returns the effective settings of a project.
@@ -26,7 +28,7 @@ func (s *Server) handleGetSettings(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, settingsResponse{Friction: s.effectiveFriction(p)})
+	writeJSON(w, http.StatusOK, settingsResponse{Friction: s.effectiveFriction(p), RetentionDays: p.EffectiveRetentionDays()})
 }
 
 // handlePutSettings replaces a project's friction config (admins only). The
@@ -44,13 +46,22 @@ func (s *Server) handlePutSettings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in struct {
-		Friction json.RawMessage `json:"friction"`
+		Friction      json.RawMessage `json:"friction"`
+		RetentionDays *int            `json:"retention_days"` // optional
 	}
 	if err := s.decodeJSON(w, r, &in); err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	raw := bytes.TrimSpace(in.Friction)
+	if done, err := s.putRetention(r, p, in.RetentionDays, len(raw) == 0); done || err != nil {
+		if err != nil {
+			s.Error(w, r, err)
+		} else {
+			writeJSON(w, http.StatusOK, settingsResponse{Friction: s.effectiveFriction(p), RetentionDays: p.EffectiveRetentionDays()})
+		}
+		return
+	}
 	if len(raw) == 0 || raw[0] != '{' {
 		s.Error(w, r, trailguide.Invalid("friction", "Friction settings must be a JSON object."))
 		return
@@ -73,7 +84,7 @@ func (s *Server) handlePutSettings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.logger.Info("project settings saved", "project_id", p.ID, "user_id", userFrom(r.Context()).ID)
-	writeJSON(w, http.StatusOK, settingsResponse{Friction: cfg})
+	writeJSON(w, http.StatusOK, settingsResponse{Friction: cfg, RetentionDays: p.EffectiveRetentionDays()})
 }
 
 // effectiveFriction is the friction config that applies to p. A stored

@@ -4,20 +4,42 @@ import (
 	"bytes"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"time"
 )
 
 // dashboardCSP is the policy of the dashboard page: scripts only from our own
-// origin and never inline, nothing may frame it. Recorded pages are replayed
-// in a sandboxed same-origin iframe (frame-src 'self') that inherits this
-// policy; it may load the recorded site's images, fonts and stylesheets over
-// HTTPS (otherwise replays of a real site show without them), but never a
-// script, and never connect anywhere but here.
-const dashboardCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline' https:; " +
-	"img-src 'self' data: blob: https:; font-src 'self' data: https:; connect-src 'self'; frame-src 'self'; " +
-	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+// origin and never inline, nothing may frame it, nothing but this server to
+// connect to or frame. Recorded pages are replayed in a sandboxed
+// same-origin iframe (frame-src 'self') that inherits this policy, so what
+// a recording may make the viewer's browser load is decided here: images,
+// stylesheets and fonts from this server, data: and blob: URLs, and the
+// operator's allow-list (Config.ReplayOrigins) — never a script, and never
+// a host a recording names (docs/SECURITY.md, "Replay sandboxing").
+func dashboardCSP(replayOrigins []string) string {
+	extra := ""
+	for _, o := range replayOrigins {
+		if ValidOrigin(o) {
+			extra += " " + o
+		}
+	}
+	return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'" + extra + "; " +
+		"img-src 'self' data: blob:" + extra + "; font-src 'self' data:" + extra + "; media-src 'self'" + extra + "; " +
+		"connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+}
+
+// ValidOrigin reports whether o is a scheme://host[:port] origin (http or
+// https, nothing after the host) fit for a CSP source list.
+func ValidOrigin(o string) bool {
+	u, err := url.Parse(o)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
+		u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return false
+	}
+	return !strings.ContainsAny(o, " ;,'\"")
+}
 
 // handleSDK serves the SDK loader and its chunks to any site.
 func (s *Server) handleSDK(w http.ResponseWriter, r *http.Request) {
@@ -54,7 +76,7 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
 		s.serveDist(w, r, "dashboard", name, "public, max-age=300")
 		return
 	}
-	w.Header().Set("Content-Security-Policy", dashboardCSP)
+	w.Header().Set("Content-Security-Policy", s.csp)
 	w.Header().Set("X-Frame-Options", "DENY")
 	s.serveDist(w, r, "dashboard", "index.html", "no-cache")
 }

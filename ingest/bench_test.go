@@ -174,3 +174,54 @@ func storedBytes(b *testing.B, sessions trailguide.SessionStore, ids []string) (
 type fixed time.Time
 
 func (f fixed) Now() time.Time { return time.Time(f) }
+
+// BenchmarkBaselineWithScrub is BenchmarkBaselineInProcess plus the
+// server's scrubber over every decoded batch: the ratio of the two is what
+// scrubbing costs ingest (docs/PRIVACY.md reports it).
+func BenchmarkBaselineWithScrub(b *testing.B) {
+	bodies := benchBodies(max(b.N, 1200))
+	b.SetBytes(rawPerBatch())
+	b.ReportAllocs()
+	b.ResetTimer()
+	var next atomic.Int64
+	b.RunParallel(func(pb *testing.PB) {
+		var buf bytes.Buffer
+		for pb.Next() {
+			body := bodies[int(next.Add(1)-1)%len(bodies)]
+			zr, err := gzip.NewReader(bytes.NewReader(body.Gzip))
+			if err != nil {
+				b.Fatal(err)
+			}
+			buf.Reset()
+			if _, err := io.Copy(&buf, zr); err != nil {
+				b.Fatal(err)
+			}
+			var batch trailguide.Batch
+			if err := json.Unmarshal(buf.Bytes(), &batch); err != nil {
+				b.Fatal(err)
+			}
+			scrubBatch(&batch)
+			if _, err := recording.Encode(batch.Events, recording.LevelFast); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkScrubBatch is the scrubber alone over decoded batches.
+func BenchmarkScrubBatch(b *testing.B) {
+	bodies := benchBodies(1200)
+	batches := make([]trailguide.Batch, len(bodies))
+	for i, body := range bodies {
+		if err := json.Unmarshal(body.JSON, &batches[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(rawPerBatch())
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		bt := batches[i%len(batches)]
+		scrubBatch(&bt)
+	}
+}

@@ -88,7 +88,11 @@ func (s *Service) Ingest(ctx context.Context, req *trailguide.IngestRequest) (*t
 		return &trailguide.IngestResult{Ack: b.Seq, Duplicate: true}, nil
 	}
 
+	// Scrubbed before anything is derived from the batch, so that entry and
+	// exit URLs, events and the chunk all hold the scrubbed values.
+	scrubbed := scrubBatch(b)
 	ib := build(&s.cfg, p.ID, b, headers, received, req.UserAgent)
+	ib.Scrubbed = scrubbed
 	if len(b.Events) > 0 {
 		blob, err := recording.Encode(b.Events, recording.LevelFast)
 		if err != nil {
@@ -102,6 +106,12 @@ func (s *Service) Ingest(ctx context.Context, req *trailguide.IngestRequest) (*t
 		ib.Delta.StoredBytes = int64(len(blob))
 	}
 	dup, err = s.store.CommitBatch(ctx, ib)
+	if errors.Is(err, trailguide.ErrSessionErased) {
+		// Erased on request while still recording: drop the batch and tell
+		// the SDK to stop sending for this page load.
+		s.logger.Info("batch of an erased session dropped", "project", p.ID, "session", b.Session, "seq", b.Seq)
+		return &trailguide.IngestResult{Ack: b.Seq, Stop: true}, nil
+	}
 	if err != nil {
 		s.logger.Warn("commit batch", "project", p.ID, "session", b.Session, "seq", b.Seq, "err", err)
 		return nil, storeError("commit batch", err)

@@ -20,6 +20,8 @@ type writerStmts struct {
 	sessionUpdate *sql.Stmt
 	chunkInsert   *sql.Stmt
 	eventInsert   *sql.Stmt
+	erasedCheck   *sql.Stmt
+	scrubUpsert   *sql.Stmt
 }
 
 func (db *DB) prepareWriter(ctx context.Context) error {
@@ -44,6 +46,9 @@ func (db *DB) prepareWriter(ctx context.Context) error {
 			event_count, raw_bytes, stored_bytes, blob_key, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&db.st.eventInsert, `INSERT INTO events (project_id, session_id, window_id, seq, idx, type, ts, url,
 			selector, text, x, y, name, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&db.st.erasedCheck, `SELECT count(*) FROM erased_sessions WHERE project_id = ? AND session_id = ?`},
+		{&db.st.scrubUpsert, `INSERT INTO project_scrub_counts (project_id, kind, path, count, last_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (project_id, kind, path) DO UPDATE SET count = count + excluded.count, last_at = max(last_at, excluded.last_at)`},
 	} {
 		if err := prep(p.dst, p.query); err != nil {
 			return err
@@ -132,6 +137,13 @@ func (db *DB) commitBatchTx(ctx context.Context, tx *sql.Tx, b *trailguide.Inges
 	} else if n > 0 {
 		return true, nil
 	}
+	// An erased session stays erased: checked in the same transaction as
+	// the commit, so no batch slips in between an erasure and its tombstone.
+	if err := tx.StmtContext(ctx, db.st.erasedCheck).QueryRowContext(ctx, b.ProjectID, b.SessionID).Scan(&n); err != nil {
+		return false, fmt.Errorf("check erased: %w", err)
+	} else if n > 0 {
+		return false, trailguide.ErrSessionErased
+	}
 
 	d := b.Delta
 	d.ProjectID, d.SessionID = b.ProjectID, b.SessionID
@@ -168,6 +180,15 @@ func (db *DB) commitBatchTx(ctx context.Context, tx *sql.Tx, b *trailguide.Inges
 			return false, trailguide.Invalid("chunk", "A chunk starting at seq %d already exists.", c.SeqFrom)
 		} else if err != nil {
 			return false, fmt.Errorf("insert chunk: %w", err)
+		}
+	}
+
+	if len(b.Scrubbed) > 0 {
+		up := tx.StmtContext(ctx, db.st.scrubUpsert)
+		for _, sc := range b.Scrubbed {
+			if _, err := up.ExecContext(ctx, b.ProjectID, sc.Kind, sc.Path, sc.Count, ms(d.ReceivedAt)); err != nil {
+				return false, fmt.Errorf("count scrubbed: %w", err)
+			}
 		}
 	}
 

@@ -400,9 +400,9 @@ func (s *SessionStore) ReplaceChunks(ctx context.Context, old []*trailguide.Chun
 		}
 		c := compacted
 		_, err := tx.ExecContext(ctx, `INSERT INTO chunks (project_id, session_id, window_id, seq_from, seq_to,
-			first_ts, last_ts, event_count, raw_bytes, stored_bytes, blob_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			first_ts, last_ts, event_count, raw_bytes, stored_bytes, blob_key, assets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.ProjectID, c.SessionID, c.WindowID, c.SeqFrom, c.SeqTo, c.FirstTS, c.LastTS,
-			c.EventCount, c.RawBytes, c.StoredBytes, c.BlobKey)
+			c.EventCount, c.RawBytes, c.StoredBytes, c.BlobKey, strings.Join(c.Assets, ","))
 		if isUnique(err) {
 			return trailguide.Errorf(trailguide.ECONFLICT, "A chunk starting at seq %d already exists.", c.SeqFrom)
 		} else if err != nil {

@@ -54,6 +54,11 @@ func TestStores(t *testing.T, open func(t *testing.T) Stores) {
 		{"FindSessionsFriction", testFindSessionsFriction},
 		{"FindSessionsFrustrationPaging", testFindSessionsFrustrationPaging},
 		{"FrictionReport", testFrictionReport},
+		{"ScrubCounts", testScrubCounts},
+		{"RetentionDelete", testRetentionDelete},
+		{"ChunkAssetsUnknown", testChunkAssetsUnknown},
+		{"ErasureJobs", testErasureJobs},
+		{"RetentionSetter", testRetentionSetter},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"time"
 
@@ -35,7 +36,13 @@ type Config struct {
 	// Projects, when set, is where the worker reads each project's friction
 	// settings (Project.FrictionConfig, parsed over the defaults) at the
 	// close of every session; without it every project uses Friction.
+	// Retention needs it too (each project's RetentionDays).
 	Projects trailguide.ProjectStore
+	// RetentionInterval is the time between two retention passes in Run
+	// (1 h); see Retain.
+	RetentionInterval time.Duration
+	// Eraser, when set, runs pending erasure jobs in every pass of Run.
+	Eraser *Eraser
 }
 
 // Worker closes idle sessions, runs the friction detectors on them and
@@ -44,8 +51,10 @@ type Worker struct {
 	cfg      Config
 	sessions trailguide.SessionStore
 	friction trailguide.FrictionStore // nil: no detection
-	blobs    trailguide.BlobStore
-	logger   *slog.Logger
+	// retention is nil when the session store cannot delete (no retention).
+	retention trailguide.RetentionStore
+	blobs     trailguide.BlobStore
+	logger    *slog.Logger
 }
 
 // New returns a worker; zero Config fields take their defaults. When the
@@ -65,6 +74,9 @@ func New(cfg Config, sessions trailguide.SessionStore, blobs trailguide.BlobStor
 	if cfg.Clock == nil {
 		cfg.Clock = trailguide.SystemClock{}
 	}
+	if cfg.RetentionInterval <= 0 {
+		cfg.RetentionInterval = time.Hour
+	}
 	if cfg.Friction == nil {
 		def := friction.Default()
 		cfg.Friction = &def
@@ -73,7 +85,8 @@ func New(cfg Config, sessions trailguide.SessionStore, blobs trailguide.BlobStor
 		logger = slog.New(slog.DiscardHandler)
 	}
 	fs, _ := sessions.(trailguide.FrictionStore)
-	return &Worker{cfg: cfg, sessions: sessions, friction: fs, blobs: blobs, logger: logger.WithGroup("worker")}
+	rs, _ := sessions.(trailguide.RetentionStore)
+	return &Worker{cfg: cfg, sessions: sessions, friction: fs, retention: rs, blobs: blobs, logger: logger.WithGroup("worker")}
 }
 
 // Run does a pass at once and then every Interval until ctx is done; it
@@ -81,7 +94,20 @@ func New(cfg Config, sessions trailguide.SessionStore, blobs trailguide.BlobStor
 func (w *Worker) Run(ctx context.Context) error {
 	t := time.NewTicker(w.cfg.Interval)
 	defer t.Stop()
+	var lastRetention time.Time
 	for {
+		if w.cfg.Eraser != nil {
+			if _, err := w.cfg.Eraser.RunPending(ctx); err != nil && ctx.Err() == nil {
+				w.logger.Error("erasure jobs", "err", err)
+			}
+		}
+		if now := w.cfg.Clock.Now(); now.Sub(lastRetention) >= w.cfg.RetentionInterval {
+			if _, err := w.Retain(ctx); err != nil && ctx.Err() == nil {
+				w.logger.Error("retention pass failed", "err", err)
+			} else {
+				lastRetention = now
+			}
+		}
 		closed, err := w.RunOnce(ctx)
 		if err != nil && ctx.Err() == nil {
 			w.logger.Error("pass failed", "closed", closed, "err", err)
@@ -277,6 +303,7 @@ func (w *Worker) compactWindow(ctx context.Context, chunks []*trailguide.Chunk) 
 	// Stylesheets become shared, content-addressed assets of the project,
 	// written (durably) before the chunk that references them.
 	stripped, assets := recording.ExtractAssets(events)
+	c.Assets = slices.Sorted(maps.Keys(assets))
 	if err := recording.PutAssets(ctx, w.blobs, c.ProjectID, assets); err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/trailguide/trailguide"
+	"github.com/trailguide/trailguide/httpapi"
 )
 
 // Serve roles (serve --role).
@@ -36,6 +37,9 @@ type ServeConfig struct {
 	Demo     bool       // serve the demo app and seed its project
 	Role     string     // all, ingest, api or worker
 	LogLevel slog.Level // debug, info, warn or error
+	// ReplayOrigins may serve images, stylesheets and fonts to replays
+	// (the dashboard CSP's allow-list; docs/SECURITY.md). Empty: none.
+	ReplayOrigins []string
 }
 
 // UserCreateConfig is everything `trailguide user create` is told; the
@@ -77,11 +81,18 @@ func parseServeConfig(args []string, getenv getenvFunc, stderr io.Writer) (Serve
 	fs.BoolVar(&cfg.Demo, "demo", false, "serve the demo app at /demo/ and load its recorded sessions")
 	fs.StringVar(&cfg.Role, "role", cfg.Role, "what this process does: "+strings.Join(roles, "|"))
 	level := fs.String("log-level", "info", "log `level`: debug|info|warn|error")
+	replayOrigins := fs.String("replay-origins", getenv("TRAILGUIDE_REPLAY_ORIGINS"),
+		"comma-separated `origins` (https://cdn.example.com) replays may load images, styles and fonts from (env TRAILGUIDE_REPLAY_ORIGINS)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	for _, o := range strings.Split(*replayOrigins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			cfg.ReplayOrigins = append(cfg.ReplayOrigins, o)
+		}
 	}
 	if err := cfg.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 		return cfg, &FieldError{"log-level", fmt.Sprintf("must be debug, info, warn or error (got %q)", *level)}
@@ -103,6 +114,11 @@ func (c ServeConfig) Validate() error {
 	}
 	if !slices.Contains(roles, c.Role) {
 		return &FieldError{"role", fmt.Sprintf("must be one of %s (got %q)", strings.Join(roles, ", "), c.Role)}
+	}
+	for _, o := range c.ReplayOrigins {
+		if !httpapi.ValidOrigin(o) {
+			return &FieldError{"replay-origins", fmt.Sprintf("must be origins like https://cdn.example.com (got %q)", o)}
+		}
 	}
 	return nil
 }

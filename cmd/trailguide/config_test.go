@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -31,6 +32,13 @@ func TestParseServeConfig(t *testing.T) {
 		{name: "bad role", args: []string{"--role", "everything"}, field: "role"},
 		{name: "bad log level", args: []string{"--log-level", "loud"}, field: "log-level"},
 		{name: "empty data", args: []string{"--data", ""}, field: "data"},
+		{name: "replay origins", args: []string{"--replay-origins", "https://cdn.example.com, http://localhost:8080"},
+			want: ServeConfig{Addr: "127.0.0.1:8070", DataDir: "./trailguide-data", Role: "all", ReplayOrigins: []string{"https://cdn.example.com", "http://localhost:8080"}}},
+		{name: "replay origins from env", env: map[string]string{"TRAILGUIDE_REPLAY_ORIGINS": "https://img.example.com"},
+			want: ServeConfig{Addr: "127.0.0.1:8070", DataDir: "./trailguide-data", Role: "all", ReplayOrigins: []string{"https://img.example.com"}}},
+		{name: "replay origin with path", args: []string{"--replay-origins", "https://cdn.example.com/x"}, field: "replay-origins"},
+		{name: "replay origin wildcard", args: []string{"--replay-origins", "*"}, field: "replay-origins"},
+		{name: "replay origin CSP injection", args: []string{"--replay-origins", "https://a.test; script-src *"}, field: "replay-origins"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -48,7 +56,7 @@ func TestParseServeConfig(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tt.want {
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %+v, want %+v", got, tt.want)
 			}
 		})

@@ -61,8 +61,9 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 	workerCtx, stopWorker := context.WithCancel(context.Background())
 	defer stopWorker()
 	var workers sync.WaitGroup
+	eraser := worker.NewEraser(sessions, blobs, nil, logger)
 	if cfg.Role == roleAll || cfg.Role == roleWorker {
-		w := worker.New(worker.Config{Projects: projects}, sessions, blobs, logger)
+		w := worker.New(worker.Config{Projects: projects, Eraser: eraser}, sessions, blobs, logger)
 		workers.Go(func() { runWorker(workerCtx, w, logger) })
 	}
 	defer func() { // runs after stopWorker (defers are LIFO)
@@ -104,9 +105,10 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 	}
 
 	api := httpapi.NewServer(httpapi.Config{
-		Role:       httpRole(cfg.Role),
-		SetupToken: setupToken,
-		Demo:       cfg.Demo,
+		Role:          httpRole(cfg.Role),
+		SetupToken:    setupToken,
+		Demo:          cfg.Demo,
+		ReplayOrigins: cfg.ReplayOrigins,
 	}, httpapi.Deps{
 		Ingest:   ingestSvc,
 		Projects: projects,
@@ -115,6 +117,7 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 		Keys:     sqlite.NewAPIKeyStore(db),
 		Blobs:    blobs,
 		Dist:     web.Dist(),
+		Erasure:  eraser,
 	}, logger)
 	srv := &http.Server{
 		Handler:           api.Handler(),

@@ -6,6 +6,7 @@ import type {
   APIKey,
   FrictionConfig,
   FrictionReport,
+  PrivacyReport,
   Project,
   Recording,
   SessionDetail,
@@ -131,6 +132,8 @@ export const api = {
   privacy: (pid: string) => call<PrivacyConfig>('GET', `/api/v1/projects/${enc(pid)}/settings/privacy`),
   savePrivacy: (pid: string, cfg: PrivacyConfig) =>
     call<PrivacyConfig>('PUT', `/api/v1/projects/${enc(pid)}/settings/privacy`, { body: cfg }),
+  privacyReport: (pid: string, signal?: AbortSignal) =>
+    call<PrivacyReport>('GET', `/api/v1/projects/${enc(pid)}/privacy`, { signal }),
   facets: (pid: string) => call<SessionFacets>('GET', `/api/v1/projects/${enc(pid)}/sessions/facets`),
   session: (pid: string, sid: string) =>
     call<SessionDetail>('GET', `/api/v1/projects/${enc(pid)}/sessions/${enc(sid)}`),

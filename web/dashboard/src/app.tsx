@@ -14,6 +14,7 @@ import { SettingsPage } from './pages/Settings';
 import { TeamPage } from './pages/Team';
 import { ApiKeysPage } from './pages/ApiKeys';
 import { AccountPage } from './pages/Account';
+import { PrivacyPage } from './pages/Privacy';
 import { Sidebar } from './components/Sidebar';
 import { NoProjects, NotFound, FullPageSpinner, ErrorState } from './components/States';
 
@@ -108,7 +109,8 @@ export function App() {
   }
 
   const user = auth.user;
-  const pid = route.name === 'sessions' || route.name === 'session' || route.name === 'friction' || route.name === 'settings'
+  const pid = route.name === 'sessions' || route.name === 'session' || route.name === 'friction' || route.name === 'settings' ||
+    route.name === 'privacy'
       ? route.pid
       : null;
   const project = pid && projects ? projects.find((p) => p.id === pid) || null : null;
@@ -167,5 +169,6 @@ function renderMain(
   if (route.name === 'sessions') return <SessionsPage key={project.id} project={project} />;
   if (route.name === 'friction') return <FrictionPage key={project.id} project={project} />;
   if (route.name === 'settings') return <SettingsPage key={project.id} project={project} user={user} />;
+  if (route.name === 'privacy') return <PrivacyPage key={project.id} project={project} />;
   return <SessionPage key={route.pid + '/' + route.sid} project={project} sid={route.sid} />;
 }

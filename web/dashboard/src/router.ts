@@ -12,6 +12,7 @@ export type Route =
   | { name: 'team' }
   | { name: 'keys' }
   | { name: 'account' }
+  | { name: 'privacy'; pid: string }
   | { name: 'notfound'; path: string };
 
 function seg(s: string): string | null {
@@ -48,6 +49,10 @@ export function parseRoute(pathname: string, search = ''): Route {
     const pid = seg(parts[1]);
     if (pid) return { name: 'settings', pid };
   }
+  if (parts[0] === 'projects' && parts.length === 3 && parts[2] === 'privacy') {
+    const pid = seg(parts[1]);
+    if (pid) return { name: 'privacy', pid };
+  }
   if (parts[0] === 'projects' && parts.length === 2) {
     const pid = seg(parts[1]);
     if (pid) return { name: 'sessions', pid };
@@ -73,6 +78,7 @@ export const paths = {
   team: () => '/team',
   keys: () => '/api-keys',
   account: () => '/account',
+  privacy: (pid: string) => `/projects/${encodeURIComponent(pid)}/privacy`,
   session: (pid: string, sid: string, opts: { t?: number; window?: string; back?: string } = {}) => {
     const q = new URLSearchParams();
     if (opts.t != null && opts.t > 0) q.set('t', String(Math.floor(opts.t)));

@@ -182,3 +182,22 @@ export interface FrictionReport {
 
 /** friction.Config as JSON (GET/PUT /api/v1/projects/{pid}/settings). */
 export type { FrictionConfig } from '../../sdk/src/friction/config';
+
+/** GET /api/v1/projects/{pid}/privacy: what the server's scrubber caught. */
+export interface ScrubKindStats {
+  kind: 'email' | 'card' | 'jwt' | 'bearer' | 'url';
+  count: number;
+  last_at?: string;
+}
+export interface ScrubSource {
+  path: string;
+  kind: ScrubKindStats['kind'];
+  count: number;
+  last_at: string;
+}
+export interface PrivacyReport {
+  total: number;
+  last_at?: string;
+  kinds: ScrubKindStats[];
+  sources: ScrubSource[];
+}

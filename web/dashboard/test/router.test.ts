@@ -20,6 +20,8 @@ describe('parseRoute', () => {
     ['/team', '', { name: 'team' }],
     ['/api-keys/', '', { name: 'keys' }],
     ['/account', '', { name: 'account' }],
+    ['/projects/p1/privacy', '', { name: 'privacy', pid: 'p1' }],
+    ['/projects/p1/privacy/x', '', { name: 'notfound', path: '/projects/p1/privacy/x' }],
     ['/nope', '', { name: 'notfound', path: '/nope' }],
   ];
   for (const [path, search, want] of tests) it(`${path}${search}`, () => expect(parseRoute(path, search)).toEqual(want));
@@ -44,6 +46,12 @@ describe('paths', () => {
     // parse(build(x)) == x
     expect(parseRoute('/projects/p%201/sessions/s1')).toEqual({ name: 'session', pid: 'p 1', sid: 's1' });
     expect(paths.sessions('p 1')).toBe('/projects/p%201/sessions');
+  });
+});
+
+describe('paths.privacy', () => {
+  it('encodes the project id', () => {
+    expect(paths.privacy('p 1')).toBe('/projects/p%201/privacy');
   });
 });
 

@@ -1,0 +1,163 @@
+// The Privacy page: what the server's scrubber caught in this project's
+// recordings (GET /api/v1/projects/{pid}/privacy). Masking happens in the
+// browser; the server scrubs everything again before storing it, so every
+// catch here is a masking rule missing in the browser.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api } from '../api';
+import type { PrivacyReport, Project, ScrubKindStats } from '../types';
+import { useDocumentTitle, useNow } from '../hooks';
+import { formatCount, formatExact, formatRelative } from '../format';
+import { IconAlert, IconCheck, IconLock, IconReplay } from '../components/icons';
+import { Spinner } from '../components/States';
+
+export const KIND_INFO: Record<ScrubKindStats['kind'], { label: string; help: string }> = {
+  email: { label: 'Email addresses', help: 'Text that looks like an e-mail address, in page text, inputs or attributes.' },
+  card: { label: 'Card numbers', help: '13–19 digit numbers that pass the Luhn check, with or without separators.' },
+  jwt: { label: 'JSON Web Tokens', help: 'eyJ… tokens in text, attributes or URL paths.' },
+  bearer: { label: 'Bearer tokens', help: '“Bearer …” credentials, usually in error messages or debug output.' },
+  url: { label: 'URL secrets', help: 'Query or fragment parameters named like secrets (token, code, state, password, key, session, sig…) and JWT path segments.' },
+};
+
+export function PrivacyPage({ project }: { project: Project }) {
+  useDocumentTitle('Privacy');
+  const [data, setData] = useState<PrivacyReport | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const abortRef = useRef<AbortController | null>(null);
+  const now = useNow();
+
+  const load = () => {
+    abortRef.current?.abort();
+    const ctl = new AbortController();
+    abortRef.current = ctl;
+    setLoading(true);
+    setError(null);
+    api.privacyReport(project.id, ctl.signal).then(
+      (r) => {
+        if (ctl.signal.aborted) return;
+        setData(r);
+        setLoading(false);
+      },
+      (err) => {
+        if (ctl.signal.aborted || err?.name === 'AbortError') return;
+        setError(err.message);
+        setLoading(false);
+      },
+    );
+  };
+  useEffect(() => {
+    load();
+    return () => abortRef.current?.abort();
+  }, [project.id]);
+
+  return (
+    <div class="content privacy-page">
+      <header class="page-head">
+        <div>
+          <h1>Privacy</h1>
+          <p class="muted small">
+            {loading || !data
+              ? '\u00a0'
+              : data.total
+                ? `The server scrubbed ${formatCount(data.total)} ${data.total === 1 ? 'value' : 'values'} the browser let through` +
+                  (data.last_at ? ` · last ${formatRelative(data.last_at, now)}` : '')
+                : 'The second line of defence: what the server scrubbed before storing'}
+          </p>
+        </div>
+        <div class="head-actions">
+          <button class="btn sm" onClick={load} disabled={loading}>
+            <IconReplay size={13} /> Refresh
+          </button>
+        </div>
+      </header>
+
+      <div class="privacy-note">
+        <IconLock size={16} />
+        <div>
+          <strong>Each catch is a masking rule missing in the browser.</strong> The SDK masks inputs and sensitive text
+          before anything leaves the page; the server scrubs every recording again before storing it. Whatever it
+          catches here was sent by the browser: find the page below, then mark the element with{' '}
+          <code>data-tg-mask</code> or add a masking rule for it, and rename URL parameters that carry secrets.
+        </div>
+      </div>
+
+      {error ? (
+        <div class="table-wrap">
+          <div class="empty in-table">
+            <div class="empty-icon danger">
+              <IconAlert size={20} />
+            </div>
+            <h2>Could not load the privacy report</h2>
+            <p>{error}</p>
+            <button class="btn" onClick={load}>
+              Try again
+            </button>
+          </div>
+        </div>
+      ) : loading && !data ? (
+        <div class="table-wrap">
+          <div class="center-pad">
+            <Spinner size={20} />
+          </div>
+        </div>
+      ) : data ? (
+        <>
+          <div class={'scrub-kinds' + (loading ? ' is-loading' : '')}>
+            {data.kinds.map((k) => (
+              <div class={'scrub-kind' + (k.count ? ' caught' : '')} key={k.kind} title={KIND_INFO[k.kind]?.help}>
+                <div class="scrub-kind-label">{KIND_INFO[k.kind]?.label || k.kind}</div>
+                <div class="scrub-kind-count">{formatCount(k.count)}</div>
+                <div class="muted small">
+                  {k.last_at ? (
+                    <span title={formatExact(k.last_at)}>last {formatRelative(k.last_at, now)}</span>
+                  ) : (
+                    'none caught'
+                  )}
+                </div>
+              </div>
+            ))}
+          </div>
+          <section class="panel">
+            <div class="panel-head">
+              <h2>Where they come from</h2>
+              <span class="muted small">Page paths (numbers shown as *) · most catches first</span>
+            </div>
+            {data.sources.length ? (
+              <table class="table scrub-table">
+                <thead>
+                  <tr>
+                    <th>Page</th>
+                    <th class="col-kind">Kind</th>
+                    <th class="col-count">Catches</th>
+                    <th class="col-seen">Last caught</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.sources.map((s) => (
+                    <tr key={s.path + '|' + s.kind}>
+                      <td>
+                        <span class="page-url">{s.path || '(unknown page)'}</span>
+                      </td>
+                      <td class="col-kind">
+                        <span class={'scrub-chip kind-' + s.kind}>{KIND_INFO[s.kind]?.label || s.kind}</span>
+                      </td>
+                      <td class="col-count strong">{formatCount(s.count)}</td>
+                      <td class="col-seen muted" title={formatExact(s.last_at)}>
+                        {formatRelative(s.last_at, now)}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : (
+              <div class="panel-empty privacy-clean">
+                <IconCheck size={16} />
+                <span>Nothing caught so far: the browser's masking let nothing sensitive through.</span>
+              </div>
+            )}
+          </section>
+        </>
+      ) : null}
+    </div>
+  );
+}
