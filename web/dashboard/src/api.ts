@@ -113,7 +113,8 @@ export const api = {
     const qs = query.toString();
     return call<FrictionReport>('GET', `/api/v1/projects/${enc(pid)}/friction${qs ? '?' + qs : ''}`, { signal });
   },
-  settings: (pid: string) => call<{ friction: FrictionConfig }>('GET', `/api/v1/projects/${enc(pid)}/settings`),
+  settings: (pid: string) =>
+    call<{ friction: FrictionConfig; retention_days?: number }>('GET', `/api/v1/projects/${enc(pid)}/settings`),
   saveSettings: (pid: string, friction: Partial<FrictionConfig>) =>
     call<{ friction: FrictionConfig }>('PUT', `/api/v1/projects/${enc(pid)}/settings`, { body: { friction } }),
   setAllowedOrigins: (pid: string, origins: string[]) =>

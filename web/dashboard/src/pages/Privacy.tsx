@@ -24,7 +24,18 @@ export function PrivacyPage({ project }: { project: Project }) {
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const abortRef = useRef<AbortController | null>(null);
+  const [retention, setRetention] = useState<number | null>(null);
   const now = useNow();
+  useEffect(() => {
+    let live = true;
+    api.settings(project.id).then(
+      (s) => live && setRetention(s.retention_days ?? null),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [project.id]);
 
   const load = () => {
     abortRef.current?.abort();
@@ -155,6 +166,24 @@ export function PrivacyPage({ project }: { project: Project }) {
                 <span>Nothing caught so far: the browser's masking let nothing sensitive through.</span>
               </div>
             )}
+          </section>
+          <section class="panel privacy-retention">
+            <div class="panel-head">
+              <h2>Retention and erasure</h2>
+            </div>
+            <div class="panel-body small">
+              <p>
+                {retention
+                  ? `Sessions are deleted ${retention} ${retention === 1 ? 'day' : 'days'} after their last activity, with their events, recordings and files.`
+                  : 'Sessions are deleted after the project’s retention period, with their events, recordings and files.'}{' '}
+                Admins change the period with <code>retention_days</code> in the settings API.
+              </p>
+              <p>
+                To erase everything recorded about one identified user, including a session still in progress, call{' '}
+                <code>DELETE /api/v1/projects/{project.id}/users/&lt;user id&gt;</code> or run{' '}
+                <code>trailguide erase --project {project.id} --user &lt;user id&gt;</code>.
+              </p>
+            </div>
           </section>
         </>
       ) : null}
