@@ -92,9 +92,10 @@ func TestIngestGzipBomb(t *testing.T) {
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 48<<20 {
 		t.Errorf("allocated %d MiB for a bomb, want at most 48", alloc>>20)
 	}
-	if elapsed > 2*time.Second && !raceEnabled {
-		t.Errorf("took %v to refuse a bomb, want under 2 s", elapsed)
-	}
+	// Time is reported, not asserted (a loaded CI machine makes any bound
+	// flaky); the allocation bound above is what fails when the limit is not
+	// applied while inflating.
+	t.Logf("refused in %v", elapsed)
 }
 
 func TestIngestValidation(t *testing.T) {
