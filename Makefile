@@ -5,7 +5,7 @@ WEB     := web
 DIST    := web/dist web/sdk/dist
 GOTEST_FLAGS ?= -race -timeout 20m
 
-.PHONY: all build run test test-go test-web vet check-dist dist bench bench-go bench-web size demo-record fuzz screenshots clean
+.PHONY: all build run test test-go test-web vet check-dist dist bench bench-go bench-web size demo-record fuzz screenshots clean soak
 
 all: build
 
@@ -58,6 +58,13 @@ bench-go:
 
 bench-web: $(WEB)/node_modules
 	cd $(WEB) && node sdk/size.mjs
+
+## soak: the reliability tests run longer (SOAK_DURATION, default 5m, for the
+## crash storm; the SDK offline test goes offline for 30 s; the load test
+## holds 10x overload for 60 s).
+SOAK_DURATION ?= 5m
+soak:
+	TG_SOAK=1 TG_SOAK_DURATION=$(SOAK_DURATION) $(GO) test -run 'TestCrashStorm|TestSDKOffline|TestSDKRetryAfter|TestLoad' -timeout 3h -v ./cmd/trailguide/
 
 ## fuzz: run each fuzz target for a while (their seed corpora run in every `make test`).
 fuzz:
