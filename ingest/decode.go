@@ -159,6 +159,9 @@ func validate(cfg *Config, b *trailguide.Batch, receivedMS int64) ([]recording.E
 	if b.Seq < 0 {
 		return nil, trailguide.Invalid("seq", "Field seq must not be negative.")
 	}
+	if b.Dropped < 0 {
+		return nil, trailguide.Invalid("dropped", "Field dropped must not be negative.")
+	}
 	if b.SentAt <= 0 || absDiff(b.SentAt, receivedMS) > cfg.MaxClockSkew.Milliseconds() {
 		return nil, trailguide.Invalid("sent_at", "Field sent_at is not a plausible time.")
 	}

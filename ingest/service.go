@@ -24,8 +24,9 @@ type Service struct {
 	store    trailguide.IngestStore
 	logger   *slog.Logger
 
-	mu    sync.Mutex
-	cache map[string]cachedProject
+	mu     sync.Mutex
+	cache  map[string]cachedProject
+	limits map[string]limitState // limits.go
 }
 
 type cachedProject struct {
@@ -73,6 +74,11 @@ func (s *Service) Ingest(ctx context.Context, req *trailguide.IngestRequest) (*t
 	if !originAllowed(p.AllowedOrigins, req.Origin) {
 		return nil, trailguide.Errorf(trailguide.EFORBIDDEN, "Origin not allowed.")
 	}
+	if stop, err := s.stopped(ctx, p, received); err != nil {
+		return nil, err
+	} else if stop {
+		return &trailguide.IngestResult{Stop: true}, nil
+	}
 	headers, err := validate(&s.cfg, b, received.UnixMilli())
 	if err != nil {
 		return nil, err
@@ -106,7 +112,12 @@ func (s *Service) Ingest(ctx context.Context, req *trailguide.IngestRequest) (*t
 	}
 	s.logger.Debug("batch", "project", p.ID, "session", b.Session, "window", b.Window,
 		"seq", b.Seq, "events", len(b.Events), "signals", len(b.Signals), "raw", rawLen, "duplicate", dup)
-	return &trailguide.IngestResult{Ack: b.Seq, Duplicate: dup}, nil
+	res := &trailguide.IngestResult{Ack: b.Seq, Duplicate: dup}
+	if !dup {
+		s.counted(p.ID)
+		res.Snapshot = s.afterCommit(ctx, p.ID, b)
+	}
+	return res, nil
 }
 
 // Config returns the SDK configuration of the project with key publicKey.

@@ -5,6 +5,7 @@
 //
 //	trailguide serve [--addr 127.0.0.1:8070] [--data ./trailguide-data] [--demo] [--role all|ingest|api|worker] [--log-level info]
 //	trailguide user create --email E [--name N] [--role admin] < password
+//	trailguide project limits --key KEY [--disabled=true|false] [--daily-batch-quota N] [--data DIR]
 //	trailguide version
 package main
 
@@ -33,6 +34,7 @@ func main() {
 const usage = `Usage:
   trailguide serve [--addr 127.0.0.1:8070] [--data ./trailguide-data] [--demo] [--role all|ingest|api|worker] [--log-level info]
   trailguide user create --email EMAIL [--name NAME] [--role admin|member|viewer] [--data DIR]   (password on stdin)
+  trailguide project limits --key KEY [--disabled=true|false] [--daily-batch-quota N] [--data DIR]
   trailguide version
 `
 
@@ -54,6 +56,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		var cfg UserCreateConfig
 		if cfg, err = parseUserCreateConfig(rest[1:], getenv, stderr); err == nil {
 			err = userCreate(ctx, cfg, stdin, stdout, stderr)
+		}
+	case cmd == "project" && len(rest) > 0 && rest[0] == "limits":
+		var cfg ProjectLimitsConfig
+		if cfg, err = parseProjectLimitsConfig(rest[1:], getenv, stderr); err == nil {
+			err = projectLimits(ctx, cfg, stdout, stderr)
 		}
 	case cmd == "version":
 		fmt.Fprintln(stdout, versionString())
