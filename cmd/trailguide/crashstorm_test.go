@@ -62,19 +62,42 @@ func createProject(t *testing.T, dataDir string, p *trailguide.Project) {
 type stormClient struct {
 	bodies []batchgen.Body
 	acked  atomic.Int64 // batches acknowledged so far (a prefix of bodies)
-	tries  atomic.Int64
+	stats  sendStats
+}
+
+// sendStats counts what the clients saw.
+type sendStats struct {
+	tries       atomic.Int64 // requests
+	unavailable atomic.Int64 // 503/429 answers (always with Retry-After)
+}
+
+// run sends c's batches in order, each until acknowledged, pausing a little
+// between batches (a client, not a flood), until stop is closed.
+func (c *stormClient) run(hc *http.Client, target *atomic.Pointer[string], stop <-chan struct{}, errs chan<- error) {
+	for _, b := range c.bodies {
+		ok, err := sendUntilAck(hc, target, b.Gzip, b.Batch.Seq, stop, &c.stats)
+		if err != nil {
+			errs <- err
+			return
+		}
+		if !ok {
+			return
+		}
+		c.acked.Add(1)
+		time.Sleep(time.Duration(10+rand.IntN(40)) * time.Millisecond)
+	}
 }
 
 // sendUntilAck posts body until the current server answers 200 with its
 // ack, or stop is closed. It reports whether it was acknowledged.
-func sendUntilAck(hc *http.Client, target *atomic.Pointer[string], body []byte, seq int64, stop <-chan struct{}, tries *atomic.Int64) (bool, error) {
+func sendUntilAck(hc *http.Client, target *atomic.Pointer[string], body []byte, seq int64, stop <-chan struct{}, st *sendStats) (bool, error) {
 	for {
 		select {
 		case <-stop:
 			return false, nil
 		default:
 		}
-		tries.Add(1)
+		st.tries.Add(1)
 		res, err := hc.Post(*target.Load()+"/ingest/v1/batch", "", bytes.NewReader(body))
 		if err == nil {
 			b, _ := io.ReadAll(res.Body)
@@ -92,6 +115,7 @@ func sendUntilAck(hc *http.Client, target *atomic.Pointer[string], body []byte, 
 				if res.Header.Get("Retry-After") == "" {
 					return false, fmt.Errorf("%d without Retry-After", res.StatusCode)
 				}
+				st.unavailable.Add(1)
 			case res.StatusCode >= 500:
 			default:
 				return false, fmt.Errorf("seq %d: status %d: %s", seq, res.StatusCode, b)
@@ -137,20 +161,7 @@ func TestCrashStorm(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, clients)
 	for _, c := range cs {
-		wg.Go(func() {
-			for _, b := range c.bodies {
-				ok, err := sendUntilAck(hc, &target, b.Gzip, b.Batch.Seq, stop, &c.tries)
-				if err != nil {
-					errs <- err
-					return
-				}
-				if !ok {
-					return
-				}
-				c.acked.Add(1)
-				time.Sleep(time.Duration(10+rand.IntN(40)) * time.Millisecond) // a client, not a flood
-			}
-		})
+		wg.Go(func() { c.run(hc, &target, stop, errs) })
 	}
 
 	// The storm: kill -9 at random moments, restart on the same data dir.
@@ -178,7 +189,7 @@ func TestCrashStorm(t *testing.T) {
 	acked, tries := 0, int64(0)
 	for _, c := range cs {
 		acked += int(c.acked.Load())
-		tries += c.tries.Load()
+		tries += c.stats.tries.Load()
 	}
 	t.Logf("%d kills in %s; %d of %d batches acknowledged, %d requests", kills, stormFor, acked, total, tries)
 	if kills < 3 || acked < clients*3 {
