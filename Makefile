@@ -64,7 +64,7 @@ bench-web: $(WEB)/node_modules
 ## holds 10x overload for 60 s).
 SOAK_DURATION ?= 5m
 soak:
-	TG_SOAK=1 TG_SOAK_DURATION=$(SOAK_DURATION) $(GO) test -run 'TestCrashStorm|TestSDKOffline|TestSDKRetryAfter|TestLoad' -timeout 3h -v ./cmd/trailguide/
+	TG_SOAK=1 TG_SOAK_DURATION=$(SOAK_DURATION) $(GO) test -run 'TestCrashStorm|TestSDKOffline|TestDiskFull|TestLoad' -timeout 3h -v ./cmd/trailguide/
 
 ## fuzz: run each fuzz target for a while (their seed corpora run in every `make test`).
 fuzz:
