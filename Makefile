@@ -47,6 +47,9 @@ $(WEB)/node_modules: $(WEB)/package-lock.json
 	cd $(WEB) && $(NPM) ci --no-audit --no-fund
 	@touch $@
 
+## LOAD_RATE: batches/s of the sustained phase of the load bench (10x for the overload phase).
+LOAD_RATE ?= 40
+
 ## bench: the figures the issues ask for, as ratios against baselines measured in the same run.
 bench: bench-web bench-go
 
@@ -55,6 +58,7 @@ bench-go:
 	$(GO) test -run '^$$' -bench 'IngestHTTP$$|IngestDirect' -benchtime 3s -benchmem ./httpapi/ | tee -a bench-go.txt
 	$(GO) test -run '^$$' -bench . -benchtime 3s -benchmem ./ingest/ ./sqlite/ ./recording/ ./worker/ ./friction/ | tee -a bench-go.txt
 	$(GO) test -run 'TestReportStorageRatio' -v ./demo/ | tee -a bench-go.txt
+	TG_LOAD=1 TG_LOAD_RATE=$(LOAD_RATE) $(GO) test -run 'TestLoad$$' -v -timeout 10m ./cmd/trailguide/ | tee -a bench-go.txt
 
 bench-web: $(WEB)/node_modules
 	cd $(WEB) && node sdk/size.mjs
@@ -64,7 +68,7 @@ bench-web: $(WEB)/node_modules
 ## holds 10x overload for 60 s).
 SOAK_DURATION ?= 5m
 soak:
-	TG_SOAK=1 TG_SOAK_DURATION=$(SOAK_DURATION) $(GO) test -run 'TestCrashStorm|TestSDKOffline|TestDiskFull|TestLoad' -timeout 3h -v ./cmd/trailguide/
+	TG_SOAK=1 TG_SOAK_DURATION=$(SOAK_DURATION) TG_LOAD_RATE=$(LOAD_RATE) $(GO) test -run 'TestCrashStorm|TestSDKOffline|TestDiskFull|TestLoad' -timeout 3h -v ./cmd/trailguide/
 
 ## fuzz: run each fuzz target for a while (their seed corpora run in every `make test`).
 fuzz:

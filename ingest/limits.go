@@ -85,3 +85,26 @@ func (s *Service) afterCommit(ctx context.Context, projectID string, b *trailgui
 	}
 	return !has
 }
+
+// admit takes one of the MaxConcurrent slots, waiting up to BusyWait for
+// one; the caller must call release when done. Past the wait the batch is
+// refused with EUNAVAILABLE: the server is overloaded and the SDK retries
+// after Retry-After.
+func (s *Service) admit(ctx context.Context) (release func(), err error) {
+	release = func() { <-s.slots }
+	select {
+	case s.slots <- struct{}{}:
+		return release, nil
+	default:
+	}
+	t := time.NewTimer(s.cfg.BusyWait)
+	defer t.Stop()
+	select {
+	case s.slots <- struct{}{}:
+		return release, nil
+	case <-t.C:
+		return nil, trailguide.Errorf(trailguide.EUNAVAILABLE, "Too many batches at once; retry later.")
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}

@@ -137,3 +137,31 @@ func TestStop(t *testing.T) {
 		t.Errorf("negative quota: %v, want EINVALID", err)
 	}
 }
+
+// TestAdmitSheds: past MaxConcurrent batches at once, a batch waits BusyWait
+// for room and is then refused with EUNAVAILABLE (503 + Retry-After).
+func TestAdmitSheds(t *testing.T) {
+	e := mustOpenEnv(t, Config{MaxConcurrent: 2, BusyWait: 50 * time.Millisecond})
+	ctx := context.Background()
+	r1, err := e.svc.admit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := e.svc.admit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	body := sampleBatch(0)
+	if _, err := e.svc.Ingest(ctx, request(mustJSON(t, body))); trailguide.ErrorCode(err) != trailguide.EUNAVAILABLE {
+		t.Fatalf("third batch at once: %v, want EUNAVAILABLE", err)
+	}
+	if d := time.Since(start); d < 50*time.Millisecond {
+		t.Errorf("refused after %v, want after waiting BusyWait", d)
+	}
+	r1()
+	if _, err := e.svc.Ingest(ctx, request(mustJSON(t, body))); err != nil {
+		t.Fatalf("with a slot free: %v", err)
+	}
+	r2()
+}

@@ -27,6 +27,7 @@ type Service struct {
 	mu     sync.Mutex
 	cache  map[string]cachedProject
 	limits map[string]limitState // limits.go
+	slots  chan struct{}         // admit (limits.go); MaxConcurrent
 }
 
 type cachedProject struct {
@@ -46,6 +47,7 @@ func NewService(cfg Config, projects trailguide.ProjectStore, store trailguide.I
 		store:    store,
 		logger:   logger.WithGroup("ingest"),
 		cache:    make(map[string]cachedProject),
+		slots:    make(chan struct{}, cfg.withDefaults().MaxConcurrent),
 	}
 }
 
@@ -56,6 +58,11 @@ func NewService(cfg Config, projects trailguide.ProjectStore, store trailguide.I
 // between leaves at worst an unreferenced blob, which the retry overwrites
 // with the same bytes.
 func (s *Service) Ingest(ctx context.Context, req *trailguide.IngestRequest) (*trailguide.IngestResult, error) {
+	release, err := s.admit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	received := req.ReceivedAt
 	if received.IsZero() {
 		received = s.cfg.Clock.Now()
