@@ -5,7 +5,7 @@ WEB     := web
 DIST    := web/dist web/sdk/dist
 GOTEST_FLAGS ?= -race -timeout 20m
 
-.PHONY: all build run test test-go test-web vet check-dist dist bench bench-go bench-web bench-browser size demo-record fuzz screenshots clean
+.PHONY: all build run test test-go test-web vet check-dist dist bench bench-go bench-web bench-browser size demo-record fuzz screenshots clean soak
 
 all: build
 
@@ -47,6 +47,9 @@ $(WEB)/node_modules: $(WEB)/package-lock.json
 	cd $(WEB) && $(NPM) ci --no-audit --no-fund
 	@touch $@
 
+## LOAD_RATE: batches/s of the sustained phase of the load bench (10x for the overload phase).
+LOAD_RATE ?= 40
+
 ## bench: the figures the issues ask for, as ratios against baselines measured in the same run.
 bench: bench-web bench-go bench-browser
 
@@ -55,6 +58,7 @@ bench-go:
 	$(GO) test -run '^$$' -bench 'IngestHTTP$$|IngestDirect' -benchtime 3s -benchmem ./httpapi/ | tee -a bench-go.txt
 	$(GO) test -run '^$$' -bench . -benchtime 3s -benchmem ./ingest/ ./sqlite/ ./recording/ ./worker/ ./friction/ | tee -a bench-go.txt
 	$(GO) test -run 'TestReportStorageRatio' -v ./demo/ | tee -a bench-go.txt
+	TG_LOAD=1 TG_LOAD_RATE=$(LOAD_RATE) $(GO) test -run 'TestLoad$$' -v -timeout 10m ./cmd/trailguide/ | tee -a bench-go.txt
 
 bench-web: $(WEB)/node_modules
 	cd $(WEB) && node sdk/size.mjs
@@ -62,6 +66,13 @@ bench-web: $(WEB)/node_modules
 ## bench-browser: main-thread cost of recording and of live friction in headless Chromium (~5 min).
 bench-browser: $(WEB)/node_modules
 	$(GO) test -run '^$$' -bench BrowserMainThread -benchtime 1x -timeout 30m ./cmd/trailguide/ | tee bench-browser.txt
+
+## soak: the reliability tests run longer (SOAK_DURATION, default 5m, for the
+## crash storm; the SDK offline test goes offline for 30 s; the load test
+## holds 10x overload for 60 s).
+SOAK_DURATION ?= 5m
+soak:
+	TG_SOAK=1 TG_SOAK_DURATION=$(SOAK_DURATION) TG_LOAD_RATE=$(LOAD_RATE) $(GO) test -run 'TestCrashStorm|TestSDKOffline|TestDiskFull|TestLoad' -timeout 3h -v ./cmd/trailguide/
 
 ## fuzz: run each fuzz target for a while (their seed corpora run in every `make test`).
 fuzz:

@@ -15,8 +15,9 @@ type Batch struct {
 	Session string            `json:"session"`
 	Window  string            `json:"window"`
 	Seq     int64             `json:"seq"`
-	SentAt  int64             `json:"sent_at"` // ms since epoch, client clock
-	SDK     string            `json:"sdk"`     // e.g. "trailguide-js/0.1.0"
+	SentAt  int64             `json:"sent_at"`           // ms since epoch, client clock
+	SDK     string            `json:"sdk"`               // e.g. "trailguide-js/0.1.0"
+	Dropped int64             `json:"dropped,omitempty"` // batches the SDK dropped unsent since its last report
 	Context *Context          `json:"context,omitempty"`
 	Events  []json.RawMessage `json:"events"`  // rrweb events, replayed as-is
 	Signals []Signal          `json:"signals"` // analytics events
@@ -88,8 +89,12 @@ type IngestBatch struct {
 	WindowID  string
 	Seq       int64
 	Chunk     *Chunk // nil when the batch carried no rrweb events
-	Events    []*Event
-	Delta     SessionDelta
+	// ClientFirstTS and ClientLastTS span the batch's rrweb events on the
+	// client's clock, as the replay sees them (0 without events); they
+	// place a gap in the seqs on the replay's timeline (SeqGap).
+	ClientFirstTS, ClientLastTS int64
+	Events                      []*Event
+	Delta                       SessionDelta
 	// Scrubbed is what the server's scrubber replaced in the batch; the
 	// store adds it to the project's counts in the batch's transaction.
 	Scrubbed []ScrubCount

@@ -19,11 +19,14 @@ type IngestRequest struct {
 }
 
 // IngestResult is what the SDK is told: Ack is the acknowledged seq, Stop
-// asks it to stop sending for this page load.
+// asks it to stop sending for this page load, Snapshot for a full snapshot.
 type IngestResult struct {
 	Ack       int64 `json:"ack"`
 	Duplicate bool  `json:"-"`
 	Stop      bool  `json:"stop,omitempty"`
+	// Snapshot asks the SDK for a fresh full snapshot: the batch before this
+	// one in its window is missing, so what follows needs one to replay.
+	Snapshot bool `json:"snapshot,omitempty"`
 }
 
 // IngestService accepts batches. Ingest returns only once the batch is

@@ -20,6 +20,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/trailguide/trailguide"
 )
@@ -265,4 +266,56 @@ func (s *BlobStore) List(ctx context.Context, prefix string) ([]string, error) {
 	}
 	sort.Strings(keys) // WalkDir's order is per-directory, not by full key
 	return keys, nil
+}
+
+// RemoveTemp deletes the temporary files, under the keys starting with
+// prefix, last modified before before: what a Put leaves when the process
+// dies between creating its temporary file and renaming it. Put removes its
+// own temporary file on every error it survives, so only a crash leaves
+// one. It returns how many it removed.
+func (s *BlobStore) RemoveTemp(ctx context.Context, prefix string, before time.Time) (int, error) {
+	if strings.Contains(prefix, "\\") || strings.Contains(prefix, "..") {
+		return 0, trailguide.Invalid("prefix", "Invalid blob prefix.")
+	}
+	start := s.root
+	if i := strings.LastIndex(prefix, "/"); i >= 0 {
+		start = s.path(prefix[:i])
+	}
+	n := 0
+	err := filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasPrefix(d.Name(), tempPrefix) {
+			return nil
+		}
+		rel, err := filepath.Rel(s.root, p)
+		if err != nil || !strings.HasPrefix(filepath.ToSlash(rel), prefix) {
+			return err
+		}
+		fi, err := d.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if !fi.ModTime().Before(before) {
+			return nil
+		}
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		return n, fmt.Errorf("remove temporary files under %q: %w", prefix, err)
+	}
+	return n, nil
 }

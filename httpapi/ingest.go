@@ -59,6 +59,10 @@ func (s *Server) handleIngestBatch(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]bool{"stop": true})
 		return
 	}
+	if res.Snapshot {
+		writeJSON(w, http.StatusOK, map[string]any{"ack": res.Ack, "snapshot": true})
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]int64{"ack": res.Ack})
 }
 

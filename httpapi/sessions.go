@@ -237,7 +237,21 @@ func (s *Server) handleRecording(w http.ResponseWriter, r *http.Request) {
 	if sess.Closed {
 		w.Header().Set("Cache-Control", "private, max-age=3600")
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"window": window, "events": events})
+	// Seqs missing from the window: the replay shows "data missing" there.
+	gaps := []trailguide.SeqGap{}
+	if gs, ok := s.deps.Sessions.(trailguide.GapStore); ok {
+		all, err := gs.Gaps(r.Context(), p.ID, sess.ID)
+		if err != nil {
+			s.Error(w, r, fmt.Errorf("session gaps: %w", err))
+			return
+		}
+		for _, g := range all {
+			if g.WindowID == window {
+				gaps = append(gaps, g)
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"window": window, "events": events, "gaps": gaps})
 }
 
 // session loads the project and session named by the path; ENOTFOUND for

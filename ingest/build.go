@@ -65,6 +65,7 @@ func build(cfg *Config, projectID string, b *trailguide.Batch, headers []recordi
 			}
 		}
 		raw := recording.RawSize(b.Events)
+		ib.ClientFirstTS, ib.ClientLastTS = cFirst, cLast
 		ib.Chunk = &trailguide.Chunk{
 			ProjectID:  projectID,
 			SessionID:  b.Session,

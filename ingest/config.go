@@ -47,6 +47,12 @@ type Config struct {
 	// ProjectCacheTTL is how long a project looked up by key is reused (10
 	// s): every batch needs it, and it changes rarely.
 	ProjectCacheTTL time.Duration
+	// MaxConcurrent bounds the batches being decoded and committed at once
+	// (64); a batch that finds no room within BusyWait (1 s) is refused with
+	// EUNAVAILABLE (503 + Retry-After), so overload is shed instead of
+	// queueing without bound in memory and latency.
+	MaxConcurrent int
+	BusyWait      time.Duration
 	// Clock defaults to trailguide.SystemClock.
 	Clock trailguide.Clock
 }
@@ -80,6 +86,8 @@ func (c Config) withDefaults() Config {
 	defDur(&c.SkewThreshold, 2*time.Second)
 	defDur(&c.ActiveGap, 5*time.Second)
 	defDur(&c.ProjectCacheTTL, 10*time.Second)
+	defInt(&c.MaxConcurrent, 64)
+	defDur(&c.BusyWait, time.Second)
 	if c.Clock == nil {
 		c.Clock = trailguide.SystemClock{}
 	}

@@ -56,6 +56,9 @@ func decodeBody(cfg *Config, req *trailguide.IngestRequest) (*trailguide.Batch, 
 			return nil, 0, err
 		}
 		data = out
+		if len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
+			return nil, 0, trailguide.Errorf(trailguide.EUNSUPPORTED, "Nested compression is not supported.")
+		}
 	} else if strings.EqualFold(strings.TrimSpace(req.ContentEncoding), "gzip") {
 		return nil, 0, trailguide.Invalid("body", "Body is not valid gzip.")
 	}
@@ -67,11 +70,53 @@ func decodeBody(cfg *Config, req *trailguide.IngestRequest) (*trailguide.Batch, 
 	if !utf8.Valid(data) {
 		return nil, 0, trailguide.Invalid("body", "Body is not valid UTF-8.")
 	}
+	if d := jsonDepth(data, maxDepth); d > maxDepth {
+		return nil, 0, trailguide.Invalid("body", "JSON nested deeper than %d levels.", maxDepth)
+	}
 	var b trailguide.Batch
 	if err := json.Unmarshal(data, &b); err != nil {
 		return nil, 0, jsonError(err)
 	}
 	return &b, int64(len(data)), nil
+}
+
+// maxDepth bounds the nesting of a batch's JSON. A DOM snapshot nests two
+// levels per element (node, childNodes); real pages stay far below 1000, and
+// deeper input only costs the decoder and the replayer stack.
+const maxDepth = 1000
+
+// jsonDepth returns the deepest nesting of arrays and objects in data,
+// stopping as soon as it exceeds limit. Brackets inside strings do not count.
+func jsonDepth(data []byte, limit int) int {
+	depth, deepest := 0, 0
+	inString := false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if inString {
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '[', '{':
+			depth++
+			if depth > deepest {
+				deepest = depth
+				if deepest > limit {
+					return deepest
+				}
+			}
+		case ']', '}':
+			depth--
+		}
+	}
+	return deepest
 }
 
 // gunzip decompresses data into b, stopping one byte past limit.
@@ -158,6 +203,9 @@ func validate(cfg *Config, b *trailguide.Batch, receivedMS int64) ([]recording.E
 	}
 	if b.Seq < 0 {
 		return nil, trailguide.Invalid("seq", "Field seq must not be negative.")
+	}
+	if b.Dropped < 0 {
+		return nil, trailguide.Invalid("dropped", "Field dropped must not be negative.")
 	}
 	if b.SentAt <= 0 || absDiff(b.SentAt, receivedMS) > cfg.MaxClockSkew.Milliseconds() {
 		return nil, trailguide.Invalid("sent_at", "Field sent_at is not a plausible time.")

@@ -25,8 +25,10 @@ type Service struct {
 	store    trailguide.IngestStore
 	logger   *slog.Logger
 
-	mu    sync.Mutex
-	cache map[string]cachedProject
+	mu     sync.Mutex
+	cache  map[string]cachedProject
+	limits map[string]limitState // limits.go
+	slots  chan struct{}         // admit (limits.go); MaxConcurrent
 }
 
 type cachedProject struct {
@@ -46,6 +48,7 @@ func NewService(cfg Config, projects trailguide.ProjectStore, store trailguide.I
 		store:    store,
 		logger:   logger.WithGroup("ingest"),
 		cache:    make(map[string]cachedProject),
+		slots:    make(chan struct{}, cfg.withDefaults().MaxConcurrent),
 	}
 }
 
@@ -56,6 +59,11 @@ func NewService(cfg Config, projects trailguide.ProjectStore, store trailguide.I
 // between leaves at worst an unreferenced blob, which the retry overwrites
 // with the same bytes.
 func (s *Service) Ingest(ctx context.Context, req *trailguide.IngestRequest) (*trailguide.IngestResult, error) {
+	release, err := s.admit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	received := req.ReceivedAt
 	if received.IsZero() {
 		received = s.cfg.Clock.Now()
@@ -74,6 +82,11 @@ func (s *Service) Ingest(ctx context.Context, req *trailguide.IngestRequest) (*t
 	if !originAllowed(p.AllowedOrigins, req.Origin) {
 		return nil, &trailguide.Error{Code: trailguide.EFORBIDDEN, Reason: "origin",
 			Message: "This page's origin is not in the project's allowed origins (project settings)."}
+	}
+	if stop, err := s.stopped(ctx, p, received); err != nil {
+		return nil, err
+	} else if stop {
+		return &trailguide.IngestResult{Stop: true}, nil
 	}
 	headers, err := validate(&s.cfg, b, received.UnixMilli())
 	if err != nil {
@@ -118,7 +131,12 @@ func (s *Service) Ingest(ctx context.Context, req *trailguide.IngestRequest) (*t
 	}
 	s.logger.Debug("batch", "project", p.ID, "session", b.Session, "window", b.Window,
 		"seq", b.Seq, "events", len(b.Events), "signals", len(b.Signals), "raw", rawLen, "duplicate", dup)
-	return &trailguide.IngestResult{Ack: b.Seq, Duplicate: dup}, nil
+	res := &trailguide.IngestResult{Ack: b.Seq, Duplicate: dup}
+	if !dup {
+		s.counted(p.ID)
+		res.Snapshot = s.afterCommit(ctx, p.ID, b)
+	}
+	return res, nil
 }
 
 // Config returns the SDK configuration of the project with key publicKey.

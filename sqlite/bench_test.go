@@ -41,6 +41,26 @@ func BenchmarkCommitBatch(b *testing.B) {
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "batches/s")
 	})
 
+	// The same serial and 64x loads without an fsync per commit
+	// (synchronous=NORMAL: not durable in WAL mode, a power cut loses the
+	// last commits): what durability costs, and how much of it group commit
+	// wins back.
+	b.Run("serial-sync-normal", func(b *testing.B) {
+		restore := sqlite.SetSynchronous("NORMAL")
+		_, ingest := setup(b)
+		restore()
+		ctx := context.Background()
+		i := 0
+		for b.Loop() {
+			batch := benchBatch("p", fmt.Sprintf("s%d", i/50), int64(i%50), at.Add(time.Duration(i)*time.Second))
+			if _, err := ingest.CommitBatch(ctx, batch); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "batches/s")
+	})
+
 	for _, par := range []int{8, 64} {
 		b.Run(fmt.Sprintf("parallel-%dx", par), func(b *testing.B) {
 			db, ingest := setup(b)

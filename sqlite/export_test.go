@@ -35,3 +35,11 @@ func (db *DB) Block(tb testing.TB, release <-chan struct{}) {
 
 // MaxQueued is the writer queue's capacity.
 const MaxQueued = maxGroup
+
+// SetSynchronous switches PRAGMA synchronous for databases opened afterwards
+// (benchmarks only: NORMAL is not durable in WAL mode) and returns a func
+// that restores FULL.
+func SetSynchronous(mode string) (restore func()) {
+	synchronous = mode
+	return func() { synchronous = "FULL" }
+}

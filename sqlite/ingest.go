@@ -15,6 +15,7 @@ import (
 type writerStmts struct {
 	batchExists   *sql.Stmt
 	batchInsert   *sql.Stmt
+	usageAdd      *sql.Stmt
 	sessionGet    *sql.Stmt
 	sessionInsert *sql.Stmt
 	sessionUpdate *sql.Stmt
@@ -38,7 +39,9 @@ func (db *DB) prepareWriter(ctx context.Context) error {
 		query string
 	}{
 		{&db.st.batchExists, `SELECT count(*) FROM batches WHERE project_id = ? AND session_id = ? AND window_id = ? AND seq = ?`},
-		{&db.st.batchInsert, `INSERT INTO batches (project_id, session_id, window_id, seq, received_at) VALUES (?, ?, ?, ?, ?)`},
+		{&db.st.batchInsert, `INSERT INTO batches (project_id, session_id, window_id, seq, received_at, first_ts, last_ts) VALUES (?, ?, ?, ?, ?, ?, ?)`},
+		{&db.st.usageAdd, `INSERT INTO project_usage (project_id, day, batches) VALUES (?, ?, 1)
+			ON CONFLICT (project_id, day) DO UPDATE SET batches = batches + 1`},
 		{&db.st.sessionGet, `SELECT ` + sessionColumns + ` FROM sessions WHERE project_id = ? AND id = ?`},
 		{&db.st.sessionInsert, `INSERT INTO sessions (` + sessionColumns + `) VALUES (` + sessionPlaceholders + `)`},
 		{&db.st.sessionUpdate, `UPDATE sessions SET (` + sessionColumns + `) = (` + sessionPlaceholders + `) WHERE project_id = ? AND id = ?`},
@@ -168,8 +171,11 @@ func (db *DB) commitBatchTx(ctx context.Context, tx *sql.Tx, b *trailguide.Inges
 	}
 
 	if _, err := tx.StmtContext(ctx, db.st.batchInsert).ExecContext(ctx,
-		b.ProjectID, b.SessionID, b.WindowID, b.Seq, ms(d.ReceivedAt)); err != nil {
+		b.ProjectID, b.SessionID, b.WindowID, b.Seq, ms(d.ReceivedAt), b.ClientFirstTS, b.ClientLastTS); err != nil {
 		return false, fmt.Errorf("insert batch: %w", err)
+	}
+	if _, err := tx.StmtContext(ctx, db.st.usageAdd).ExecContext(ctx, b.ProjectID, utcDay(d.ReceivedAt)); err != nil {
+		return false, fmt.Errorf("count batch: %w", err)
 	}
 
 	if c := b.Chunk; c != nil {

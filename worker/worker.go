@@ -168,7 +168,10 @@ func (w *Worker) RunOnce(ctx context.Context) (closed int, err error) {
 // are deleted only after that. A crash before the swap leaves an orphan
 // compacted blob (overwritten by the retry, which writes the same key); a
 // crash after it leaves orphan old blobs. Never an index row without its
-// blob. The session is closed last, so a crash anywhere leaves it open and
+// blob. Before closing, sweep deletes whatever blob of the session no chunk
+// row references (such orphans, and temporary files of a Put a crash
+// interrupted), so nothing is left behind that is never cleaned. The
+// session is closed last, so a crash anywhere leaves it open and
 // the next pass does the work again.
 //
 // A batch that lands while the session is being compacted adds a chunk the
@@ -181,6 +184,7 @@ func (w *Worker) RunOnce(ctx context.Context) (closed int, err error) {
 // late batch reopened is analysed again from scratch when it closes again.
 func (w *Worker) CompactSession(ctx context.Context, projectID, sessionID string) error {
 	started := w.cfg.Clock.Now()
+	wallStart := time.Now() // file times are on the wall clock, not the injected one
 	chunks, err := w.sessions.Chunks(ctx, projectID, sessionID)
 	if err != nil {
 		return fmt.Errorf("compact %s: chunks: %w", sessionID, err)
@@ -210,6 +214,9 @@ func (w *Worker) CompactSession(ctx context.Context, projectID, sessionID string
 		w.logger.Info("session got a batch during compaction, left open", "project", projectID, "session", sessionID)
 		return nil
 	}
+	if err := w.sweep(ctx, projectID, sessionID, wallStart); err != nil {
+		return fmt.Errorf("sweep %s: %w", sessionID, err)
+	}
 	if err := w.detect(ctx, projectID, sessionID, rrweb); err != nil {
 		return fmt.Errorf("friction %s: %w", sessionID, err)
 	}
@@ -218,6 +225,59 @@ func (w *Worker) CompactSession(ctx context.Context, projectID, sessionID string
 	}
 	if err := w.sessions.MarkCompacted(ctx, projectID, sessionID); err != nil {
 		return fmt.Errorf("mark %s compacted: %w", sessionID, err)
+	}
+	return nil
+}
+
+// tempSweeper is implemented by blob stores that can leave temporary files
+// behind when the process dies in the middle of a Put (fileblob).
+type tempSweeper interface {
+	RemoveTemp(ctx context.Context, prefix string, before time.Time) (int, error)
+}
+
+// sweep deletes the session's orphan blobs: every key under the session's
+// prefix that no chunk row references, and the temporary files of Puts
+// that a crash interrupted before this pass started. Orphans come from a
+// crash between a compacted blob's Put and the index swap (the retry may
+// write a different key when late batches widened the seq range), and from
+// old blobs whose Delete failed after a swap. Ingest never writes blobs
+// (chunks are staged in the index) and the worker compacts one session at
+// a time, so nothing under the prefix is in the middle of being indexed.
+func (w *Worker) sweep(ctx context.Context, projectID, sessionID string, started time.Time) error {
+	prefix := recording.SessionPrefix(projectID, sessionID)
+	keys, err := w.blobs.List(ctx, prefix)
+	if err != nil {
+		return fmt.Errorf("list: %w", err)
+	}
+	chunks, err := w.sessions.Chunks(ctx, projectID, sessionID)
+	if err != nil {
+		return fmt.Errorf("chunks: %w", err)
+	}
+	live := make(map[string]bool, len(chunks))
+	for _, c := range chunks {
+		if c.BlobKey != "" {
+			live[c.BlobKey] = true
+		}
+	}
+	removed := 0
+	for _, k := range keys {
+		if live[k] {
+			continue
+		}
+		if err := w.blobs.Delete(ctx, k); err != nil {
+			return fmt.Errorf("delete orphan %s: %w", k, err)
+		}
+		removed++
+	}
+	if ts, ok := w.blobs.(tempSweeper); ok {
+		n, err := ts.RemoveTemp(ctx, prefix, started)
+		if err != nil {
+			return fmt.Errorf("remove temporary files: %w", err)
+		}
+		removed += n
+	}
+	if removed > 0 {
+		w.logger.Info("removed orphan blobs", "project", projectID, "session", sessionID, "count", removed)
 	}
 	return nil
 }

@@ -187,6 +187,18 @@ type captureProxy struct {
 	mu     sync.Mutex
 	target *url.URL
 	reqs   []capturedRequest
+	// fault, when set, answers batch requests instead of the server:
+	// "down" drops the connection (a network error in the browser),
+	// "503" answers 503 with Retry-After: retryAfter seconds.
+	fault      string
+	retryAfter int
+}
+
+// SetFault makes batch requests fail ("down", "503") or pass ("").
+func (p *captureProxy) SetFault(fault string, retryAfter int) {
+	p.mu.Lock()
+	p.fault, p.retryAfter = fault, retryAfter
+	p.mu.Unlock()
 }
 
 func newCaptureProxy(t *testing.T, target string) *captureProxy {
@@ -220,8 +232,25 @@ func (p *captureProxy) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.mu.Lock()
-	target := p.target
+	target, fault, retryAfter := p.target, p.fault, p.retryAfter
 	p.mu.Unlock()
+	if fault != "" && r.URL.Path == "/ingest/v1/batch" {
+		status := 0
+		if fault == "503" {
+			status = http.StatusServiceUnavailable
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+			w.Header().Set("Retry-After", fmt.Sprint(retryAfter))
+			w.WriteHeader(status)
+		} else if hj, ok := w.(http.Hijacker); ok {
+			if c, _, err := hj.Hijack(); err == nil {
+				c.Close()
+			}
+		}
+		p.mu.Lock()
+		p.reqs = append(p.reqs, capturedRequest{Method: r.Method, Path: r.URL.Path, Body: plain, Status: status, At: time.Now()})
+		p.mu.Unlock()
+		return
+	}
 	rec := httptest.NewRecorder()
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))

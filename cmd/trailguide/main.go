@@ -6,6 +6,7 @@
 //	trailguide serve [--addr 127.0.0.1:8070] [--data ./trailguide-data] [--demo] [--role all|ingest|api|worker] [--log-level info]
 //	trailguide user create --email E [--name N] [--role admin] < password
 //	trailguide erase --project P --user U [--data DIR]
+//	trailguide project limits --key KEY [--disabled=true|false] [--daily-batch-quota N] [--data DIR]
 //	trailguide version
 package main
 
@@ -35,6 +36,7 @@ const usage = `Usage:
   trailguide serve [--addr 127.0.0.1:8070] [--data ./trailguide-data] [--demo] [--role all|ingest|api|worker] [--log-level info]
   trailguide user create --email EMAIL [--name NAME] [--role admin|member|viewer] [--org ID] [--data DIR]   (password on stdin)
   trailguide erase --project ID --user USER_ID [--data DIR]   (every session of one identified user)
+  trailguide project limits --key KEY [--disabled=true|false] [--daily-batch-quota N] [--data DIR]
   trailguide version
 `
 
@@ -61,6 +63,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		var cfg EraseConfig
 		if cfg, err = parseEraseConfig(rest, getenv, stderr); err == nil {
 			err = erase(ctx, cfg, stdout, stderr)
+		}
+	case cmd == "project" && len(rest) > 0 && rest[0] == "limits":
+		var cfg ProjectLimitsConfig
+		if cfg, err = parseProjectLimitsConfig(rest[1:], getenv, stderr); err == nil {
+			err = projectLimits(ctx, cfg, stdout, stderr)
 		}
 	case cmd == "version":
 		fmt.Fprintln(stdout, versionString())

@@ -65,13 +65,23 @@ func Options(execPath, userDataDir string, width, height int) []chromedp.ExecAll
 func New(tb testing.TB, timeout time.Duration) context.Context {
 	tb.Helper()
 	execPath := Require(tb)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), Options(execPath, tb.TempDir(), 1280, 800)...)
+	// The profile is not a tb.TempDir: Chromium's helper processes may still
+	// write to its cache for a moment after the browser is gone, which makes
+	// the testing package's RemoveAll fail the test. Remove it with retries.
+	profile, err := os.MkdirTemp("", "trailguide-chromium-")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), Options(execPath, profile, 1280, 800)...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
 	tb.Cleanup(func() {
 		cancelTimeout()
 		cancelCtx()
 		cancelAlloc()
+		for i := 0; i < 20 && os.RemoveAll(profile) != nil; i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
 	})
 	if err := chromedp.Do(ctx); err != nil {
 		tb.Fatalf("start chromium: %v", err)

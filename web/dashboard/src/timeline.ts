@@ -1,7 +1,7 @@
 // Pure logic behind the replay page: the timeline's range and markers, the
 // event list's current item, the current URL, inactivity and deep links.
 // All times are absolute milliseconds since the epoch unless named "offset".
-import type { RREvent, TGEvent, WindowInfo } from './types';
+import type { RREvent, SeqGap, TGEvent, WindowInfo } from './types';
 import { toMs, urlPath } from './format';
 
 export interface Range {
@@ -196,6 +196,23 @@ export function urlAt(points: UrlPoint[], t: number): string {
 
 /** rrweb incremental sources that count as user activity (as rrweb's skipInactive does). */
 const ACTIVE_SOURCES = new Set([1, 2, 3, 4, 5, 6, 7, 12, 14]);
+
+/**
+ * Where the replay cannot be trusted because batches are missing: from the
+ * last event before each gap to the first full snapshot after it (the stage
+ * is rebuilt there), or the end of the recording when none follows.
+ */
+export function missingPeriods(rec: RREvent[] | null | undefined, gaps: SeqGap[] | null | undefined): Range[] {
+  if (!rec || !rec.length || !gaps) return [];
+  const first = rec[0].timestamp;
+  const last = rec[rec.length - 1].timestamp;
+  return gaps.map((g) => {
+    const start = Math.max(first, g.after_ts || first);
+    const from = Math.max(start, g.before_ts || last);
+    const snap = rec.find((e) => e.type === 2 && e.timestamp >= from);
+    return { start, end: snap ? snap.timestamp : last };
+  });
+}
 
 /** Periods of at least thresholdMs without user activity, for shading the timeline. */
 export function inactivePeriods(rec: RREvent[] | null | undefined, thresholdMs = 5000): Range[] {

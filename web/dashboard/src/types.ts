@@ -143,6 +143,18 @@ export interface RREvent {
 export interface Recording {
   window: string;
   events: RREvent[] | null;
+  /** seqs of this window that never arrived (docs/PROTOCOL.md) */
+  gaps?: SeqGap[];
+}
+
+export interface SeqGap {
+  window: string;
+  from_seq: number;
+  to_seq: number;
+  /** last event time before the gap (0: the gap starts the window) */
+  after_ts: number;
+  /** first event time after it (0: nothing stored after it yet) */
+  before_ts: number;
 }
 
 export interface APIErrorBody {

@@ -5,6 +5,7 @@ import {
   currentIndex,
   deepLink,
   inactivePeriods,
+  missingPeriods,
   matchesActivity,
   nextWindow,
   tabSwitches,
@@ -202,5 +203,29 @@ describe('activityItems', () => {
   it('applies the type filter', () => {
     const items = activityItems([ev('pageview', 0), ev('error', 1)], 'w1', (t) => t === 'error');
     expect(items.map((i) => i.e.type)).toEqual(['error']);
+  });
+});
+
+describe("missingPeriods", () => {
+  const ev = (type: number, timestamp: number) => ({ type, timestamp, data: {} }) as any;
+  const rec = [ev(4, 1000), ev(2, 1001), ev(3, 2000), ev(3, 5000), ev(3, 6000), ev(2, 7000), ev(3, 9000)];
+  it('from the last event before the gap to the next full snapshot after it', () => {
+    const gaps = [{ window: 'w', from_seq: 2, to_seq: 3, after_ts: 2000, before_ts: 5000 }];
+    expect(missingPeriods(rec, gaps)).toEqual([{ start: 2000, end: 7000 }]);
+  });
+  it('to the end when no full snapshot follows; a leading gap starts at the first event', () => {
+    const gaps = [
+      { window: 'w', from_seq: 0, to_seq: 0, after_ts: 0, before_ts: 1000 },
+      { window: 'w', from_seq: 9, to_seq: 9, after_ts: 7000, before_ts: 9000 },
+    ];
+    expect(missingPeriods(rec, gaps)).toEqual([
+      { start: 1000, end: 1001 },
+      { start: 7000, end: 9000 },
+    ]);
+  });
+  it('nothing without gaps or events', () => {
+    expect(missingPeriods(rec, [])).toEqual([]);
+    expect(missingPeriods([], [{ window: 'w', from_seq: 1, to_seq: 1, after_ts: 1, before_ts: 2 }])).toEqual([]);
+    expect(missingPeriods(null, undefined)).toEqual([]);
   });
 });

@@ -104,6 +104,7 @@ export declare class Client {
     private event_;
     /** Activity keeps the session alive; an expired session starts a new stream first. */
     private activity_;
+    private snapshot_;
     /** Queue a signal (all signal sources end here). */
     signal(s: Signal): void;
     private url_;

@@ -1026,6 +1026,7 @@ function encodeBatch(key, sdk, p, sentAt) {
     sent_at: sentAt,
     sdk
   };
+  if (p.dropped) head.dropped = p.dropped;
   if (p.context) head.context = p.context;
   const h = JSON.stringify(head);
   return `${h.slice(0, -1)},"events":[${p.events.join(",")}],"signals":[${p.signals.join(",")}]}`;
@@ -1039,6 +1040,9 @@ var Transport = class {
     this.inFlight_ = null;
     this.stopped_ = false;
     this.warned_ = false;
+    /** batches dropped and not reported yet (sent in the next batch as `dropped`) */
+    this.dropped_ = 0;
+    this.offline_ = false;
     this.o_ = {
       ...opts,
       fetch: opts.fetch || ((...a) => fetch(...a)),
@@ -1102,6 +1106,7 @@ var Transport = class {
     if (this.outbox_.length > MAX_OUTBOX) {
       const i = this.outbox_[0] === this.inFlight_ ? 1 : 0;
       this.outbox_.splice(i, 1);
+      this.dropped_++;
       this.o_.debug("trailguide: dropping an old batch, server unreachable");
     }
     this.pump_();
@@ -1118,6 +1123,8 @@ var Transport = class {
   }
   async send_(p) {
     let delay = null;
+    this.offline_ = false;
+    p.dropped = this.dropped_;
     try {
       const json = encodeBatch(this.o_.key, this.o_.sdk, p, this.o_.now());
       let body = json;
@@ -1142,7 +1149,8 @@ var Transport = class {
           return;
         }
         this.done_(p);
-        this.o_.onAck && this.o_.onAck(p.seq);
+        this.dropped_ -= p.dropped || 0;
+        this.o_.onAck && this.o_.onAck(p.seq, r.snapshot);
       } else if (res.status === 429 || res.status === 408 || res.status >= 500) {
         delay = parseRetryAfter(res.headers.get("Retry-After"), this.o_.now());
         if (delay === null) delay = backoff(p.attempts, this.o_.random);
@@ -1155,6 +1163,7 @@ var Transport = class {
       }
     } catch {
       delay = backoff(p.attempts, this.o_.random);
+      this.offline_ = true;
     } finally {
       if (this.inFlight_ === p) this.inFlight_ = null;
     }
@@ -1172,6 +1181,17 @@ var Transport = class {
   done_(p) {
     const i = this.outbox_.indexOf(p);
     if (i >= 0) this.outbox_.splice(i, 1);
+  }
+  /**
+   * The browser is back online: a retry waiting because the network failed
+   * goes now. One waiting for the server's Retry-After keeps waiting.
+   */
+  online() {
+    if (this.offline_ && this.retryTimer_ !== void 0) {
+      clearTimeout(this.retryTimer_);
+      this.retryTimer_ = void 0;
+      this.pump_();
+    }
   }
   /**
    * Page is being hidden or unloaded: hand everything unsent to the browser
@@ -1281,7 +1301,7 @@ var Transport = class {
   }
   /** Debug/test view of the queue. */
   stats() {
-    return { buffered: this.events_.length + this.signals_.length, queued: this.outbox_.length, inFlight: !!this.inFlight_, bytes: this.bytes_ };
+    return { buffered: this.events_.length + this.signals_.length, queued: this.outbox_.length, inFlight: !!this.inFlight_, bytes: this.bytes_, dropped: this.dropped_ };
   }
 };
 
@@ -1388,7 +1408,10 @@ var Client = class {
         this.halt_();
         this.fire_("stop");
       },
-      onAck: (seq) => this.fire_("ack", seq),
+      onAck: (seq, snap) => {
+        if (snap) this.snapshot_();
+        this.fire_("ack", seq);
+      },
       store: this.local_
     });
     this.transport_.restore();
@@ -1398,10 +1421,13 @@ var Client = class {
     const vis = () => {
       if (this.win_.document.visibilityState === "hidden") this.pageHide_();
     };
+    const online = () => void (this.transport_ && this.transport_.online());
     this.win_.addEventListener("pagehide", hide);
+    this.win_.addEventListener("online", online);
     this.win_.document.addEventListener("visibilitychange", vis);
     this.offPage_.push(
       () => this.win_.removeEventListener("pagehide", hide),
+      () => this.win_.removeEventListener("online", online),
       () => this.win_.document.removeEventListener("visibilitychange", vis)
     );
     if (this.o_.config) this.configure_(this.o_.config);
@@ -1513,8 +1539,11 @@ var Client = class {
     ids.touch(now);
     t.setContext(buildContext(this.win_));
     this.sendIdentityIfNew_();
-    if (this.stopRecording_ && this.o_.recorder && this.o_.recorder.takeFullSnapshot) this.o_.recorder.takeFullSnapshot();
+    this.snapshot_();
     if (this.signals_) this.signals_.restart();
+  }
+  snapshot_() {
+    if (this.stopRecording_ && this.o_.recorder && this.o_.recorder.takeFullSnapshot) this.o_.recorder.takeFullSnapshot();
   }
   /** Queue a signal (all signal sources end here). */
   signal(s) {

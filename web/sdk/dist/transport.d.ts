@@ -27,7 +27,8 @@ export interface TransportOptions {
     now?: () => number;
     random?: () => number;
     onStop?: () => void;
-    onAck?: (seq: number) => void;
+    /** snap: the server asks for a full snapshot (a batch before this one is missing) */
+    onAck?: (seq: number, snap?: boolean) => void;
     debug?: (...args: unknown[]) => void;
     /**
      * Persistent storage (localStorage). What is handed to the browser on page
@@ -51,6 +52,8 @@ interface Pending {
     events: string[];
     signals: string[];
     attempts: number;
+    /** the dropped count this batch reports */
+    dropped?: number;
 }
 /** UTF-8 length without allocating. */
 export declare function utf8Len(s: string): number;
@@ -61,7 +64,7 @@ export declare function parseRetryAfter(v: string | null, now: number): number |
 export declare function gzipSupported(): boolean;
 export declare function gzip(s: string): Promise<Uint8Array>;
 /** Build a batch body; events and signals are already-serialized JSON. */
-export declare function encodeBatch(key: string, sdk: string, p: Pick<Pending, 'seq' | 'visitor' | 'session' | 'window' | 'context' | 'events' | 'signals'>, sentAt: number): string;
+export declare function encodeBatch(key: string, sdk: string, p: Pick<Pending, 'seq' | 'visitor' | 'session' | 'window' | 'context' | 'events' | 'signals' | 'dropped'>, sentAt: number): string;
 export declare class Transport {
     private events_;
     private signals_;
@@ -73,6 +76,9 @@ export declare class Transport {
     private inFlight_;
     private stopped_;
     private warned_;
+    /** batches dropped and not reported yet (sent in the next batch as `dropped`) */
+    private dropped_;
+    private offline_;
     private readonly url_;
     private readonly o_;
     constructor(opts: TransportOptions);
@@ -92,6 +98,11 @@ export declare class Transport {
     private pump_;
     private send_;
     private done_;
+    /**
+     * The browser is back online: a retry waiting because the network failed
+     * goes now. One waiting for the server's Retry-After keeps waiting.
+     */
+    online(): void;
     /**
      * Page is being hidden or unloaded: hand everything unsent to the browser
      * in requests that outlive the page. Unsent queued batches keep their seq;
@@ -117,6 +128,7 @@ export declare class Transport {
         queued: number;
         inFlight: boolean;
         bytes: number;
+        dropped: number;
     };
 }
 export {};

@@ -9,6 +9,8 @@ export interface Batch {
     sent_at: number;
     /** e.g. "trailguide-js/0.1.0" */
     sdk: string;
+    /** batches this tab dropped unsent (memory bound) since the last acknowledged report */
+    dropped?: number;
     /** first batch of every page load (and of a session that rolled over) */
     context?: Context;
     /** rrweb events, replayed as-is */
@@ -80,8 +82,10 @@ export interface MaskConfig {
 export interface IngestResponse {
     ack?: number;
     stop?: boolean;
+    /** a batch before this one is missing: take a full snapshot */
+    snapshot?: boolean;
 }
-export declare const BATCH_FIELDS: readonly ["key", "visitor", "session", "window", "seq", "sent_at", "sdk", "context", "events", "signals"];
+export declare const BATCH_FIELDS: readonly ["key", "visitor", "session", "window", "seq", "sent_at", "sdk", "dropped", "context", "events", "signals"];
 export declare const CONTEXT_FIELDS: readonly ["url", "referrer", "utm", "viewport_w", "viewport_h", "screen_w", "screen_h", "user_agent", "language", "time_zone"];
 export declare const UTM_FIELDS: readonly ["source", "medium", "campaign", "term", "content"];
 export declare const SIGNAL_FIELDS: readonly ["type", "ts", "url", "title", "referrer", "selector", "tag", "text", "x", "y", "ex", "ey", "ew", "eh", "vw", "vh", "depth", "scroll_y", "name", "props", "stack", "source", "user_id", "traits"];

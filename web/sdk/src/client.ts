@@ -197,7 +197,10 @@ export class Client {
         this.halt_();
         this.fire_('stop');
       },
-      onAck: (seq) => this.fire_('ack', seq),
+      onAck: (seq, snap) => {
+        if (snap) this.snapshot_();
+        this.fire_('ack', seq);
+      },
       store: this.local_,
     });
     this.transport_.restore();
@@ -207,10 +210,13 @@ export class Client {
     const vis = (): void => {
       if (this.win_.document.visibilityState === 'hidden') this.pageHide_();
     };
+    const online = (): void => void (this.transport_ && this.transport_.online());
     this.win_.addEventListener('pagehide', hide);
+    this.win_.addEventListener('online', online);
     this.win_.document.addEventListener('visibilitychange', vis);
     this.offPage_.push(
       () => this.win_.removeEventListener('pagehide', hide),
+      () => this.win_.removeEventListener('online', online),
       () => this.win_.document.removeEventListener('visibilitychange', vis),
     );
     if (this.o_.config) this.configure_(this.o_.config);
@@ -329,8 +335,12 @@ export class Client {
     ids.touch(now);
     t.setContext(buildContext(this.win_));
     this.sendIdentityIfNew_();
-    if (this.stopRecording_ && this.o_.recorder && this.o_.recorder.takeFullSnapshot) this.o_.recorder.takeFullSnapshot();
+    this.snapshot_();
     if (this.signals_) this.signals_.restart();
+  }
+
+  private snapshot_(): void {
+    if (this.stopRecording_ && this.o_.recorder && this.o_.recorder.takeFullSnapshot) this.o_.recorder.takeFullSnapshot();
   }
 
   /** Queue a signal (all signal sources end here). */

@@ -47,7 +47,8 @@ export interface TransportOptions {
   now?: () => number;
   random?: () => number;
   onStop?: () => void;
-  onAck?: (seq: number) => void;
+  /** snap: the server asks for a full snapshot (a batch before this one is missing) */
+  onAck?: (seq: number, snap?: boolean) => void;
   debug?: (...args: unknown[]) => void;
   /**
    * Persistent storage (localStorage). What is handed to the browser on page
@@ -73,6 +74,8 @@ interface Pending {
   events: string[];
   signals: string[];
   attempts: number;
+  /** the dropped count this batch reports */
+  dropped?: number;
 }
 
 /** UTF-8 length without allocating. */
@@ -123,7 +126,7 @@ export async function gzip(s: string): Promise<Uint8Array> {
 export function encodeBatch(
   key: string,
   sdk: string,
-  p: Pick<Pending, 'seq' | 'visitor' | 'session' | 'window' | 'context' | 'events' | 'signals'>,
+  p: Pick<Pending, 'seq' | 'visitor' | 'session' | 'window' | 'context' | 'events' | 'signals' | 'dropped'>,
   sentAt: number,
 ): string {
   const head: Omit<Batch, 'events' | 'signals'> = {
@@ -135,6 +138,7 @@ export function encodeBatch(
     sent_at: sentAt,
     sdk,
   };
+  if (p.dropped) head.dropped = p.dropped;
   if (p.context) head.context = p.context;
   const h = JSON.stringify(head);
   return `${h.slice(0, -1)},"events":[${p.events.join(',')}],"signals":[${p.signals.join(',')}]}`;
@@ -151,6 +155,9 @@ export class Transport {
   private inFlight_: Pending | null = null;
   private stopped_ = false;
   private warned_ = false;
+  /** batches dropped and not reported yet (sent in the next batch as `dropped`) */
+  private dropped_ = 0;
+  private offline_ = false;
   private readonly url_: string;
   private readonly o_: Required<Omit<TransportOptions, 'sendBeacon' | 'compress' | 'onStop' | 'onAck' | 'store'>> &
     Pick<TransportOptions, 'sendBeacon' | 'compress' | 'onStop' | 'onAck' | 'store'>;
@@ -231,6 +238,7 @@ export class Transport {
       // keep memory bounded while the server is unreachable; never drop the one in flight
       const i = this.outbox_[0] === this.inFlight_ ? 1 : 0;
       this.outbox_.splice(i, 1);
+      this.dropped_++;
       this.o_.debug('trailguide: dropping an old batch, server unreachable');
     }
     this.pump_();
@@ -250,6 +258,8 @@ export class Transport {
 
   private async send_(p: Pending): Promise<void> {
     let delay: number | null = null;
+    this.offline_ = false;
+    p.dropped = this.dropped_;
     try {
       const json = encodeBatch(this.o_.key, this.o_.sdk, p, this.o_.now());
       let body: BodyInit = json;
@@ -275,7 +285,8 @@ export class Transport {
           return;
         }
         this.done_(p);
-        this.o_.onAck && this.o_.onAck(p.seq);
+        this.dropped_ -= p.dropped || 0;
+        this.o_.onAck && this.o_.onAck(p.seq, r.snapshot);
       } else if (res.status === 429 || res.status === 408 || res.status >= 500) {
         delay = parseRetryAfter(res.headers.get('Retry-After'), this.o_.now());
         if (delay === null) delay = backoff(p.attempts, this.o_.random);
@@ -288,6 +299,7 @@ export class Transport {
       }
     } catch {
       delay = backoff(p.attempts, this.o_.random);
+      this.offline_ = true;
     } finally {
       if (this.inFlight_ === p) this.inFlight_ = null;
     }
@@ -306,6 +318,18 @@ export class Transport {
   private done_(p: Pending): void {
     const i = this.outbox_.indexOf(p);
     if (i >= 0) this.outbox_.splice(i, 1);
+  }
+
+  /**
+   * The browser is back online: a retry waiting because the network failed
+   * goes now. One waiting for the server's Retry-After keeps waiting.
+   */
+  online(): void {
+    if (this.offline_ && this.retryTimer_ !== undefined) {
+      clearTimeout(this.retryTimer_);
+      this.retryTimer_ = undefined;
+      this.pump_();
+    }
   }
 
   /**
@@ -427,7 +451,7 @@ export class Transport {
   }
 
   /** Debug/test view of the queue. */
-  stats(): { buffered: number; queued: number; inFlight: boolean; bytes: number } {
-    return { buffered: this.events_.length + this.signals_.length, queued: this.outbox_.length, inFlight: !!this.inFlight_, bytes: this.bytes_ };
+  stats(): { buffered: number; queued: number; inFlight: boolean; bytes: number; dropped: number } {
+    return { buffered: this.events_.length + this.signals_.length, queued: this.outbox_.length, inFlight: !!this.inFlight_, bytes: this.bytes_, dropped: this.dropped_ };
   }
 }

@@ -14,6 +14,8 @@ export interface Batch {
   sent_at: number;
   /** e.g. "trailguide-js/0.1.0" */
   sdk: string;
+  /** batches this tab dropped unsent (memory bound) since the last acknowledged report */
+  dropped?: number;
   /** first batch of every page load (and of a session that rolled over) */
   context?: Context;
   /** rrweb events, replayed as-is */
@@ -112,10 +114,12 @@ export interface MaskConfig {
 export interface IngestResponse {
   ack?: number;
   stop?: boolean;
+  /** a batch before this one is missing: take a full snapshot */
+  snapshot?: boolean;
 }
 
 // Field lists used by the drift test; keep them in the order of the Go structs.
-export const BATCH_FIELDS = ['key', 'visitor', 'session', 'window', 'seq', 'sent_at', 'sdk', 'context', 'events', 'signals'] as const;
+export const BATCH_FIELDS = ['key', 'visitor', 'session', 'window', 'seq', 'sent_at', 'sdk', 'dropped', 'context', 'events', 'signals'] as const;
 export const CONTEXT_FIELDS = ['url', 'referrer', 'utm', 'viewport_w', 'viewport_h', 'screen_w', 'screen_h', 'user_agent', 'language', 'time_zone'] as const;
 export const UTM_FIELDS = ['source', 'medium', 'campaign', 'term', 'content'] as const;
 export const SIGNAL_FIELDS = [

@@ -148,6 +148,20 @@ describe('client', () => {
     expect(ff.batches()).toHaveLength(1);
   });
 
+  test('{"ack", "snapshot": true} makes the recorder take a full snapshot, which goes in the next batch', async () => {
+    const ff = fakeFetch();
+    ff.queue.push((r) => ok({ ack: r.json.seq, snapshot: true }));
+    const p = await open({ ff });
+    await vi.advanceTimersByTimeAsync(5000);
+    await settle();
+    expect(p.rec.takeFullSnapshot).toHaveBeenCalledOnce();
+    await vi.advanceTimersByTimeAsync(5000);
+    await settle();
+    const b = ff.batches();
+    expect(b).toHaveLength(2);
+    expect(b[1].json.events.map((e: { type: number }) => e.type)).toContain(2);
+  });
+
   test('activity after 30 idle minutes: old buffer flushed, new session with seq 0, context, full snapshot, pageview', async () => {
     const p = await open();
     await vi.advanceTimersByTimeAsync(5000);

@@ -11,6 +11,7 @@ export function Timeline({
   time,
   markers,
   inactive,
+  missing = [],
   switches = [],
   onSwitch,
   onSeek,
@@ -23,6 +24,8 @@ export function Timeline({
   time: number;
   markers: Marker[];
   inactive: Range[];
+  /** where batches are missing (data-missing notice) */
+  missing?: Range[];
   switches?: TabSwitch[];
   onSwitch?: (windowId: string) => void;
   onSeek: (abs: number) => void;
@@ -84,6 +87,11 @@ export function Timeline({
           const a = positionPct(r.start, range);
           const b = positionPct(r.end, range);
           return <div key={i} class="inactive" style={{ left: a + '%', width: Math.max(0, b - a) + '%' }} title="Inactive" />;
+        })}
+        {missing.map((r, i) => {
+          const a = positionPct(r.start, range);
+          const b = positionPct(r.end, range);
+          return <div key={'m' + i} class="missing" style={{ left: a + '%', width: Math.max(0.5, b - a) + '%' }} title="Data missing" />;
         })}
         <div class="progress" style={{ width: pos + '%' }} />
       </div>

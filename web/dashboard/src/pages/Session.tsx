@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
-import type { Project, RREvent, SessionDetail, WindowInfo } from '../types';
+import type { Project, RREvent, SeqGap, SessionDetail, WindowInfo } from '../types';
 import { navigate, paths } from '../router';
 import { useDocumentTitle, useLocation } from '../hooks';
 import {
@@ -9,6 +9,7 @@ import {
   deepLink,
   activityItems,
   inactivePeriods,
+  missingPeriods,
   matchesActivity,
   nextWindow,
   parseDeepLinkT,
@@ -92,6 +93,7 @@ function SessionView({
   const s = detail.session;
   const [rec, setRec] = useState<RREvent[] | null>(null);
   const [recError, setRecError] = useState<string | null>(null);
+  const [gaps, setGaps] = useState<SeqGap[]>([]);
   const [speed, setSpeed] = useState<Speed>(() => (Number(localStorage.getItem('tg.speed')) as Speed) || 1);
   const [skip, setSkip] = useState(() => localStorage.getItem('tg.skip') !== '0');
   const [tab, setTab] = useState<'activity' | 'details'>('activity');
@@ -103,12 +105,16 @@ function SessionView({
   useEffect(() => {
     setRec(null);
     setRecError(null);
+    setGaps([]);
     if (!win) {
       setRec([]);
       return;
     }
     api.recording(project.id, s.id, win.id).then(
-      (r) => setRec((r.events || []).slice().sort((a, b) => a.timestamp - b.timestamp)),
+      (r) => {
+        setGaps(r.gaps || []);
+        setRec((r.events || []).slice().sort((a, b) => a.timestamp - b.timestamp));
+      },
       (err) => setRecError(err.status === 404 ? 'The recording of this tab is no longer stored.' : err.message),
     );
   }, [project.id, s.id, win?.id]);
@@ -125,6 +131,7 @@ function SessionView({
   const fMarkers = useMemo(() => frictionMarkers(events, win?.id || null, range), [events, win?.id, range]);
   const signalsHere = useMemo(() => [...new Set(fMarkers.map((m) => m.signal))], [fMarkers]);
   const inactive = useMemo(() => inactivePeriods(rec, 5000), [rec]);
+  const missing = useMemo(() => missingPeriods(rec, gaps), [rec, gaps]);
   const points = useMemo(() => urlPoints(rec, events, win?.id || null), [rec, events, win?.id]);
   const items: ListItem[] = useMemo(
     () => activityItems(events, win?.id || null, (t) => LIST_TYPES.has(t) && matchesActivity(t, activity)),
@@ -148,6 +155,7 @@ function SessionView({
   const offset = Math.max(0, time - range.start);
   const total = range.end - range.start;
   const hl = player.ready ? activeHighlight(events, win?.id || null, time) : null;
+  const gapNow = missing.find((r) => time >= r.start && time < r.end);
 
   // Keyboard: space toggles, arrows seek 5 s.
   useEffect(() => {
@@ -308,6 +316,16 @@ function SessionView({
                 <span>{win ? 'No recording was stored for this tab.' : 'No recording has arrived for this session yet.'}</span>
               </div>
             )}
+            {gapNow && (
+              <div class="stage-msg gap-notice" role="status">
+                <IconAlert size={20} />
+                <strong>Data missing</strong>
+                <span>
+                  Part of this tab's recording never reached the server. The replay resumes at{' '}
+                  {formatClock(gapNow.end - range.start)}.
+                </span>
+              </div>
+            )}
             {player.skipping && <div class="skip-pill">Skipping inactivity…</div>}
             {player.finished && next && (
               <div class="continue">
@@ -319,7 +337,7 @@ function SessionView({
             )}
           </div>
           <div class="controls">
-            <Timeline range={range} time={time} markers={markers} friction={fMarkers} onSeekFriction={seekAndPlay} inactive={inactive} switches={switches} onSwitch={goWindow} onSeek={seek} />
+            <Timeline range={range} time={time} markers={markers} friction={fMarkers} onSeekFriction={seekAndPlay} inactive={inactive} missing={missing} switches={switches} onSwitch={goWindow} onSeek={seek} />
             <div class="control-row">
               <button
                 class="play-btn"

@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { MAX_OUTBOX, Transport } from '../src/transport';
+import type { Signal } from '../src/wire';
+import { fakeFetch, ok, settle, status, type FakeFetch } from './helpers';
+
+function make(ff: FakeFetch, extra: Partial<ConstructorParameters<typeof Transport>[0]> = {}) {
+  let seq = 0;
+  return new Transport({
+    endpoint: 'https://tg.example',
+    key: 'pk_test',
+    sdk: 'trailguide-js/test',
+    ids: { visitor: 'v'.repeat(32), session: 's'.repeat(32), window: 'w'.repeat(32), nextSeq: () => seq++ },
+    fetch: ff.fetch,
+    compress: null,
+    random: () => 0,
+    debug: () => undefined,
+    ...extra,
+  });
+}
+
+const sig = (i: number): Signal => ({ type: 'track', ts: 1000 + i, url: 'https://app.example/', name: 'e' + i });
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('reliability', () => {
+  test('{"ack", "snapshot": true} is passed on so the recorder takes a full snapshot', async () => {
+    const ff = fakeFetch();
+    ff.queue.push(ok({ ack: 0 }), ok({ ack: 1, snapshot: true }));
+    const onAck = vi.fn();
+    const t = make(ff, { onAck });
+    for (let i = 0; i < 2; i++) {
+      t.addSignal(sig(i));
+      t.flush();
+      await settle();
+    }
+    expect(onAck.mock.calls).toEqual([
+      [0, undefined],
+      [1, true],
+    ]);
+  });
+
+  test('503 + Retry-After: no request before it elapses, the buffer stays bounded, the drops are reported once delivered', async () => {
+    const ff = fakeFetch();
+    const t = make(ff);
+    ff.queue.push(status(503, { 'Retry-After': '30' }));
+    t.addSignal(sig(0));
+    t.flush();
+    await settle();
+    expect(ff.batches()).toHaveLength(1);
+    // The server is down for 30 s while the page keeps producing batches.
+    for (let i = 1; i <= MAX_OUTBOX + 25; i++) {
+      t.addSignal(sig(i));
+      t.flush();
+    }
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(ff.batches()).toHaveLength(1); // nothing before Retry-After
+    expect(t.stats().queued).toBeLessThanOrEqual(MAX_OUTBOX);
+    expect(t.stats().dropped).toBe(26);
+    await vi.advanceTimersByTimeAsync(1);
+    await settle(400);
+    const sent = ff.batches();
+    // Everything left is delivered in seq order, one at a time.
+    const seqs = sent.slice(1).map((r) => r.json.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(seqs).toHaveLength(MAX_OUTBOX);
+    expect(ff.maxInFlight).toBe(1);
+    // The first delivered batch reports the drops; later ones do not.
+    expect(sent[1].json.dropped).toBe(26);
+    expect(sent[2].json.dropped).toBeUndefined();
+    expect(t.stats()).toMatchObject({ queued: 0, dropped: 0 });
+  });
+
+  test('back online: a retry waiting on a network error goes at once', async () => {
+    const ff = fakeFetch();
+    const t = make(ff);
+    ff.queue.push(new TypeError('offline'), new TypeError('offline'), new TypeError('offline'));
+    t.addSignal(sig(0));
+    t.flush();
+    await settle();
+    await vi.advanceTimersByTimeAsync(500 + 1000); // two backoffs
+    await settle();
+    expect(ff.batches()).toHaveLength(3); // next backoff: 2 s
+    t.online();
+    await settle();
+    expect(ff.batches()).toHaveLength(4);
+    expect(ff.batches().map((r) => r.json.seq)).toEqual([0, 0, 0, 0]);
+  });
+
+  test('back online does not cut a Retry-After short', async () => {
+    const ff = fakeFetch();
+    const t = make(ff);
+    ff.queue.push(status(503, { 'Retry-After': '10' }));
+    t.addSignal(sig(0));
+    t.flush();
+    await settle();
+    t.online();
+    await vi.advanceTimersByTimeAsync(9_000);
+    expect(ff.batches()).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await settle();
+    expect(ff.batches()).toHaveLength(2);
+  });
+});
