@@ -304,12 +304,6 @@ func matchJWT(s string, i int) (int, bool) {
 	return e2, true
 }
 
-// isJWT reports whether all of s is a JWT.
-func isJWT(s string) bool {
-	to, ok := matchJWT(s, 0)
-	return ok && to == len(s)
-}
-
 // matchBearer matches "Bearer <token>" (any case, one or more spaces) and
 // returns where the token starts and ends. Tokens shorter than 8 bytes are
 // prose ("bearer of bad news").
