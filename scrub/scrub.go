@@ -32,7 +32,7 @@ const (
 	EmailMask  = "[email]"
 	CardMask   = "[card]"
 	JWTMask    = "[jwt]"
-	Redacted   = "redacted" // URL parameter values and path segments; the SDK uses the same word
+	Redacted   = "redacted" // secret URL parameter values; the SDK uses the same word
 	BearerMask = "[redacted]"
 )
 
