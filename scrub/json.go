@@ -76,7 +76,11 @@ func jsonScrub(doc []byte, caught func(val string, n Counts)) []byte {
 			}
 			val = unsafeString(buf)
 		} else {
-			if !mayMatch(unsafeString(lit)) && !(urlKeys[string(key)] && hasByte(lit, '=')) {
+			if urlKeys[string(key)] {
+				if !urlMayMatch(unsafeString(lit)) {
+					continue
+				}
+			} else if !mayMatch(unsafeString(lit)) {
 				continue
 			}
 			val = unsafeString(lit)
@@ -105,15 +109,6 @@ func jsonScrub(doc []byte, caught func(val string, n Counts)) []byte {
 		return doc
 	}
 	return append(out, doc[last:]...)
-}
-
-func hasByte(b []byte, c byte) bool {
-	for _, x := range b {
-		if x == c {
-			return true
-		}
-	}
-	return false
 }
 
 func indexQuote(b []byte, i int) int {

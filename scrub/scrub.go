@@ -32,7 +32,7 @@ const (
 	EmailMask  = "[email]"
 	CardMask   = "[card]"
 	JWTMask    = "[jwt]"
-	Redacted   = "redacted" // URL parameter values and path segments; the SDK uses the same word
+	Redacted   = "redacted" // secret URL parameter values; the SDK uses the same word
 	BearerMask = "[redacted]"
 )
 
@@ -302,12 +302,6 @@ func matchJWT(s string, i int) (int, bool) {
 		return e3, true
 	}
 	return e2, true
-}
-
-// isJWT reports whether all of s is a JWT.
-func isJWT(s string) bool {
-	to, ok := matchJWT(s, 0)
-	return ok && to == len(s)
 }
 
 // matchBearer matches "Bearer <token>" (any case, one or more spaces) and

@@ -66,16 +66,48 @@ func TestURL(t *testing.T) {
 		{"/callback?code=xyz&state=q1&Session=9", "/callback?code=redacted&state=redacted&Session=redacted", 3},
 		{"https://app.test/#access_token=abc&token_type=bearer&expires_in=3600", "https://app.test/#access_token=redacted&token_type=redacted&expires_in=3600", 2},
 		{"https://app.test/#/confirm?email=a%40b.com", "https://app.test/#/confirm?email=redacted", 1},
-		{"https://app.test/verify/" + jwt + "/done", "https://app.test/verify/redacted/done", 1},
-		{"https://app.test/#" + jwt, "https://app.test/#redacted", 1},
+		{"https://app.test/verify/" + jwt + "/done", "https://app.test/verify/:jwt/done", 1},
+		{"https://app.test/#" + jwt, "https://app.test/", 1},
 		{"https://s3.test/o?X-Amz-Signature=ff&X-Amz-Credential=k&X-Amz-Date=1", "https://s3.test/o?X-Amz-Signature=redacted&X-Amz-Credential=redacted&X-Amz-Date=1", 2},
 		{"https://app.test/login?user%5Bpassword%5D=hunter2", "https://app.test/login?user%5Bpassword%5D=redacted", 1},
 		{"https://app.test/?API_KEY=1&PWD=2&passwd=3&sig=4&sid=5&id_token=6&refresh_token=7&secret=8&auth=9&key=10",
 			"https://app.test/?API_KEY=redacted&PWD=redacted&passwd=redacted&sig=redacted&sid=redacted&id_token=redacted&refresh_token=redacted&secret=redacted&auth=redacted&key=redacted", 10},
 		{"https://app.test/?token=redacted", "https://app.test/?token=redacted", 0},
+		// the shared rules, beyond the vectors
+		{"https://app.test/?utm_content=a1b2c3d4e5f6a7b8c9d0e1f2a3", "https://app.test/?utm_content=redacted", 1}, // utm_ spares the name, not a token value
+		{"https://app.test/?utm_token=x&utm_medium=email", "https://app.test/?utm_token=x&utm_medium=email", 0},
+		{"https://app.test/?v=a1b2c3d4e5f6a7b8c9d0e1f%32", "https://app.test/?v=redacted", 1},                   // the value is decoded first
+		{"https://app.test/?v=a1b2c3d4e5f6a7b8c9d0e1f+2", "https://app.test/?v=a1b2c3d4e5f6a7b8c9d0e1f+2", 0},   // '+' is a space
+		{"https://app.test/?v=abcdefghijklmnopqrstuvwxyz", "https://app.test/?v=abcdefghijklmnopqrstuvwxyz", 0}, // no digit
+		{"https://app.test/?user%5Bemail%5D=x&user%5bname%5d=y", "https://app.test/?user%5Bemail%5D=redacted&user%5bname%5d=y", 1},
+		{"https://app.test/?my+token=x&a%ZZtoken=y", "https://app.test/?my+token=redacted&a%ZZtoken=redacted", 2},                                                         // bad escape: the raw name
+		{"https://app.test/?\u212Aey=x", "https://app.test/?\u212Aey=redacted", 1},                                                                                        // JavaScript lower-cases the Kelvin sign to k
+		{"https://app.test/?stateId=1&hash=2&Bearer=3&sessid=4&hashes=5", "https://app.test/?stateId=redacted&hash=redacted&Bearer=redacted&sessid=redacted&hashes=5", 4}, // one trailing s only
+		{"https://app.test/?x=eyJhbGciOiJub25lIn0.eyJzdWIiOjF9.", "https://app.test/?x=redacted", 1},
+		{"https://app.test/#/reset?" + "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA", "https://app.test/#/reset", 1},
+		{"https://app.test/#a-long-heading-anchor-for-docs", "https://app.test/", 1}, // the SDK drops any 24+ URL-safe fragment
+		{"https://app.test/#short%20one", "https://app.test/#short%20one", 0},
+		{"https://app.test/#!/inbox&token=1", "https://app.test/#!/inbox&token=redacted", 1},
+		{"https://app.test/#foo?token=1", "https://app.test/#foo?token=redacted", 1},
+		{"https://jo@app.test", "https://app.test", 1},
+		{"HTTPS://a:b@c@app.test:8080/x?y=1", "HTTPS://app.test:8080/x?y=1", 1},
+		{"mailto:jo@ex.com", "mailto:redacted", 1},
+		{"SMS:+15550100?body=hi", "SMS:redacted", 1},
+		{"callto:jo", "callto:redacted", 1},
+		{"tel:redacted", "tel:redacted", 0},
+		// stricter than the SDK (no vector contradicts these)
+		{"https://app.test/?resettoken=x&userpassword=y&SAMLResponse=z", "https://app.test/?resettoken=redacted&userpassword=redacted&SAMLResponse=redacted", 3},
+		{"//u:p@app.test/a", "//app.test/a", 1},
+		{"https://app.test/#/verify/" + jwt, "https://app.test/#/verify/:jwt", 1},
+		{"https://app.test/a/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0", "https://app.test/a/:jwt", 1}, // two-part JWT
 		// negatives
 		{"https://app.test/orders/20240115-0042?page=2&sort=desc#reviews", "https://app.test/orders/20240115-0042?page=2&sort=desc#reviews", 0},
 		{"https://app.test/a?author=bob&keyboard=us&token=", "https://app.test/a?author=bob&keyboard=us&token=", 0},
+		{"https://app.test/a?codec=h264&statement=1&tokens_left=3x", "https://app.test/a?codec=h264&statement=1&tokens_left=redacted", 1},
+		{"https://app.test/#section-2", "https://app.test/#section-2", 0},
+		{"https://app.test/#", "https://app.test/#", 0},
+		{"/redirect/https://a@b.test/x", "/redirect/https://[email]/x", 0}, // not an authority: a path, scrubbed as text
+		{"data:text/plain,hello", "data:text/plain,hello", 0},
 		{"", "", 0},
 		{"/plain/path", "/plain/path", 0},
 	}
