@@ -85,7 +85,8 @@ func TestURL(t *testing.T) {
 		{"https://app.test/?stateId=1&hash=2&Bearer=3&sessid=4&hashes=5", "https://app.test/?stateId=redacted&hash=redacted&Bearer=redacted&sessid=redacted&hashes=5", 4}, // one trailing s only
 		{"https://app.test/?x=eyJhbGciOiJub25lIn0.eyJzdWIiOjF9.", "https://app.test/?x=redacted", 1},
 		{"https://app.test/#/reset?" + "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA", "https://app.test/#/reset", 1},
-		{"https://app.test/#a-long-heading-anchor-for-docs", "https://app.test/", 1}, // the SDK drops any 24+ URL-safe fragment
+		{"https://app.test/#a-long-heading-anchor-for-docs", "https://app.test/#a-long-heading-anchor-for-docs", 0}, // no digit: an anchor, not a token
+		{"https://app.test/#a-long-heading-anchor-for-docs-2", "https://app.test/", 1},
 		{"https://app.test/#short%20one", "https://app.test/#short%20one", 0},
 		{"https://app.test/#!/inbox&token=1", "https://app.test/#!/inbox&token=redacted", 1},
 		{"https://app.test/#foo?token=1", "https://app.test/#foo?token=redacted", 1},

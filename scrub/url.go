@@ -318,18 +318,22 @@ func tokenValue(v string) bool {
 // bareToken reports whether a (raw) fragment is what the SDK drops: 24 or
 // more URL-safe characters once the browser has percent-encoded it (a
 // space, a quote, <, >, `, a control or a non-ASCII byte becomes %XX there,
-// so it counts as URL-safe here).
+// so it counts as URL-safe here), with a letter and a digit, like a token
+// value. A long heading anchor (#a-long-heading-anchor-for-docs) is kept.
 func bareToken(f string) bool {
 	if len(f) < 24 {
 		return false
 	}
+	letter, digit := false, false
 	for i := 0; i < len(f); i++ {
 		c := f[i]
 		if !urlSafe(c) && !fragEncoded(c) {
 			return false
 		}
+		letter = letter || is(c, cAlpha)
+		digit = digit || is(c, cDigit)
 	}
-	return true
+	return letter && digit
 }
 
 // fragEncoded: the WHATWG fragment percent-encode set.

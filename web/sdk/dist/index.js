@@ -5,6 +5,7 @@ import { record } from "@rrweb/record";
 var SECRET_WORDS = "token access auth authorization code key apikey secret password passwd pwd pass session sessionid sessid sid sig signature otp jwt email mail state nonce ticket hash credential bearer".split(" ");
 var TOKENISH_VALUE = /^[\w\-.~+/=%]{24,}$/;
 var JWT = /^eyJ[\w-]*\.[\w-]+\.[\w-]*$/;
+var tokenish = (v) => TOKENISH_VALUE.test(v) && /\d/.test(v) && /[a-z]/i.test(v);
 function secretName(name) {
   const words = name.replace(/([a-z\d])([A-Z])/g, "$1 $2").toLowerCase().split(/[^a-z\d]+/);
   return !/^utm_/i.test(name) && words.some((w) => SECRET_WORDS.indexOf(w) >= 0 || SECRET_WORDS.indexOf(w.replace(/s$/, "")) >= 0);
@@ -25,8 +26,7 @@ function scrubParams(q) {
         return v;
       }
     })();
-    const tokenish = TOKENISH_VALUE.test(val) && /\d/.test(val) && /[a-z]/i.test(val);
-    return i >= 0 && val && (secretName(k) || tokenish || JWT.test(val)) ? kv.slice(0, i) + "=redacted" : kv;
+    return i >= 0 && val && (secretName(k) || tokenish(val) || JWT.test(val)) ? kv.slice(0, i) + "=redacted" : kv;
   }).join("&");
 }
 function scrubURL(raw) {
@@ -53,7 +53,7 @@ function scrubURL(raw) {
     const route = /^!?\//.test(h) ? h.replace(/[?&].*$/, "") : "";
     const rest = h.slice(route.length);
     const params = rest.replace(/^[?&]/, "");
-    h = route + (params.indexOf("=") >= 0 ? rest.slice(0, rest.length - params.length) + scrubParams(params) : params && TOKENISH_VALUE.test(params) ? "" : rest);
+    h = route + (params.indexOf("=") >= 0 ? rest.slice(0, rest.length - params.length) + scrubParams(params) : params && tokenish(params) ? "" : rest);
     u.hash = h;
   }
   const out = u.toString();

@@ -9,6 +9,8 @@ export const SECRET_WORDS =
   'token access auth authorization code key apikey secret password passwd pwd pass session sessionid sessid sid sig signature otp jwt email mail state nonce ticket hash credential bearer'.split(' ');
 const TOKENISH_VALUE = /^[\w\-.~+/=%]{24,}$/;
 const JWT = /^eyJ[\w-]*\.[\w-]+\.[\w-]*$/;
+/** A value that looks like a token: 24+ URL-safe characters with a letter and a digit. */
+const tokenish = (v: string): boolean => TOKENISH_VALUE.test(v) && /\d/.test(v) && /[a-z]/i.test(v);
 
 /** A parameter name that looks secret: one of its words (singular) is in SECRET_WORDS. */
 export function secretName(name: string): boolean {
@@ -36,8 +38,7 @@ function scrubParams(q: string): string {
           return v;
         }
       })();
-      const tokenish = TOKENISH_VALUE.test(val) && /\d/.test(val) && /[a-z]/i.test(val);
-      return i >= 0 && val && (secretName(k) || tokenish || JWT.test(val)) ? kv.slice(0, i) + '=redacted' : kv;
+      return i >= 0 && val && (secretName(k) || tokenish(val) || JWT.test(val)) ? kv.slice(0, i) + '=redacted' : kv;
     })
     .join('&');
 }
@@ -77,7 +78,7 @@ export function scrubURL(raw: string): string {
     const route = /^!?\//.test(h) ? h.replace(/[?&].*$/, '') : '';
     const rest = h.slice(route.length);
     const params = rest.replace(/^[?&]/, '');
-    h = route + (params.indexOf('=') >= 0 ? rest.slice(0, rest.length - params.length) + scrubParams(params) : params && TOKENISH_VALUE.test(params) ? '' : rest);
+    h = route + (params.indexOf('=') >= 0 ? rest.slice(0, rest.length - params.length) + scrubParams(params) : params && tokenish(params) ? '' : rest);
     u.hash = h;
   }
   const out = u.toString();
