@@ -204,13 +204,13 @@ func (s *stream) struggle(out []Detection, fields map[string]*fieldState, k int)
 	return append(out, d)
 }
 
-// hesitations: a hover (a dwell on an interactive element) of at least
-// HesitationMS during which that element was not clicked.
+// hesitations: a hover (a dwell on an interactive element, isHoverTarget)
+// of at least HesitationMS during which that element was not clicked.
 func (s *stream) hesitations(out []Detection) []Detection {
 	c := s.cfg
 	for k := range s.ix {
 		in := s.at(k)
-		if in.Kind != KindHover || in.Duration < c.HesitationMS {
+		if in.Kind != KindHover || in.Duration < c.HesitationMS || !isHoverTarget(in) {
 			continue
 		}
 		clicked := false
