@@ -694,6 +694,23 @@ func hesitationVectors() vectorFile {
 			Expect: []expectation{exp(Hesitation, 1000, "#pay")},
 		},
 		vector{
+			Name: "hesitation/operated-by-keyboard", Description: "The pointer rests 5 s on a <select> the user focuses and changes with the keyboard: the element is being used, not weighed.",
+			Inputs: []Input{
+				{T: 1000, Kind: KindHover, Selector: "#size", Tag: "select", Duration: 5000, Interactive: true},
+				{T: 1400, Kind: KindFocus, Selector: "#size", Tag: "select", Form: "#signup"},
+				{T: 2600, Kind: KindInput, Selector: "#size", Tag: "select", Form: "#signup"},
+			},
+			Expect: []expectation{},
+		},
+		vector{
+			Name: "hesitation/focus-after-threshold", Description: "The field is focused 3.5 s into the dwell: the hesitation had already happened.",
+			Inputs: []Input{
+				{T: 1000, Kind: KindHover, Selector: "#size", Tag: "select", Duration: 5000, Interactive: true},
+				{T: 4500, Kind: KindFocus, Selector: "#size", Tag: "select"},
+			},
+			Expect: []expectation{exp(Hesitation, 1000, "#size")},
+		},
+		vector{
 			Name: "hesitation/parked-on-label", Description: "The pointer rests 4 s on a field's <label> while the user picks a value with the keyboard: a caption, not an element weighed for a click.",
 			Inputs: []Input{{T: 1000, Kind: KindHover, Selector: "#size-label", Tag: "label", Text: "Company size", Duration: 4000}},
 			Expect: []expectation{},

@@ -185,7 +185,7 @@ export function hesitations(s: Stream, out: Detection[]): void {
     let clicked = false;
     for (let p = k + 1; p < s.ix.length && s.at(p).t <= x.t + c.hesitation_ms; p++) {
       const r = s.at(p);
-      if (r.kind === 'click' && (r.selector || '') === (x.selector || '')) {
+      if ((r.kind === 'click' || r.kind === 'focus' || r.kind === 'input') && (r.selector || '') === (x.selector || '')) {
         clicked = true;
         break;
       }
