@@ -303,7 +303,7 @@ func TestFixturePages(t *testing.T) {
 	browserCtx := browsertest.New(t, 3*time.Minute)
 	ctx := context.Background()
 	journeys := fixtureJourneys()
-	if only := os.Getenv("TG_FIXTURE_ONLY"); only != "" { // for trying a journey out
+	if only := os.Getenv("TG_FIXTURE_ONLY"); only != "" { // TG_FIXTURE_ONLY=14 runs the journeys whose name contains 14
 		journeys = slices.DeleteFunc(journeys, func(j fixtureJourney) bool { return !strings.Contains(j.Name, only) })
 	}
 
@@ -464,9 +464,7 @@ func TestFixturePages(t *testing.T) {
 	table := fh.Table(fmt.Sprintf("precision and recall over %d fixture-page journeys", len(journeys)), server, live)
 	t.Log(table)
 	t.Log("\nmisses and false positives by journey:\n" + perJourney.String())
-	if os.Getenv("TG_HARNESS_TABLE") != "" {
-		fmt.Print(table)
-	}
+	fmt.Print(table) // also without -v: the figures are the point of the test
 }
 
 // laterClock is the system clock moved forward, so that the worker finds
@@ -489,11 +487,8 @@ func runFixture(browserCtx context.Context, base string, j fixtureJourney) (stri
 			Behavior: browser.SetDownloadBehaviorBehaviorDeny, BrowserContextID: c.BrowserContextID})
 		return err
 	})
-	t0 := time.Now()
 	v.open(j.Page)
-	dbg(j.Name, "opened", t0)
 	j.Run(v)
-	dbg(j.Name, "ran", t0)
 	// Long enough for every window a detection waits on (dead_window_ms,
 	// the end of a hover) to pass while the page is still open.
 	v.sleep(3 * time.Second)
@@ -502,9 +497,7 @@ func runFixture(browserCtx context.Context, base string, j fixtureJourney) (stri
 	if v.err == nil && session == "" {
 		v.fail(fmt.Errorf("no session id in localStorage"))
 	}
-	dbg(j.Name, "session", t0)
 	v.do(chromedp.Navigate("about:blank"))
-	dbg(j.Name, "left", t0)
 	v.sleep(300 * time.Millisecond)
 	return session, v.err
 }
@@ -799,11 +792,5 @@ func (v *tab) clear(sel string) {
 	for i := 0; i < n && v.err == nil; i++ {
 		v.key(kb.Backspace)
 		v.sleep(25 * time.Millisecond)
-	}
-}
-
-func dbg(name, what string, t0 time.Time) {
-	if os.Getenv("TG_FIXTURE_DEBUG") != "" {
-		fmt.Printf("%s %s %s\n", name, what, time.Since(t0).Round(10*time.Millisecond))
 	}
 }
