@@ -65,7 +65,7 @@ type Input struct {
 	Y float64 `json:"y,omitempty"`
 
 	// Facts about a click's target at click time, taken by the SDK.
-	Interactive bool `json:"interactive,omitempty"` // link, button, form control, ARIA widget role, or cursor:pointer
+	Interactive bool `json:"interactive,omitempty"` // click or hover target: link, button, form control, ARIA widget role, or cursor:pointer
 	NewTab      bool `json:"new_tab,omitempty"`     // opens a new tab/window: target=_blank (or other named target) link/form
 	Download    bool `json:"download,omitempty"`    // a[download]
 	Modifier    bool `json:"modifier,omitempty"`    // ctrl, meta, shift or alt held, or not the primary button
@@ -97,6 +97,16 @@ var interactiveTags = map[string]bool{
 // to react to a click.
 func isInteractive(in *Input) bool {
 	return in.Interactive || interactiveTags[in.Tag]
+}
+
+// isHoverTarget reports whether a hover is on an element a user weighs
+// clicking: the SDK's interactive flag, or (older SDKs) one of the
+// interactive tags other than <label>. A label is clickable, so a click on
+// it counts for rage and dead clicks, but it is a caption: a pointer parked
+// on it while the user types or reads is not hesitating. A label styled as
+// clickable (cursor: pointer) carries the flag.
+func isHoverTarget(in *Input) bool {
+	return in.Interactive || (interactiveTags[in.Tag] && in.Tag != "label")
 }
 
 // nativePickerTypes are <input> types whose click opens browser UI that no

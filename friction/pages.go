@@ -204,23 +204,25 @@ func (s *stream) struggle(out []Detection, fields map[string]*fieldState, k int)
 	return append(out, d)
 }
 
-// hesitations: a hover (a dwell on an interactive element) of at least
-// HesitationMS during which that element was not clicked.
+// hesitations: a hover (a dwell on an interactive element, isHoverTarget)
+// of at least HesitationMS during whose first HesitationMS that element was
+// not used: not clicked, focused or changed (a field operated with the
+// keyboard under a parked pointer is not hesitation).
 func (s *stream) hesitations(out []Detection) []Detection {
 	c := s.cfg
 	for k := range s.ix {
 		in := s.at(k)
-		if in.Kind != KindHover || in.Duration < c.HesitationMS {
+		if in.Kind != KindHover || in.Duration < c.HesitationMS || !isHoverTarget(in) {
 			continue
 		}
-		clicked := false
+		used := false
 		for p := k + 1; p < len(s.ix) && s.at(p).T <= in.T+c.HesitationMS; p++ {
-			if r := s.at(p); r.Kind == KindClick && r.Selector == in.Selector {
-				clicked = true
+			if r := s.at(p); (r.Kind == KindClick || r.Kind == KindFocus || r.Kind == KindInput) && r.Selector == in.Selector {
+				used = true
 				break
 			}
 		}
-		if clicked {
+		if used {
 			continue
 		}
 		d := s.detection(Hesitation, k)

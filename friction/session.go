@@ -188,6 +188,7 @@ func fromSignal(e *trailguide.Event) (Input, bool) {
 	case signalHover:
 		in.Kind = KindHover
 		in.Duration = int64(numProp(p, "duration"))
+		in.Interactive = boolProp(p, "interactive")
 	case signalLeave:
 		in.Kind = KindPageLeave
 	default:

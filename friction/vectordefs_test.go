@@ -693,6 +693,43 @@ func hesitationVectors() vectorFile {
 			Inputs: cat(hover(1000, 4000), click(2000, "#other", 10, 10), muts(2050)),
 			Expect: []expectation{exp(Hesitation, 1000, "#pay")},
 		},
+		vector{
+			Name: "hesitation/operated-by-keyboard", Description: "The pointer rests 5 s on a <select> the user focuses and changes with the keyboard: the element is being used, not weighed.",
+			Inputs: []Input{
+				{T: 1000, Kind: KindHover, Selector: "#size", Tag: "select", Duration: 5000, Interactive: true},
+				{T: 1400, Kind: KindFocus, Selector: "#size", Tag: "select", Form: "#signup"},
+				{T: 2600, Kind: KindInput, Selector: "#size", Tag: "select", Form: "#signup"},
+			},
+			Expect: []expectation{},
+		},
+		vector{
+			Name: "hesitation/focus-after-threshold", Description: "The field is focused 3.5 s into the dwell: the hesitation had already happened.",
+			Inputs: []Input{
+				{T: 1000, Kind: KindHover, Selector: "#size", Tag: "select", Duration: 5000, Interactive: true},
+				{T: 4500, Kind: KindFocus, Selector: "#size", Tag: "select"},
+			},
+			Expect: []expectation{exp(Hesitation, 1000, "#size")},
+		},
+		vector{
+			Name: "hesitation/parked-on-label", Description: "The pointer rests 4 s on a field's <label> while the user picks a value with the keyboard: a caption, not an element weighed for a click.",
+			Inputs: []Input{{T: 1000, Kind: KindHover, Selector: "#size-label", Tag: "label", Text: "Company size", Duration: 4000}},
+			Expect: []expectation{},
+		},
+		vector{
+			Name: "hesitation/label-styled-clickable", Description: "A <label> styled as clickable (cursor: pointer, so the SDK sets interactive) is weighed like a button.",
+			Inputs: []Input{{T: 1000, Kind: KindHover, Selector: "#terms-label", Tag: "label", Text: "I accept", Duration: 4000, Interactive: true}},
+			Expect: []expectation{exp(Hesitation, 1000, "#terms-label")},
+		},
+		vector{
+			Name: "hesitation/parked-on-text", Description: "A dwell on plain text (no interactive flag, not an interactive tag) is not hesitation.",
+			Inputs: []Input{{T: 1000, Kind: KindHover, Selector: "main > p", Tag: "p", Text: "Plans start at", Duration: 5000}},
+			Expect: []expectation{},
+		},
+		vector{
+			Name: "hesitation/interactive-card", Description: "A card with cursor: pointer (interactive flag) counts like a button.",
+			Inputs: []Input{{T: 1000, Kind: KindHover, Selector: "#plan-pro", Tag: "div", Text: "Pro", Duration: 3200, Interactive: true}},
+			Expect: []expectation{expD(Hesitation, 1000, "#plan-pro", map[string]any{"dwell_ms": 3200})},
+		},
 	)
 }
 

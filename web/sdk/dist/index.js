@@ -848,7 +848,7 @@ function startSignals(o) {
     clearTimeout(h.timer);
     const d = (h.out || now()) - h.t;
     if (d < HOVER_MIN_MS) return;
-    const s = { type: "hover", ts: h.t, url: url(), selector: h.sel, tag: h.el.tagName.toLowerCase(), props: { duration: d } };
+    const s = { type: "hover", ts: h.t, url: url(), selector: h.sel, tag: h.el.tagName.toLowerCase(), props: { duration: d, interactive: true } };
     const text = elementText(h.el, o.masker());
     if (text) s.text = text;
     emit(s);
@@ -861,7 +861,8 @@ function startSignals(o) {
       const t = e.target;
       if (!mouse(e) || !t || t.nodeType !== 1) return;
       const c = clickTarget(t);
-      const el = t.closest(INTERACTIVE2) || (isInteractive(win, c) ? c : null);
+      let el = t.closest(INTERACTIVE2) || (isInteractive(win, c) ? c : null);
+      if (el && el.tagName === "LABEL" && win.getComputedStyle(el).cursor !== "pointer") el = null;
       if (hv && el === hv.el) {
         clearTimeout(hv.timer);
         hv.out = 0;

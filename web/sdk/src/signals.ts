@@ -248,7 +248,7 @@ export function startSignals(o: SignalOptions): Signals {
     { capture: true, passive: true },
   );
 
-  // --- hovers: dwells ≥ HOVER_MIN_MS on an interactive element ---------------------
+  // --- hovers: dwells ≥ HOVER_MIN_MS on an interactive element (props.interactive) ---
   // The selector is taken when the dwell starts: a click during the dwell may
   // change the element's classes (a ticked checklist item), and the detector
   // matches the dwell to that click by selector.
@@ -260,7 +260,7 @@ export function startSignals(o: SignalOptions): Signals {
     clearTimeout(h.timer);
     const d = (h.out || now()) - h.t;
     if (d < HOVER_MIN_MS) return;
-    const s: Signal = { type: 'hover', ts: h.t, url: url(), selector: h.sel, tag: h.el.tagName.toLowerCase(), props: { duration: d } };
+    const s: Signal = { type: 'hover', ts: h.t, url: url(), selector: h.sel, tag: h.el.tagName.toLowerCase(), props: { duration: d, interactive: true } };
     const text = elementText(h.el, o.masker());
     if (text) s.text = text;
     emit(s);
@@ -273,7 +273,9 @@ export function startSignals(o: SignalOptions): Signals {
       const t = e.target as Element;
       if (!mouse(e) || !t || t.nodeType !== 1) return;
       const c = clickTarget(t);
-      const el = t.closest(INTERACTIVE) || (isInteractive(win, c) ? c : null);
+      let el = t.closest(INTERACTIVE) || (isInteractive(win, c) ? c : null);
+      // a <label> is a caption: a pointer parked on it is not weighing a click, unless it looks clickable
+      if (el && el.tagName === 'LABEL' && win.getComputedStyle(el).cursor !== 'pointer') el = null;
       if (hv && el === hv.el) {
         clearTimeout(hv.timer);
         hv.out = 0;

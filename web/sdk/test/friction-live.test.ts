@@ -200,6 +200,38 @@ describe('live wiring', () => {
     }
   });
 
+  test('a pagehide into the bfcache ends the visit: form abandonment goes out with the last batch, once', async () => {
+    vi.useFakeTimers();
+    document.body.innerHTML = '<main><form id="f"><input id="email" name="email"><button type="submit">Go</button></form></main>';
+    p = await openPage({ friction: startFriction });
+    const seen: Detection[] = [];
+    p.client.on('friction', (d) => seen.push(d as Detection));
+    const form = document.getElementById('f') as HTMLFormElement;
+    form.addEventListener('submit', (e) => e.preventDefault());
+    const email = document.getElementById('email') as HTMLInputElement;
+    email.value = 'a@b.c';
+    email.dispatchEvent(new Event('change', { bubbles: true }));
+    p.clock.t += 2000;
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(seen).toEqual([]);
+    const page = (type: string) => window.dispatchEvent(Object.defineProperty(new Event(type), 'persisted', { value: true }));
+    page('pagehide');
+    expect(seen).toMatchObject([{ type: 'form_abandonment', selector: '#f', details: { last_field: '#email', fields_changed: 1 } }]);
+    await settle();
+    const unloaded = p.ff.batches().filter((r) => r.keepalive).flatMap((r) => r.json.signals as Signal[]);
+    expect(unloaded.filter((s) => s.type === 'friction').map((s) => s.name)).toEqual(['form_abandonment']);
+    // restored, then submitted: a new visit, nothing reported again
+    p.clock.t += 1000;
+    page('pageshow');
+    form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    p.clock.t += 1000;
+    await vi.advanceTimersByTimeAsync(1000);
+    page('pagehide');
+    p.clock.t += 3000;
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(seen.map((d) => d.type)).toEqual(['form_abandonment']);
+  });
+
   test('friction: false starts nothing', async () => {
     p = await openPage({ friction: false });
     expect((p.client as unknown as { friction_: unknown }).friction_).toBeNull();

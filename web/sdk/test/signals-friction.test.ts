@@ -167,7 +167,7 @@ describe('hover', () => {
     expect(of('hover')).toEqual([]);
     t += HOVER_GAP_MS;
     vi.advanceTimersByTime(HOVER_GAP_MS);
-    expect(of('hover')).toEqual([{ type: 'hover', ts: start, url: URL0, selector: '#buy', tag: 'button', text: 'Buy now', props: { duration: 3000 } }]);
+    expect(of('hover')).toEqual([{ type: 'hover', ts: start, url: URL0, selector: '#buy', tag: 'button', text: 'Buy now', props: { duration: 3000, interactive: true } }]);
   });
 
   test('short dwells, non-interactive elements and touch send nothing; page hide ends a dwell', () => {
@@ -186,6 +186,19 @@ describe('hover', () => {
     t += 2000;
     s.leave();
     expect(of('hover')).toMatchObject([{ selector: '#a', props: { duration: 2000 } }]);
+  });
+
+  test('a pointer parked on a <label> is no hover, unless the label looks clickable', () => {
+    document.body.innerHTML =
+      '<label id="l" for="size">Company size</label><select id="size"><option>1</option></select><label id="c" style="cursor: pointer">I accept</label>';
+    over(q('#l'));
+    t += 4000;
+    s.leave();
+    expect(of('hover')).toEqual([]);
+    over(q('#c'));
+    t += 4000;
+    s.leave();
+    expect(of('hover')).toMatchObject([{ selector: '#c', tag: 'label', props: { duration: 4000, interactive: true } }]);
   });
 });
 

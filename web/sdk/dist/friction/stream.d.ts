@@ -1,6 +1,8 @@
 import type { FrictionConfig } from './config';
 import type { Detection, FrictionInput, FrictionType } from './types';
 export declare const isInteractive: (x: FrictionInput) => boolean;
+/** A hover target a user weighs clicking: like isInteractive, but a <label> (a caption) needs the flag (Go: isHoverTarget). */
+export declare const isHoverTarget: (x: FrictionInput) => boolean;
 /** <input> types whose click opens browser UI no DOM observer sees. */
 export declare const NATIVE_PICKER_TYPES: string[];
 /**

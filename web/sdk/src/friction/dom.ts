@@ -178,16 +178,23 @@ export function startFriction(o: FrictionOptions): LiveFriction {
     const ev = e as MouseEvent;
     push({ kind: 'mousemove', x: ev.clientX, y: ev.clientY });
   });
-  on(win, 'pagehide', (e) => {
-    if (!(e as PageTransitionEvent).persisted) push({ kind: 'page_leave' });
-  });
+  // Every pagehide ends the visit, also one into the back/forward cache
+  // (persisted): the page may never be shown again, and most leaves are
+  // bfcache-eligible. Pending detections (form abandonment, a rage series
+  // or error click still in its window) are reported now, before the
+  // client's own pagehide listener (not capturing, so it runs after this
+  // one at the window) hands the last batch over. If the page is restored, the client's pageview starts a new visit:
+  // nothing is reported twice, and a form submitted after the restore does
+  // not undo the abandonment (the server, which ends the visit at the next
+  // page's pageview, agrees). docs/FRICTION.md §5.
+  on(win, 'pagehide', () => push({ kind: 'page_leave' }));
 
   // The client's first pageview was sent before this chunk loaded.
   push({ kind: 'pageview' });
 
   return {
     signal(s) {
-      const p = (s.props || {}) as { duration?: number; status?: number; started?: number };
+      const p = (s.props || {}) as { duration?: number; status?: number; started?: number; interactive?: boolean };
       if (s.type === 'pageview') push({ kind: 'pageview' });
       else if (s.type === 'track') push({ kind: 'track', name: s.name });
       // a hover is known when the dwell ends; its t is the dwell's start
@@ -198,7 +205,7 @@ export function startFriction(o: FrictionOptions): LiveFriction {
         } catch {
           /* no element */
         }
-        live.push((last = { t: s.ts, url: s.url, kind: 'hover', selector: s.selector, tag: s.tag, text: s.text, duration: p.duration }), t || undefined);
+        live.push((last = { t: s.ts, url: s.url, kind: 'hover', selector: s.selector, tag: s.tag, text: s.text, duration: p.duration, interactive: p.interactive }), t || undefined);
       }
       else if (s.type === 'error' && s.source === 'request') push({ kind: 'request_failed', name: s.name, status: p.status, started: p.started });
     },

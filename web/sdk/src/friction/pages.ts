@@ -2,7 +2,7 @@
 // class (Go: friction/pages.go).
 import { converts, enabled, type FrictionConfig } from './config';
 import type { Detection, FrictionInput } from './types';
-import { pageKey, type Stream } from './stream';
+import { isHoverTarget, pageKey, type Stream } from './stream';
 
 export function quickBacks(s: Stream, out: Detection[]): void {
   const pvs: number[] = []; // stream positions of pageviews that changed page
@@ -181,11 +181,11 @@ export function hesitations(s: Stream, out: Detection[]): void {
   const c = s.cfg;
   for (let k = 0; k < s.ix.length; k++) {
     const x = s.at(k);
-    if (x.kind !== 'hover' || (x.duration || 0) < c.hesitation_ms) continue;
+    if (x.kind !== 'hover' || (x.duration || 0) < c.hesitation_ms || !isHoverTarget(x)) continue;
     let clicked = false;
     for (let p = k + 1; p < s.ix.length && s.at(p).t <= x.t + c.hesitation_ms; p++) {
       const r = s.at(p);
-      if (r.kind === 'click' && (r.selector || '') === (x.selector || '')) {
+      if ((r.kind === 'click' || r.kind === 'focus' || r.kind === 'input') && (r.selector || '') === (x.selector || '')) {
         clicked = true;
         break;
       }

@@ -7,6 +7,9 @@ const INTERACTIVE_TAGS = ['a', 'button', 'input', 'select', 'textarea', 'label',
 
 export const isInteractive = (x: FrictionInput): boolean => !!x.interactive || INTERACTIVE_TAGS.includes(x.tag || '');
 
+/** A hover target a user weighs clicking: like isInteractive, but a <label> (a caption) needs the flag (Go: isHoverTarget). */
+export const isHoverTarget = (x: FrictionInput): boolean => !!x.interactive || (x.tag !== 'label' && INTERACTIVE_TAGS.includes(x.tag || ''));
+
 /** <input> types whose click opens browser UI no DOM observer sees. */
 export const NATIVE_PICKER_TYPES = ['file', 'color', 'date', 'datetime-local', 'month', 'week', 'time'];
 
