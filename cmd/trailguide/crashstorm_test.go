@@ -164,7 +164,7 @@ func TestCrashStorm(t *testing.T) {
 	cs := make([]*stormClient, clients)
 	for i := range cs {
 		cs[i] = &stormClient{seed: uint64(1000 + i), opts: batchgen.Options{
-			Start: start, Batches: 200, Nodes: 60, Interval: time.Second, PageEvery: 50,
+			Start: start, Batches: 30, Nodes: 60, Interval: time.Second, PageEvery: 10,
 		}}
 	}
 

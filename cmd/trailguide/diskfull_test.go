@@ -84,7 +84,7 @@ func TestDiskFull(t *testing.T) {
 	cs := make([]*stormClient, clients)
 	for i := range cs {
 		cs[i] = &stormClient{seed: uint64(2000 + i), opts: batchgen.Options{
-			Start: time.Now(), Batches: 200, Nodes: 60, Interval: time.Second, PageEvery: 50,
+			Start: time.Now(), Batches: 30, Nodes: 60, Interval: time.Second, PageEvery: 10,
 		}}
 	}
 	hc := &http.Client{Timeout: 10 * time.Second}
