@@ -81,7 +81,7 @@ demo-record: build
 
 ## screenshots: refresh docs/img from the real binary and the demo data.
 screenshots:
-	TG_DOC_SCREENSHOTS=$(CURDIR)/docs/img $(GO) test -run TestDocScreenshots -v ./cmd/trailguide/
+	TG_DOC_SCREENSHOTS=$(CURDIR)/docs/img $(GO) test -run 'TestDocScreenshots|TestE2EDataMissing' -v ./cmd/trailguide/
 
 clean:
 	rm -rf bin trailguide-data bench-go.txt
