@@ -86,7 +86,7 @@ demo-record: build
 
 ## screenshots: refresh docs/img from the real binary and the demo data.
 screenshots:
-	TG_DOC_SCREENSHOTS=$(CURDIR)/docs/img $(GO) test -run 'TestDocScreenshots|TestE2EAccess' -v ./cmd/trailguide/
+	TG_DOC_SCREENSHOTS=$(CURDIR)/docs/img $(GO) test -run 'TestDocScreenshots|TestE2EAccess|TestE2EDataMissing|TestPrivacyScreenshot|TestE2EPrivacySettingsUI' -v ./cmd/trailguide/
 
 clean:
 	rm -rf bin trailguide-data bench-go.txt

@@ -83,9 +83,9 @@ func TestDiskFull(t *testing.T) {
 	const clients = 8
 	cs := make([]*stormClient, clients)
 	for i := range cs {
-		cs[i] = &stormClient{bodies: batchgen.Session(uint64(2000+i), batchgen.Options{
-			Start: time.Now(), Batches: 500, Nodes: 60, Interval: time.Second, PageEvery: 50,
-		})}
+		cs[i] = &stormClient{seed: uint64(2000 + i), opts: batchgen.Options{
+			Start: time.Now(), Batches: 30, Nodes: 60, Interval: time.Second, PageEvery: 10,
+		}}
 	}
 	hc := &http.Client{Timeout: 10 * time.Second}
 	stop := make(chan struct{})
@@ -107,7 +107,12 @@ func TestDiskFull(t *testing.T) {
 		return n
 	}
 
-	time.Sleep(time.Second)
+	eventually(t, 30*time.Second, "a first load before the disk fills", func() error {
+		if acked() < 50 {
+			return errors.New("not yet")
+		}
+		return nil
+	})
 	before := acked()
 	filler := fill(t, fsDir)
 	t0 := time.Now()

@@ -1253,7 +1253,8 @@ var Transport = class {
       (p) => p && typeof p.seq === "number" && typeof p.session === "string" && typeof p.window === "string" && Array.isArray(p.events) && Array.isArray(p.signals)
     );
     const start = this.inFlight_ ? 1 : 0;
-    this.outbox_.splice(start, 0, ...ok.map((p) => ({ ...p, attempts: 0 })));
+    for (const p of ok) this.dropped_ += p.lost || 0;
+    this.outbox_.splice(start, 0, ...ok.map((p) => ({ ...p, attempts: 0, lost: 0 })));
     this.pump_();
   }
   persist_(parts) {
@@ -1261,10 +1262,17 @@ var Transport = class {
     if (!st || !parts.length) return;
     const prev = readJSON(st, UNSENT_KEY);
     let all = (Array.isArray(prev) ? prev : []).concat(parts.map((p) => ({ ...p, attempts: 0 })));
-    if (all.length > UNSENT_MAX_BATCHES) all = all.slice(all.length - UNSENT_MAX_BATCHES);
+    const n = all.length;
+    let lost = 0;
+    for (const p of all) lost += p.lost || 0, p.lost = 0;
+    if (n > UNSENT_MAX_BATCHES) all = all.slice(n - UNSENT_MAX_BATCHES);
     let json = JSON.stringify(all);
     while (json.length > UNSENT_MAX_CHARS && all.length > 1) {
       all = all.slice(1);
+      json = JSON.stringify(all);
+    }
+    if (lost += n - all.length) {
+      all[0].lost = lost;
       json = JSON.stringify(all);
     }
     if (json.length <= UNSENT_MAX_CHARS) st.set(UNSENT_KEY, json);

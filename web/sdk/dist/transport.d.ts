@@ -54,6 +54,8 @@ interface Pending {
     attempts: number;
     /** the dropped count this batch reports */
     dropped?: number;
+    /** in tg_unsent: batches trimmed from it before this one */
+    lost?: number;
 }
 /** UTF-8 length without allocating. */
 export declare function utf8Len(s: string): number;

@@ -76,6 +76,8 @@ interface Pending {
   attempts: number;
   /** the dropped count this batch reports */
   dropped?: number;
+  /** in tg_unsent: batches trimmed from it before this one */
+  lost?: number;
 }
 
 /** UTF-8 length without allocating. */
@@ -396,7 +398,8 @@ export class Transport {
       (p) => p && typeof p.seq === 'number' && typeof p.session === 'string' && typeof p.window === 'string' && Array.isArray(p.events) && Array.isArray(p.signals),
     );
     const start = this.inFlight_ ? 1 : 0;
-    this.outbox_.splice(start, 0, ...ok.map((p) => ({ ...p, attempts: 0 })));
+    for (const p of ok) this.dropped_ += p.lost || 0;
+    this.outbox_.splice(start, 0, ...ok.map((p) => ({ ...p, attempts: 0, lost: 0 })));
     this.pump_();
   }
 
@@ -405,10 +408,18 @@ export class Transport {
     if (!st || !parts.length) return;
     const prev = readJSON<Pending[]>(st, UNSENT_KEY);
     let all = (Array.isArray(prev) ? prev : []).concat(parts.map((p) => ({ ...p, attempts: 0 })));
-    if (all.length > UNSENT_MAX_BATCHES) all = all.slice(all.length - UNSENT_MAX_BATCHES);
+    const n = all.length;
+    // counted as dropped by the page that restores them (kept on the oldest)
+    let lost = 0;
+    for (const p of all) (lost += p.lost || 0), (p.lost = 0);
+    if (n > UNSENT_MAX_BATCHES) all = all.slice(n - UNSENT_MAX_BATCHES);
     let json = JSON.stringify(all);
     while (json.length > UNSENT_MAX_CHARS && all.length > 1) {
       all = all.slice(1); // drop the oldest first
+      json = JSON.stringify(all);
+    }
+    if ((lost += n - all.length)) {
+      all[0].lost = lost;
       json = JSON.stringify(all);
     }
     if (json.length <= UNSENT_MAX_CHARS) st.set(UNSENT_KEY, json);

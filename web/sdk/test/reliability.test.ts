@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { MAX_OUTBOX, Transport } from '../src/transport';
+import { MAX_OUTBOX, Transport, UNSENT_KEY, UNSENT_MAX_BATCHES } from '../src/transport';
+import { memoryKV } from '../src/storage';
 import type { Signal } from '../src/wire';
 import { fakeFetch, ok, settle, status, type FakeFetch } from './helpers';
 
@@ -104,5 +105,25 @@ describe('reliability', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     await settle();
     expect(ff.batches()).toHaveLength(2);
+  });
+
+  test('batches trimmed from the page-hide store are reported as dropped by the next page', async () => {
+    const store = memoryKV();
+    for (let i = 0; i < UNSENT_MAX_BATCHES + 7; i++) {
+      const t = make(fakeFetch(), { store, sendBeacon: () => false, ids: { visitor: 'v'.repeat(32), session: 's'.repeat(32), window: 'w'.repeat(32), nextSeq: () => i } });
+      t.addSignal(sig(i));
+      t.unload();
+    }
+    expect(JSON.parse(store.get(UNSENT_KEY) as string)).toHaveLength(UNSENT_MAX_BATCHES);
+    const ff = fakeFetch();
+    const t = make(ff, { store });
+    t.restore();
+    expect(t.stats().dropped).toBe(7);
+    await settle(200);
+    const b = ff.batches();
+    expect(b).toHaveLength(UNSENT_MAX_BATCHES);
+    expect(b[0].json.dropped).toBe(7);
+    expect(b.slice(1).every((r) => r.json.dropped === undefined)).toBe(true);
+    expect(t.stats().dropped).toBe(0);
   });
 });
