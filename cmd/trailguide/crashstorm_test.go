@@ -53,6 +53,9 @@ func createProject(t *testing.T, dataDir string, p *trailguide.Project) {
 	if p == nil {
 		p = &trailguide.Project{ID: "storm", Name: "Storm", PublicKey: stormKey}
 	}
+	if p.OrgID == "" {
+		p.OrgID = trailguide.DefaultOrgID // where setup puts the first admin
+	}
 	if err := sqlite.NewProjectStore(db).CreateProject(context.Background(), p); err != nil {
 		t.Fatal(err)
 	}

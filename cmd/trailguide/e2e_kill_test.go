@@ -63,6 +63,12 @@ func TestE2EKillBetweenBatches(t *testing.T) {
 	if err := chromedp.Do(browserCtx, chromedp.Navigate(proxy.URL+"/demo/pricing.html"), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
 		t.Fatal(err)
 	}
+	// A batch whose request the navigation cut off is resent by the next
+	// page's SDK from localStorage: let it start (on a loaded machine the
+	// lazy recorder can take longer than the interaction below).
+	if err := waitSDK(browserCtx); err != nil {
+		t.Fatal(err)
+	}
 	interact(2)
 	if err := chromedp.Do(browserCtx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatal(err)
