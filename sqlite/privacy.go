@@ -24,19 +24,7 @@ func (s *ProjectStore) SetRetentionDays(ctx context.Context, projectID string, d
 		return trailguide.Invalid("retention_days", "Retention must be 0 (the default, %d days) to %d days.",
 			trailguide.DefaultRetentionDays, trailguide.MaxRetentionDays)
 	}
-	err := s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE projects SET retention_days = ? WHERE id = ?`, days, projectID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return trailguide.Errorf(trailguide.ENOTFOUND, "Project not found.")
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.setColumn(ctx, projectID, "retention_days", days); err != nil {
 		return fmt.Errorf("set retention: %w", err)
 	}
 	return nil

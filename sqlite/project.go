@@ -47,7 +47,7 @@ func (s *ProjectStore) CreateProject(ctx context.Context, p *trailguide.Project)
 	if err != nil {
 		return fmt.Errorf("create project: %w", err)
 	}
-	fc, err := frictionColumn(p.FrictionConfig)
+	fc, err := objectColumn(p.FrictionConfig, "friction_config", "Friction config")
 	if err != nil {
 		return fmt.Errorf("create project: %w", err)
 	}
@@ -81,23 +81,11 @@ func (s *ProjectStore) CreateProject(ctx context.Context, p *trailguide.Project)
 // nil or empty resets it to the defaults. EINVALID when cfg is not a JSON
 // object, ENOTFOUND when the project is unknown.
 func (s *ProjectStore) SetFrictionConfig(ctx context.Context, projectID string, cfg json.RawMessage) error {
-	fc, err := frictionColumn(cfg)
+	fc, err := objectColumn(cfg, "friction_config", "Friction config")
 	if err != nil {
 		return fmt.Errorf("set friction config: %w", err)
 	}
-	err = s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE projects SET friction_config = ? WHERE id = ?`, fc, projectID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return trailguide.Errorf(trailguide.ENOTFOUND, "Project not found.")
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.setColumn(ctx, projectID, "friction_config", fc); err != nil {
 		return fmt.Errorf("set friction config: %w", err)
 	}
 	return nil
@@ -111,19 +99,7 @@ func (s *ProjectStore) SetPrivacyConfig(ctx context.Context, projectID string, c
 	if err != nil {
 		return fmt.Errorf("set privacy config: %w", err)
 	}
-	err = s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE projects SET privacy_config = ? WHERE id = ?`, pc, projectID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return trailguide.Errorf(trailguide.ENOTFOUND, "Project not found.")
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.setColumn(ctx, projectID, "privacy_config", pc); err != nil {
 		return fmt.Errorf("set privacy config: %w", err)
 	}
 	return nil
@@ -139,20 +115,6 @@ func objectColumn(cfg json.RawMessage, reason, what string) (string, error) {
 	var buf bytes.Buffer
 	if cfg[0] != '{' || json.Compact(&buf, cfg) != nil {
 		return "", trailguide.Invalid(reason, "%s must be a JSON object.", what)
-	}
-	return buf.String(), nil
-}
-
-// frictionColumn is the stored form of a project's friction config: the
-// empty string for the defaults, else the compacted JSON object.
-func frictionColumn(cfg json.RawMessage) (string, error) {
-	cfg = bytes.TrimSpace(cfg)
-	if len(cfg) == 0 {
-		return "", nil
-	}
-	var buf bytes.Buffer
-	if cfg[0] != '{' || json.Compact(&buf, cfg) != nil {
-		return "", trailguide.Invalid("friction_config", "Friction config must be a JSON object.")
 	}
 	return buf.String(), nil
 }
@@ -252,17 +214,23 @@ func (s *ProjectStore) SetAllowedOrigins(ctx context.Context, projectID string, 
 	if err != nil {
 		return fmt.Errorf("set allowed origins: %w", err)
 	}
-	err = s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE projects SET allowed_origins = ? WHERE id = ?`, string(b), projectID)
+	if err := s.setColumn(ctx, projectID, "allowed_origins", string(b)); err != nil {
+		return fmt.Errorf("set allowed origins: %w", err)
+	}
+	return nil
+}
+
+// setColumn sets one settings column of a project (column is one of this
+// package's constants, never caller input); ENOTFOUND when the project is
+// unknown.
+func (s *ProjectStore) setColumn(ctx context.Context, projectID, column string, value any) error {
+	return s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE projects SET `+column+` = ? WHERE id = ?`, value, projectID)
 		if err != nil {
 			return err
 		}
 		return mustAffect(res, "Project not found.")
 	})
-	if err != nil {
-		return fmt.Errorf("set allowed origins: %w", err)
-	}
-	return nil
 }
 
 // randomID returns 128 random bits as 32 hex digits.
