@@ -6,6 +6,7 @@ import type {
   APIKey,
   FrictionConfig,
   FrictionReport,
+  Job,
   PrivacyReport,
   Project,
   Recording,
@@ -117,6 +118,11 @@ export const api = {
     call<{ friction: FrictionConfig; retention_days?: number }>('GET', `/api/v1/projects/${enc(pid)}/settings`),
   saveSettings: (pid: string, friction: Partial<FrictionConfig>) =>
     call<{ friction: FrictionConfig }>('PUT', `/api/v1/projects/${enc(pid)}/settings`, { body: { friction } }),
+  saveRetention: (pid: string, days: number) =>
+    call<{ retention_days: number }>('PUT', `/api/v1/projects/${enc(pid)}/settings`, { body: { retention_days: days } }),
+  eraseUser: (pid: string, userId: string) =>
+    call<Job>('DELETE', `/api/v1/projects/${enc(pid)}/users/${enc(userId)}`),
+  job: (id: string) => call<Job>('GET', `/api/v1/jobs/${enc(id)}`),
   setAllowedOrigins: (pid: string, origins: string[]) =>
     call<{ project: Project }>('PUT', `/api/v1/projects/${enc(pid)}/allowed-origins`, { body: { allowed_origins: origins } }),
   users: () => call<{ users: User[] }>('GET', '/api/v1/users'),

@@ -169,6 +169,6 @@ function renderMain(
   if (route.name === 'sessions') return <SessionsPage key={project.id} project={project} />;
   if (route.name === 'friction') return <FrictionPage key={project.id} project={project} />;
   if (route.name === 'settings') return <SettingsPage key={project.id} project={project} user={user} />;
-  if (route.name === 'privacy') return <PrivacyPage key={project.id} project={project} />;
+  if (route.name === 'privacy') return <PrivacyPage key={project.id} project={project} user={user} />;
   return <SessionPage key={route.pid + '/' + route.sid} project={project} sid={route.sid} />;
 }

@@ -207,6 +207,23 @@ export interface ScrubSource {
   count: number;
   last_at: string;
 }
+/** An erasure job (GET /api/v1/jobs/{id}). */
+export interface Job {
+  id: string;
+  kind: string;
+  project_id: string;
+  user_id: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  sessions: number;
+  events: number;
+  chunks: number;
+  blobs: number;
+  error?: string;
+  created_at: string;
+  started_at?: string;
+  finished_at?: string;
+}
+
 export interface PrivacyReport {
   total: number;
   last_at?: string;

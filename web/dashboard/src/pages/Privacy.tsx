@@ -4,7 +4,8 @@
 // catch here is a masking rule missing in the browser.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
-import type { PrivacyReport, Project, ScrubKindStats } from '../types';
+import type { PrivacyReport, Project, ScrubKindStats, User } from '../types';
+import { RetentionPanel } from '../components/Retention';
 import { useDocumentTitle, useNow } from '../hooks';
 import { formatCount, formatExact, formatRelative } from '../format';
 import { IconAlert, IconCheck, IconLock, IconReplay } from '../components/icons';
@@ -18,7 +19,7 @@ export const KIND_INFO: Record<ScrubKindStats['kind'], { label: string; help: st
   url: { label: 'URL secrets', help: 'Query or fragment parameters named like secrets (token, code, state, password, key, session, sig…) and JWT path segments.' },
 };
 
-export function PrivacyPage({ project }: { project: Project }) {
+export function PrivacyPage({ project, user }: { project: Project; user: User }) {
   useDocumentTitle('Privacy');
   const [data, setData] = useState<PrivacyReport | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -167,24 +168,7 @@ export function PrivacyPage({ project }: { project: Project }) {
               </div>
             )}
           </section>
-          <section class="panel privacy-retention">
-            <div class="panel-head">
-              <h2>Retention and erasure</h2>
-            </div>
-            <div class="panel-body small">
-              <p>
-                {retention
-                  ? `Sessions are deleted ${retention} ${retention === 1 ? 'day' : 'days'} after their last activity, with their events, recordings and files.`
-                  : 'Sessions are deleted after the project’s retention period, with their events, recordings and files.'}{' '}
-                Admins change the period with <code>retention_days</code> in the settings API.
-              </p>
-              <p>
-                To erase everything recorded about one identified user, including a session still in progress, call{' '}
-                <code>DELETE /api/v1/projects/{project.id}/users/&lt;user id&gt;</code> or run{' '}
-                <code>trailguide erase --project {project.id} --user &lt;user id&gt;</code>.
-              </p>
-            </div>
-          </section>
+          <RetentionPanel project={project} isAdmin={user.role === 'admin'} days={retention} onSaved={setRetention} />
         </>
       ) : null}
     </div>
