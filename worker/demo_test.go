@@ -52,34 +52,7 @@ func TestDemoFriction(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	dir := t.TempDir()
-	db, err := sqlite.Open(filepath.Join(dir, "tg.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	blobs, err := fileblob.New(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	projects := sqlite.NewProjectStore(db)
-	if err := projects.CreateProject(ctx, &trailguide.Project{ID: "demo", Name: "Demo", PublicKey: demo.PublicKey}); err != nil {
-		t.Fatal(err)
-	}
-	sessions := sqlite.NewSessionStore(db)
-	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
-	svc := ingest.NewService(ingest.Config{Clock: &clock{t: now}}, projects, sqlite.NewIngestStore(db), nil)
-	n, err := demo.Seed(ctx, svc, demo.PublicKey, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n != len(journeys) {
-		t.Fatalf("seeded %d sessions, journeys.json lists %d", n, len(journeys))
-	}
-	w := New(Config{Clock: &clock{t: now.Add(31 * time.Minute)}}, sessions, blobs, nil)
-	if closed, err := w.RunOnce(ctx); err != nil || closed != n {
-		t.Fatalf("closed %d of %d sessions: %v", closed, n, err)
-	}
+	sessions, w := seedDemoClosed(t, len(journeys))
 
 	types := []string{friction.RageClick, friction.DeadClick, friction.ErrorClick, friction.ThrashedCursor,
 		friction.ExcessiveScrolling, friction.QuickBack, friction.FormAbandonment, friction.FieldStruggle, friction.Hesitation}
@@ -172,4 +145,42 @@ func TestDemoFriction(t *testing.T) {
 			}
 		}
 	}
+}
+
+// seedDemoClosed seeds the recorded demo sessions into real SQLite and file
+// stores, checks that there are want of them, and closes every one through
+// the worker (friction analysis and compaction). It returns the session
+// store holding them, under project "demo", and the worker.
+func seedDemoClosed(t *testing.T, want int) (*sqlite.SessionStore, *Worker) {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sqlite.Open(filepath.Join(dir, "tg.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	blobs, err := fileblob.New(filepath.Join(dir, "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	projects := sqlite.NewProjectStore(db)
+	if err := projects.CreateProject(ctx, &trailguide.Project{ID: "demo", Name: "Demo", PublicKey: demo.PublicKey}); err != nil {
+		t.Fatal(err)
+	}
+	sessions := sqlite.NewSessionStore(db)
+	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	svc := ingest.NewService(ingest.Config{Clock: &clock{t: now}}, projects, sqlite.NewIngestStore(db), nil)
+	n, err := demo.Seed(ctx, svc, demo.PublicKey, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != want {
+		t.Fatalf("seeded %d sessions, journeys.json lists %d", n, want)
+	}
+	w := New(Config{Clock: &clock{t: now.Add(31 * time.Minute)}}, sessions, blobs, nil)
+	if closed, err := w.RunOnce(ctx); err != nil || closed != n {
+		t.Fatalf("closed %d of %d sessions: %v", closed, n, err)
+	}
+	return sessions, w
 }

@@ -8,15 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/trailguide/trailguide"
-	"github.com/trailguide/trailguide/demo"
-	"github.com/trailguide/trailguide/fileblob"
 	"github.com/trailguide/trailguide/friction"
-	"github.com/trailguide/trailguide/ingest"
 	"github.com/trailguide/trailguide/internal/frictionharness"
-	"github.com/trailguide/trailguide/sqlite"
 )
 
 // The labelled harness (issue 3, "Measured on real behaviour"): the demo
@@ -74,34 +68,7 @@ func TestFrictionHarness(t *testing.T) {
 
 	// Seed into real stores and close every session through the worker,
 	// as TestDemoFriction does.
-	dir := t.TempDir()
-	db, err := sqlite.Open(filepath.Join(dir, "tg.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	blobs, err := fileblob.New(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	projects := sqlite.NewProjectStore(db)
-	if err := projects.CreateProject(ctx, &trailguide.Project{ID: "demo", Name: "Demo", PublicKey: demo.PublicKey}); err != nil {
-		t.Fatal(err)
-	}
-	sessions := sqlite.NewSessionStore(db)
-	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
-	svc := ingest.NewService(ingest.Config{Clock: &clock{t: now}}, projects, sqlite.NewIngestStore(db), nil)
-	n, err := demo.Seed(ctx, svc, demo.PublicKey, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n != len(journeys) {
-		t.Fatalf("seeded %d sessions, journeys.json lists %d", n, len(journeys))
-	}
-	w := New(Config{Clock: &clock{t: now.Add(31 * time.Minute)}}, sessions, blobs, nil)
-	if closed, err := w.RunOnce(ctx); err != nil || closed != n {
-		t.Fatalf("closed %d of %d sessions: %v", closed, n, err)
-	}
+	sessions, _ := seedDemoClosed(t, len(journeys))
 
 	server, live := frictionharness.NewScores(), frictionharness.NewScores()
 	totalServer, totalLive := map[string]int{}, map[string]int{}
