@@ -187,6 +187,10 @@ type captureProxy struct {
 	mu     sync.Mutex
 	target *url.URL
 	reqs   []capturedRequest
+	// requests received and not yet answered, and when the last one
+	// arrived, per path: a slow request is not "quiet"
+	inflight map[string]int
+	arrived  map[string]time.Time
 	// fault, when set, answers batch requests instead of the server:
 	// "down" drops the connection (a network error in the browser),
 	// "503" answers 503 with Retry-After: retryAfter seconds.
@@ -203,7 +207,7 @@ func (p *captureProxy) SetFault(fault string, retryAfter int) {
 
 func newCaptureProxy(t *testing.T, target string) *captureProxy {
 	t.Helper()
-	p := &captureProxy{}
+	p := &captureProxy{inflight: map[string]int{}, arrived: map[string]time.Time{}}
 	p.SetTarget(target)
 	p.Server = httptest.NewServer(http.HandlerFunc(p.serve))
 	t.Cleanup(p.Close)
@@ -221,6 +225,15 @@ func (p *captureProxy) SetTarget(target string) {
 }
 
 func (p *captureProxy) serve(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	p.inflight[r.URL.Path]++
+	p.arrived[r.URL.Path] = time.Now()
+	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		p.inflight[r.URL.Path]--
+		p.mu.Unlock()
+	}()
 	body, _ := io.ReadAll(r.Body)
 	r.Body.Close()
 	plain := body
@@ -271,10 +284,14 @@ func (p *captureProxy) serve(w http.ResponseWriter, r *http.Request) {
 	p.mu.Unlock()
 }
 
-// QuietFor reports whether no request to path arrived for d.
+// QuietFor reports whether no request to path arrived or was answered for
+// d, and none is still waiting for its answer.
 func (p *captureProxy) QuietFor(path string, d time.Duration) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.inflight[path] > 0 || time.Since(p.arrived[path]) < d {
+		return false
+	}
 	for i := len(p.reqs) - 1; i >= 0; i-- {
 		if p.reqs[i].Path == path {
 			return time.Since(p.reqs[i].At) >= d

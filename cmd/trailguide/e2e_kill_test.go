@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -81,6 +82,16 @@ func TestE2EKillBetweenBatches(t *testing.T) {
 			return fmt.Errorf("batches still arriving")
 		}
 		sent, acked := proxy.Batches(t)
+		// the last page's recording has arrived (its load and its page-hide)
+		pricing := false
+		for _, b := range acked {
+			for _, e := range b.Events {
+				pricing = pricing || bytes.Contains(e, []byte("pricing.html"))
+			}
+		}
+		if !pricing {
+			return fmt.Errorf("nothing of the pricing page acknowledged yet")
+		}
 		want := map[string]bool{}
 		for _, b := range sent {
 			want[fmt.Sprintf("%s/%s/%d", b.Session, b.Window, b.Seq)] = true
