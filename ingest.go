@@ -37,8 +37,11 @@ type IngestResult struct {
 type IngestService interface {
 	Ingest(ctx context.Context, req *IngestRequest) (*IngestResult, error)
 	// Config returns the SDK configuration of the project with this public
-	// key; EUNAUTHORIZED when unknown.
-	Config(ctx context.Context, publicKey string) (*SDKConfig, error)
+	// key for a page of origin (the request's Origin header; "" when the
+	// browser sent none, as for a same-origin GET); EUNAUTHORIZED when
+	// unknown, EFORBIDDEN (reason "origin") when the project's allowed
+	// origins exclude a non-empty origin.
+	Config(ctx context.Context, publicKey, origin string) (*SDKConfig, error)
 }
 
 // Masking modes.

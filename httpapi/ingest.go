@@ -73,7 +73,9 @@ func (s *Server) handleIngestConfig(w http.ResponseWriter, r *http.Request) {
 		s.ingestError(w, r, trailguide.Errorf(trailguide.EUNAUTHORIZED, "missing key"))
 		return
 	}
-	cfg, err := s.deps.Ingest.Config(r.Context(), key)
+	// The answer depends on the page's origin (allowed origins).
+	w.Header().Add("Vary", "Origin")
+	cfg, err := s.deps.Ingest.Config(r.Context(), key, r.Header.Get("Origin"))
 	if err != nil {
 		s.ingestError(w, r, err)
 		return

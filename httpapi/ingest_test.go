@@ -107,7 +107,7 @@ func (f *fakeIngest) Ingest(ctx context.Context, req *trailguide.IngestRequest) 
 	return f.res, f.err
 }
 
-func (f *fakeIngest) Config(ctx context.Context, key string) (*trailguide.SDKConfig, error) {
+func (f *fakeIngest) Config(ctx context.Context, key, origin string) (*trailguide.SDKConfig, error) {
 	return nil, f.err
 }
 

@@ -193,4 +193,25 @@ func TestAllowedOrigins(t *testing.T) {
 	if rec := send("https://shop.example", "session-shop"); rec.Code != 200 {
 		t.Errorf("ingest from an allowed origin: %d %s", rec.Code, rec.Body)
 	}
+	// The SDK's config request is refused for other origins too, so that it
+	// stops before recording; same-origin GETs carry no Origin and pass.
+	for _, tt := range []struct {
+		origin string
+		code   int
+	}{{"https://evil.example", http.StatusForbidden}, {"https://shop.example", 200}, {"http://localhost:3000", 200}, {"", 200}} {
+		h := map[string]string{}
+		if tt.origin != "" {
+			h["Origin"] = tt.origin
+		}
+		rec := e.do(request{method: "GET", path: "/ingest/v1/config?key=" + key, headers: h})
+		if rec.Code != tt.code {
+			t.Errorf("config from %q: %d, want %d", tt.origin, rec.Code, tt.code)
+		}
+		if tt.code == http.StatusForbidden {
+			checkJSON(t, rec, map[string]any{"error": "forbidden", "reason": "origin"})
+		}
+		if v := rec.Header().Get("Vary"); !strings.Contains(v, "Origin") {
+			t.Errorf("config from %q: Vary %q, want Origin (the answer depends on it)", tt.origin, v)
+		}
+	}
 }

@@ -80,8 +80,7 @@ func (s *Service) Ingest(ctx context.Context, req *trailguide.IngestRequest) (*t
 		return nil, err
 	}
 	if !originAllowed(p.AllowedOrigins, req.Origin) {
-		return nil, &trailguide.Error{Code: trailguide.EFORBIDDEN, Reason: "origin",
-			Message: "This page's origin is not in the project's allowed origins (project settings)."}
+		return nil, errOrigin
 	}
 	if stop, err := s.stopped(ctx, p, received); err != nil {
 		return nil, err
@@ -145,10 +144,18 @@ func (s *Service) Ingest(ctx context.Context, req *trailguide.IngestRequest) (*t
 // without rules by default).
 // Projects come through the key cache, so a settings change reaches new
 // page loads within ProjectCacheTTL.
-func (s *Service) Config(ctx context.Context, publicKey string) (*trailguide.SDKConfig, error) {
+//
+// A page whose origin the project does not allow is refused here already,
+// so that its SDK stops before recording anything. Without an Origin header
+// (same-origin GETs carry none) the configuration is served: it is not
+// secret, and the batches are checked again.
+func (s *Service) Config(ctx context.Context, publicKey, origin string) (*trailguide.SDKConfig, error) {
 	p, err := s.project(ctx, publicKey)
 	if err != nil {
 		return nil, err
+	}
+	if origin != "" && !originAllowed(p.AllowedOrigins, origin) {
+		return nil, errOrigin
 	}
 	fc, err := friction.ParseConfig(p.FrictionConfig)
 	if err != nil {
@@ -209,6 +216,9 @@ func (s *Service) project(ctx context.Context, key string) (*trailguide.Project,
 	s.mu.Unlock()
 	return p, nil
 }
+
+var errOrigin = &trailguide.Error{Code: trailguide.EFORBIDDEN, Reason: "origin",
+	Message: "This page's origin is not in the project's allowed origins (project settings)."}
 
 // originAllowed reports whether origin may send to a project restricted to
 // allowed. An empty list allows every origin; "*" in it too.

@@ -378,7 +378,7 @@ func TestActiveMS(t *testing.T) {
 
 func TestConfig(t *testing.T) {
 	e := mustOpenEnv(t, Config{})
-	got, err := e.svc.Config(context.Background(), "tg_pk_test")
+	got, err := e.svc.Config(context.Background(), "tg_pk_test", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,7 +387,7 @@ func TestConfig(t *testing.T) {
 	if s := string(mustJSON(t, got)); s != want {
 		t.Errorf("config = %s, want %s", s, want)
 	}
-	if _, err := e.svc.Config(context.Background(), "unknown"); trailguide.ErrorCode(err) != trailguide.EUNAUTHORIZED {
+	if _, err := e.svc.Config(context.Background(), "unknown", ""); trailguide.ErrorCode(err) != trailguide.EUNAUTHORIZED {
 		t.Errorf("unknown key: %v, want %s", err, trailguide.EUNAUTHORIZED)
 	}
 }
@@ -411,7 +411,7 @@ func TestConfigPrivacy(t *testing.T) {
 		"tg_pk_stale":  `{"mode":"strict","mask_selectors":[],"block_selectors":[],"unmask_selectors":[]}`,
 		"tg_pk_test":   `{"mode":"balanced","mask_selectors":[],"block_selectors":[],"unmask_selectors":[]}`,
 	} {
-		got, err := e.svc.Config(ctx, key)
+		got, err := e.svc.Config(ctx, key, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -429,7 +429,7 @@ func TestConfigFriction(t *testing.T) {
 	projects := sqlite.NewProjectStore(e.db)
 	frictionOf := func(key string) friction.Config {
 		t.Helper()
-		got, err := e.svc.Config(ctx, key)
+		got, err := e.svc.Config(ctx, key, "")
 		if err != nil {
 			t.Fatal(err)
 		}
