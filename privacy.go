@@ -139,9 +139,10 @@ type ErasureStore interface {
 	PendingJobs(ctx context.Context, limit int) ([]string, error)
 	FinishJob(ctx context.Context, j *Job) error
 	// EraseUserSessions, in one transaction, records a tombstone for every
-	// session of userID in the project (so that batches arriving later for
-	// them are dropped at commit) and deletes them with their batches,
-	// chunks and events.
+	// session of userID in the project, and every anonymous session (no
+	// user id) of a visitor id userID was seen with (so that batches
+	// arriving later for them are dropped at commit), and deletes them with
+	// their batches, chunks and events. Sessions of other users are kept.
 	EraseUserSessions(ctx context.Context, jobID, projectID, userID string) (*DeletedSessions, error)
 	// TombstonedSessions returns the sessions a job erased.
 	TombstonedSessions(ctx context.Context, jobID string) ([]string, error)

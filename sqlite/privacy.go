@@ -282,7 +282,8 @@ func (s *SessionStore) FinishJob(ctx context.Context, j *trailguide.Job) error {
 	return nil
 }
 
-// EraseUserSessions tombstones and deletes every session of userID.
+// EraseUserSessions tombstones and deletes every session of userID, and
+// the anonymous sessions of the visitors userID was identified as.
 func (s *SessionStore) EraseUserSessions(ctx context.Context, jobID, projectID, userID string) (*trailguide.DeletedSessions, error) {
 	if userID == "" {
 		return nil, trailguide.Invalid("user_id", "User id required.")
@@ -290,7 +291,13 @@ func (s *SessionStore) EraseUserSessions(ctx context.Context, jobID, projectID, 
 	d := &trailguide.DeletedSessions{}
 	err := s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		*d = trailguide.DeletedSessions{}
-		ids, err := queryStrings(ctx, tx, `SELECT id FROM sessions WHERE project_id = ? AND user_id = ?`, projectID, userID)
+		// The user's sessions, and the anonymous sessions of every browser
+		// (visitor id) the user was identified on: what they did before
+		// logging in is theirs too. Sessions of other users on a shared
+		// browser are not.
+		ids, err := queryStrings(ctx, tx, `SELECT id FROM sessions WHERE project_id = ?1 AND (user_id = ?2
+			OR (user_id = '' AND visitor_id != '' AND visitor_id IN
+				(SELECT visitor_id FROM sessions WHERE project_id = ?1 AND user_id = ?2)))`, projectID, userID)
 		if err != nil {
 			return err
 		}

@@ -141,9 +141,14 @@ func testErasureJobs(t *testing.T, s Stores) {
 	_, _, es := privacyStores(t, s)
 	ctx := context.Background()
 	mustCreateProject(t, s, "p")
-	for _, sid := range []string{"u1a", "u1b", "u2"} {
+	// All on visitor-1 (one browser) but anon-elsewhere: user-1's sessions,
+	// user-2's on the same browser, and anonymous ones.
+	for _, sid := range []string{"u1a", "u1b", "u2", "anon", "anon-elsewhere"} {
 		b := newBatch("p", sid, "w", 0, t0)
 		b.Delta.UserID = map[string]string{"u1a": "user-1", "u1b": "user-1", "u2": "user-2"}[sid]
+		if sid == "anon-elsewhere" {
+			b.Delta.VisitorID = "visitor-2"
+		}
 		mustCommit(t, s, b)
 	}
 	j := &trailguide.Job{Kind: "erase_user", ProjectID: "p", UserID: "user-1", CreatedAt: t0}
@@ -164,13 +169,14 @@ func testErasureJobs(t *testing.T, s Stores) {
 	}
 
 	d, err := es.EraseUserSessions(ctx, j.ID, "p", "user-1")
-	if err != nil || d.Sessions != 2 || d.Events != 4 || d.Chunks != 2 {
+	if err != nil || d.Sessions != 3 || d.Events != 6 || d.Chunks != 3 {
 		t.Fatalf("erase: %+v %v", d, err)
 	}
-	if ids, err := es.TombstonedSessions(ctx, j.ID); err != nil || !equalIDs(ids, []string{"u1a", "u1b"}) {
+	if ids, err := es.TombstonedSessions(ctx, j.ID); err != nil || !equalIDs(ids, []string{"anon", "u1a", "u1b"}) {
 		t.Errorf("tombstones: %v %v", ids, err)
 	}
 	mustSession(t, s, "p", "u2")
+	mustSession(t, s, "p", "anon-elsewhere")
 	// A later batch of an erased session is refused and stores nothing.
 	_, err = s.Ingest.CommitBatch(ctx, newBatch("p", "u1a", "w", 1, t0.Add(time.Minute)))
 	if !errors.Is(err, trailguide.ErrSessionErased) {
