@@ -55,6 +55,10 @@ type Session struct {
 	FrictionCounts   map[string]int `json:"friction_counts,omitempty"`
 	FrustrationScore int            `json:"frustration_score"`
 	ExitClass        string         `json:"exit_class,omitempty"`
+	// DroppedBatches is how many batches the SDK reported dropping unsent
+	// (its buffer is bounded while the server is unreachable); they show as
+	// gaps in the replay.
+	DroppedBatches int64 `json:"dropped_batches"`
 }
 
 // UTM holds the campaign parameters of a session's entry page.
@@ -115,6 +119,7 @@ type SessionDelta struct {
 	Clicks     int
 	Errors     int
 	Events     int
+	Dropped    int64 // batches the SDK reported dropping unsent
 	EntryURL   string // first pageview URL in the batch, if any
 	ExitURL    string // last URL seen in the batch, if any
 	Context    *Context

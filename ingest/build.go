@@ -25,6 +25,9 @@ import (
 
 // build turns a validated batch into the rows to commit. Chunk sizes other
 // than RawBytes are filled in once the chunk is encoded.
+// maxDroppedReport bounds the dropped count one batch can add to a session.
+const maxDroppedReport = 10000
+
 func build(cfg *Config, projectID string, b *trailguide.Batch, headers []recording.EventHeader, received time.Time, requestUA string) *trailguide.IngestBatch {
 	skew := received.UnixMilli() - b.SentAt
 	if absDiff(skew, 0) <= cfg.SkewThreshold.Milliseconds() {
@@ -43,6 +46,9 @@ func build(cfg *Config, projectID string, b *trailguide.Batch, headers []recordi
 	d.ProjectID, d.SessionID, d.VisitorID = projectID, b.Session, b.Visitor
 	d.ReceivedAt = received
 	d.Events = len(b.Signals) + len(b.Events)
+	// what the SDK dropped unsent since its last acknowledged report; a
+	// buffer holds far fewer, so a larger figure is capped, not trusted
+	d.Dropped = min(b.Dropped, maxDroppedReport)
 
 	first, last := int64(0), int64(0)
 	seen := false

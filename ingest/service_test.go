@@ -224,6 +224,36 @@ func TestIngestDedupe(t *testing.T) {
 	}
 }
 
+// TestIngestDroppedReport: the SDK's count of batches it dropped unsent is
+// summed on the session, once per batch (a resend adds nothing), and an
+// absurd figure is capped.
+func TestIngestDroppedReport(t *testing.T) {
+	e := mustOpenEnv(t, Config{})
+	ctx := context.Background()
+	for _, tt := range []struct {
+		seq, dropped int64
+		want         int64
+	}{
+		{0, 2, 2},
+		{0, 2, 2}, // the same batch again
+		{1, 0, 2},
+		{2, 1 << 40, 2 + maxDroppedReport},
+	} {
+		b := sampleBatch(0)
+		b.Seq, b.Dropped = tt.seq, tt.dropped
+		if _, err := e.svc.Ingest(ctx, request(gz(t, mustJSON(t, b)))); err != nil {
+			t.Fatal(err)
+		}
+		s, err := e.sessions.Session(ctx, "proj1", "session_1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.DroppedBatches != tt.want {
+			t.Errorf("after seq %d reporting %d: dropped_batches %d, want %d", tt.seq, tt.dropped, s.DroppedBatches, tt.want)
+		}
+	}
+}
+
 func TestIngestDurabilityOrder(t *testing.T) {
 	e := mustOpenEnv(t, Config{})
 	ctx := context.Background()

@@ -19,10 +19,10 @@ const sessionColumns = `project_id, id, visitor_id, user_id, user_traits, starte
 	referrer, utm_source, utm_medium, utm_campaign, utm_term, utm_content,
 	device_class, browser, os, viewport_w, viewport_h, language, time_zone,
 	user_agent, raw_bytes, stored_bytes, closed, compacted, last_batch_at,
-	friction_counts, frustration_score, exit_class`
+	friction_counts, frustration_score, exit_class, dropped_batches`
 
 const sessionPlaceholders = `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-	?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
+	?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
 
 // sessionRow is a session plus the bookkeeping the delta merge needs but the
 // domain type does not show.
@@ -50,7 +50,7 @@ func scanSession(sc scanner) (*sessionRow, error) {
 		&s.Referrer, &s.UTM.Source, &s.UTM.Medium, &s.UTM.Campaign, &s.UTM.Term, &s.UTM.Content,
 		&s.DeviceClass, &s.Browser, &s.OS, &s.ViewportW, &s.ViewportH, &s.Language, &s.TimeZone,
 		&s.UserAgent, &s.RawBytes, &s.StoredBytes, &closed, &compacted, &lastBatch,
-		&counts, &s.FrustrationScore, &s.ExitClass)
+		&counts, &s.FrustrationScore, &s.ExitClass, &s.DroppedBatches)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func (r *sessionRow) args() ([]any, error) {
 		s.Referrer, s.UTM.Source, s.UTM.Medium, s.UTM.Campaign, s.UTM.Term, s.UTM.Content,
 		s.DeviceClass, s.Browser, s.OS, s.ViewportW, s.ViewportH, s.Language, s.TimeZone,
 		s.UserAgent, s.RawBytes, s.StoredBytes, boolInt(s.Closed), boolInt(s.Compacted), ms(s.LastBatchAt),
-		counts, s.FrustrationScore, s.ExitClass}, nil
+		counts, s.FrustrationScore, s.ExitClass, s.DroppedBatches}, nil
 }
 
 // encodeCounts stores friction counts as a JSON object without zeros.
@@ -171,6 +171,7 @@ func mergeDelta(r *sessionRow, d *trailguide.SessionDelta) *sessionRow {
 	s.PageCount += d.Pages
 	s.ClickCount += d.Clicks
 	s.ErrorCount += d.Errors
+	s.DroppedBatches += d.Dropped
 	s.EventCount += d.Events
 	s.RawBytes += d.RawBytes
 	s.StoredBytes += d.StoredBytes

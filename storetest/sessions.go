@@ -42,12 +42,12 @@ func testDeltaMerge(t *testing.T, s Stores) {
 		{
 			name: "counts and sizes add up",
 			deltas: []trailguide.SessionDelta{
-				{FirstAt: sec(0), LastAt: sec(10), ReceivedAt: sec(11), ActiveMS: 4000, Pages: 1, Clicks: 3, Errors: 1, Events: 10, RawBytes: 5000, StoredBytes: 500},
-				{FirstAt: sec(20), LastAt: sec(30), ReceivedAt: sec(31), ActiveMS: 6000, Pages: 2, Clicks: 0, Errors: 2, Events: 5, RawBytes: 3000, StoredBytes: 300},
+				{FirstAt: sec(0), LastAt: sec(10), ReceivedAt: sec(11), ActiveMS: 4000, Pages: 1, Clicks: 3, Errors: 1, Dropped: 2, Events: 10, RawBytes: 5000, StoredBytes: 500},
+				{FirstAt: sec(20), LastAt: sec(30), ReceivedAt: sec(31), ActiveMS: 6000, Pages: 2, Clicks: 0, Errors: 2, Dropped: 3, Events: 5, RawBytes: 3000, StoredBytes: 300},
 			},
 			check: func(t *testing.T, got *trailguide.Session) {
 				if got.ActiveMS != 10000 || got.PageCount != 3 || got.ClickCount != 3 || got.ErrorCount != 3 ||
-					got.EventCount != 15 || got.RawBytes != 8000 || got.StoredBytes != 800 {
+					got.EventCount != 15 || got.DroppedBatches != 5 || got.RawBytes != 8000 || got.StoredBytes != 800 {
 					t.Fatalf("sums: got %+v", got)
 				}
 				if !got.StartedAt.Equal(sec(0)) || !got.LastActivityAt.Equal(sec(30)) || got.DurationMS != 30000 {

@@ -76,6 +76,8 @@ export interface Session {
   frustration_score?: number;
   /** How the session ended; omitted until closed and analysed. */
   exit_class?: string;
+  /** Batches the SDK reported dropping unsent (bounded buffer while the server was unreachable). */
+  dropped_batches: number;
 }
 
 export interface SessionPage {

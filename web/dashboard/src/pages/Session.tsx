@@ -321,8 +321,11 @@ function SessionView({
                 <IconAlert size={20} />
                 <strong>Data missing</strong>
                 <span>
-                  Part of this tab's recording never reached the server. The replay resumes at{' '}
-                  {formatClock(gapNow.end - range.start)}.
+                  Part of this tab's recording never reached the server
+                  {s.dropped_batches
+                    ? ` (the browser dropped ${s.dropped_batches} ${s.dropped_batches === 1 ? 'batch' : 'batches'} of this session while the server was unreachable)`
+                    : ''}
+                  . The replay resumes at {formatClock(gapNow.end - range.start)}.
                 </span>
               </div>
             )}
