@@ -36,6 +36,9 @@ func TestE2EDataMissing(t *testing.T) {
 		}
 		// Sent now, as an SDK replaying its queue would: no clock skew to correct.
 		b.Batch.SentAt = time.Now().UnixMilli()
+		if b.Batch.Seq == 6 {
+			b.Batch.Dropped = 2 // the SDK reports what its bound dropped
+		}
 		raw, err := json.Marshal(b.Batch)
 		if err != nil {
 			t.Fatal(err)
@@ -96,8 +99,8 @@ func TestE2EDataMissing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(text, "Data missing") {
-		t.Errorf("notice text %q, want it to say Data missing", text)
+	if !strings.Contains(text, "Data missing") || !strings.Contains(text, "dropped 2 batches") {
+		t.Errorf("notice text %q, want it to say Data missing and that the browser dropped 2 batches", text)
 	}
 	if out := os.Getenv("TG_DOC_SCREENSHOTS"); out != "" {
 		buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
