@@ -370,9 +370,18 @@ func TestFixturePages(t *testing.T) {
 	for range 4 {
 		wg.Go(func() {
 			for i := range next {
-				t0 := time.Now()
-				results[i].session, results[i].err = runFixture(browserCtx, srv.URL+"/fixtures/", journeys[i])
-				t.Logf("%s: %s", journeys[i].Name, time.Since(t0).Round(100*time.Millisecond))
+				// A journey whose behaviour the page did not see (a pointer
+				// too slow on a loaded machine) is played again as a new
+				// visitor; only the attempt that happened is scored.
+				for attempt := 1; attempt <= 3; attempt++ {
+					t0 := time.Now()
+					results[i].session, results[i].err = runFixture(browserCtx, srv.URL+"/fixtures/", journeys[i])
+					t.Logf("%s: %s (attempt %d)", journeys[i].Name, time.Since(t0).Round(100*time.Millisecond), attempt)
+					if results[i].err == nil {
+						break
+					}
+					t.Logf("%s: attempt %d did not happen as scripted: %v", journeys[i].Name, attempt, results[i].err)
+				}
 			}
 		})
 	}
