@@ -16,11 +16,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // This file holds the harness of the end-to-end tests: the real binary built
@@ -316,7 +319,36 @@ type wireBatch struct {
 	Signals []struct {
 		Type string `json:"type"`
 		URL  string `json:"url"`
+		Name string `json:"name"`
 	} `json:"signals"`
+}
+
+// AckedTrack reports whether a batch carrying the track signal name was
+// acknowledged.
+func (p *captureProxy) AckedTrack(t *testing.T, name string) bool {
+	t.Helper()
+	_, acked := p.Batches(t)
+	for _, b := range acked {
+		for _, s := range b.Signals {
+			if s.Type == "track" && s.Name == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// leaveMarked records a track signal on the current page and navigates to
+// about:blank. The marker leaves with the page's last (page-hide) batch, so
+// once proxy.AckedTrack(name) holds, that page's recording has arrived.
+func leaveMarked(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`window.trailguide.track(`+strconv.Quote(name)+`)`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // Batches returns the ingest batches sent, with whether each was acknowledged.

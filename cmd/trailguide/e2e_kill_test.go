@@ -71,9 +71,7 @@ func TestE2EKillBetweenBatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	interact(2)
-	if err := chromedp.Do(browserCtx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatal(err)
-	}
+	leaveMarked(t, browserCtx, "test-end")
 
 	// Wait until every batch the browser ever tried to send is acknowledged
 	// and the last page's page-hide requests have arrived.
@@ -89,8 +87,8 @@ func TestE2EKillBetweenBatches(t *testing.T) {
 				pricing = pricing || bytes.Contains(e, []byte("pricing.html"))
 			}
 		}
-		if !pricing {
-			return fmt.Errorf("nothing of the pricing page acknowledged yet")
+		if !pricing || !proxy.AckedTrack(t, "test-end") {
+			return fmt.Errorf("the pricing page's load or page-hide batch is not acknowledged yet")
 		}
 		want := map[string]bool{}
 		for _, b := range sent {

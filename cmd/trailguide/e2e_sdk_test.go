@@ -135,10 +135,11 @@ func TestSDKOfflineRetryAfterNavigation(t *testing.T) {
 	// the origin: open one more page and leave it.
 	open("pricing.html")
 	interact(time.Second)
-	if err := chromedp.Do(browserCtx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatal(err)
-	}
+	leaveMarked(t, browserCtx, "test-end")
 	eventually(t, 60*time.Second, "every batch acknowledged", func() error {
+		if !proxy.AckedTrack(t, "test-end") {
+			return fmt.Errorf("the last page's page-hide batch has not arrived")
+		}
 		if !proxy.QuietFor("/ingest/v1/batch", 2*time.Second) {
 			return fmt.Errorf("batches still arriving")
 		}
