@@ -265,7 +265,7 @@ func (s *recordingService) Ingest(_ context.Context, req *trailguide.IngestReque
 	return &trailguide.IngestResult{Ack: b.Seq}, nil
 }
 
-func (s *recordingService) Config(context.Context, string) (*trailguide.SDKConfig, error) {
+func (s *recordingService) Config(context.Context, string, string) (*trailguide.SDKConfig, error) {
 	return &trailguide.SDKConfig{SampleRate: 1}, nil
 }
 
