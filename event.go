@@ -19,7 +19,7 @@ const (
 	EventGuide    = "guide"
 	EventField    = "field" // form field focus / invalid (docs/FRICTION.md §1)
 	EventHover    = "hover" // dwell ≥ 1 s on an interactive element
-	EventLeave    = "leave" // pagehide of a page not kept in the bfcache
+	EventLeave    = "leave" // pagehide (into the bfcache too; not a tab switch)
 )
 
 // EventTypes lists every accepted signal type.

@@ -16,7 +16,7 @@ import (
 const (
 	signalField = "field" // name: "focus" | "invalid"; selector, tag, props.form
 	signalHover = "hover" // selector, tag, text; ts = dwell start; props.duration
-	signalLeave = "leave" // pagehide of a page that is not coming back
+	signalLeave = "leave" // pagehide, into the bfcache too (SDKs before 2026-11 sent it only when not persisted)
 	// An error signal with source "request" is a failed fetch/XHR:
 	// props.status (0 = network error), props.started (ms).
 	errorSourceRequest = "request"
@@ -36,9 +36,16 @@ const (
 	srcInput            = 5
 	srcSelection        = 14
 
+	miClick    = 2
 	miDblClick = 4
 	miFocus    = 5
 )
+
+// clickMatchMS bounds how far apart the SDK's click signal and rrweb's own
+// Click interaction of the same DOM click may be timed. Both are taken by
+// document listeners during one dispatch (measured on the demo recordings:
+// -1 to +14 ms); see orderTies.
+const clickMatchMS = 50
 
 type rrEvent struct {
 	Type      int             `json:"type"`
@@ -96,16 +103,18 @@ func FromSession(events []*trailguide.Event, rrweb map[string][]json.RawMessage)
 			out = append(out, in)
 		}
 	}
+	nSignals := len(out)
 	firstSnap := map[string]int64{}
+	rrClicks := map[string][]rrClick{}
 	wins := make([]string, 0, len(rrweb))
 	for w := range rrweb {
 		wins = append(wins, w)
 	}
 	slices.Sort(wins)
 	for _, w := range wins {
-		out = appendRRWeb(out, w, rrweb[w], firstSnap)
+		out = appendRRWeb(out, w, rrweb[w], firstSnap, rrClicks)
 	}
-	slices.SortStableFunc(out, func(a, b Input) int { return cmp.Compare(a.T, b.T) })
+	out = orderTies(out, nSignals, rrClicks)
 	url := map[string]string{}
 	for i := range out {
 		in := &out[i]
@@ -197,7 +206,71 @@ func fromSignal(e *trailguide.Event) (Input, bool) {
 	return in, true
 }
 
-func appendRRWeb(out []Input, win string, events []json.RawMessage, firstSnap map[string]int64) []Input {
+// rrClick is rrweb's own record of a DOM click (MouseInteraction Click): its
+// time and the position in out of the first rrweb input after it.
+type rrClick struct {
+	t   int64
+	pos int
+}
+
+// orderTies sorts the inputs by time. For equal times, signals (out[:nSignals])
+// come before rrweb inputs, so that the mutation a click handler causes in
+// the click's millisecond comes after the click. The exception is what
+// happened before the click: rrweb records the mousedown's focus (and any
+// scroll, selection or DOM change the press caused) before its own Click
+// interaction, and on a tap all of them fall in the click's millisecond.
+// An rrweb input at the same time as a click signal that rrweb recorded
+// before the Click matched to that signal (the nearest in its window, within
+// clickMatchMS) is ordered before the click (docs/FRICTION.md §1).
+func orderTies(out []Input, nSignals int, rrClicks map[string][]rrClick) []Input {
+	rank := make([]int, len(out)) // -1 before the signals of its ms, 0 signal, 1 other rrweb
+	for i := nSignals; i < len(out); i++ {
+		rank[i] = 1
+	}
+	for i := range out[:nSignals] {
+		c := &out[i]
+		if c.Kind != KindClick {
+			continue
+		}
+		var best *rrClick
+		for j, r := range rrClicks[c.Window] {
+			if d := abs64(r.t - c.T); d <= clickMatchMS && (best == nil || d < abs64(best.t-c.T)) {
+				best = &rrClicks[c.Window][j]
+			}
+		}
+		if best == nil {
+			continue
+		}
+		// rrweb's stream is in emission order; pointer samples carry
+		// earlier times, so the walk back stops only well before the click.
+		for p := best.pos - 1; p >= nSignals && out[p].Window == c.Window && out[p].T >= c.T-clickMatchMS; p-- {
+			if out[p].T == c.T {
+				rank[p] = -1
+			}
+		}
+	}
+	idx := make([]int, len(out))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		return cmp.Or(cmp.Compare(out[a].T, out[b].T), cmp.Compare(rank[a], rank[b]))
+	})
+	sorted := make([]Input, len(out))
+	for i, k := range idx {
+		sorted[i] = out[k]
+	}
+	return sorted
+}
+
+func abs64(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func appendRRWeb(out []Input, win string, events []json.RawMessage, firstSnap map[string]int64, rrClicks map[string][]rrClick) []Input {
 	docID := -1
 	var vh float64
 	for _, raw := range events {
@@ -252,6 +325,8 @@ func appendRRWeb(out []Input, win string, events []json.RawMessage, firstSnap ma
 			case miFocus:
 				base.Kind = KindFocus
 				out = append(out, base)
+			case miClick:
+				rrClicks[win] = append(rrClicks[win], rrClick{t: t, pos: len(out)})
 			}
 		case srcScroll:
 			base.Kind, base.ScrollY, base.ViewportH = KindScroll, d.Y, vh

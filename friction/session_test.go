@@ -2,6 +2,7 @@ package friction
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -218,5 +219,63 @@ func TestDetectDeterministic(t *testing.T) {
 	}
 	if len(a) == 0 {
 		t.Fatal("synthetic session produced no detections")
+	}
+}
+
+// TestFromSessionTapOrder: inputs of a click's millisecond that rrweb
+// recorded before its own Click interaction (the focus a tap gives the
+// button on its way to the click) come before the click; those recorded
+// after it (what the click handler did) come after it. Journey 30 of the
+// demo recordings lost a dead click to the first case (docs/FRICTION.md §6).
+func TestFromSessionTapOrder(t *testing.T) {
+	u := "https://a.example/settings"
+	sig := []trailguide.Signal{
+		{Type: "pageview", TS: 1000, URL: u},
+		// a tap: focus, then click, in one ms; the handler throws
+		{Type: "click", TS: 5000, URL: u, Selector: "#export", Tag: "a", Props: map[string]any{"interactive": true}},
+		// rrweb's listener ran 3 ms after the SDK's (a style recalc)
+		{Type: "click", TS: 9000, URL: u, Selector: "#tab", Tag: "button", Props: map[string]any{"interactive": true}},
+		// the handler moves focus into a field in the click's ms
+		{Type: "click", TS: 13000, URL: u, Selector: "#edit", Tag: "button", Props: map[string]any{"interactive": true}},
+	}
+	rrweb := []string{
+		`{"type":4,"timestamp":1000,"data":{"href":"https://a.example/settings","width":390,"height":844}}`,
+		`{"type":2,"timestamp":1000,"data":{"node":{"type":0,"id":1,"childNodes":[]},"initialOffset":{"left":0,"top":0}}}`,
+		`{"type":3,"timestamp":5000,"data":{"source":2,"type":6,"id":3}}`,
+		`{"type":3,"timestamp":5000,"data":{"source":2,"type":5,"id":4}}`,
+		`{"type":3,"timestamp":5000,"data":{"source":2,"type":2,"id":4,"x":85,"y":670}}`,
+		`{"type":3,"timestamp":9000,"data":{"source":2,"type":5,"id":5}}`,
+		`{"type":3,"timestamp":9003,"data":{"source":2,"type":2,"id":5,"x":30,"y":40}}`,
+		`{"type":3,"timestamp":9003,"data":{"source":0,"adds":[],"removes":[],"texts":[],"attributes":[{"id":5,"attributes":{"aria-selected":"true"}}]}}`,
+		`{"type":3,"timestamp":13000,"data":{"source":2,"type":2,"id":6,"x":30,"y":90}}`,
+		`{"type":3,"timestamp":13000,"data":{"source":2,"type":5,"id":7}}`,
+	}
+	var raw []json.RawMessage
+	for _, r := range rrweb {
+		raw = append(raw, json.RawMessage(r))
+	}
+	in := FromSession(signalsToEvents(t, "w", sig), map[string][]json.RawMessage{"w": raw})
+	var got []string
+	for _, x := range in {
+		got = append(got, fmt.Sprintf("%d %s%s", x.T, x.Kind, x.Selector))
+	}
+	want := []string{
+		"1000 pageview",
+		"5000 focus", "5000 click#export",
+		"9000 focus", "9000 click#tab", "9003 mutation",
+		"13000 click#edit", "13000 focus",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("order:\ngot  %q\nwant %q", got, want)
+	}
+	ds := Detect(Default(), in)
+	var dead []string
+	for _, d := range ds {
+		if d.Type == DeadClick {
+			dead = append(dead, d.Selector)
+		}
+	}
+	if !reflect.DeepEqual(dead, []string{"#export"}) {
+		t.Errorf("dead clicks %q, want only the tap on #export (its own focus came first)", dead)
 	}
 }

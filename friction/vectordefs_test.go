@@ -362,6 +362,15 @@ func deadVectors() vectorFile {
 			Expect: []expectation{exp(DeadClick, 1000, "#save")},
 		},
 		vector{
+			Name: "dead/tap-own-focus-same-ms-ignored", Description: "A tap: the link takes focus and is clicked in the same millisecond. The focus is listed first (it came first), so it does not answer the click.",
+			Inputs: cat(Input{T: 1000, Kind: KindFocus}, save(1000), Input{T: 1001, Kind: KindError, Name: "TypeError"}),
+			Expect: []expectation{exp(DeadClick, 1000, "#save"), exp(ErrorClick, 1000, "#save")},
+		},
+		vector{
+			Name: "dead/focus-same-ms-after-click-answers", Description: "The click handler moves focus into a field in the click's millisecond: listed after the click, it answers it.",
+			Inputs: cat(save(1000), Input{T: 1000, Kind: KindFocus, Selector: "#name"}), Expect: []expectation{},
+		},
+		vector{
 			Name: "dead/selection-answers", Description: "A 'select all' button: the selection changes 20 ms later.",
 			Inputs: cat(save(0), Input{T: 20, Kind: KindSelection, Selected: true}), Expect: []expectation{},
 		},

@@ -217,6 +217,12 @@ func exportPDF(v *visitor, times int) {
 		v.click("#export-pdf")
 		v.read(1.8)
 	}
+	// Wait for the PDF that never comes: the labels call every click dead,
+	// which the spec can only say once dead_window_ms (2.5 s) has passed
+	// without an answer. Leaving sooner ends the page inside the window,
+	// and a navigation or leave there answers the click (docs/FRICTION.md
+	// §6, journey 28).
+	v.read(2)
 }
 
 // pricingBrowse toggles billing, plays with seats and opens FAQ entries.

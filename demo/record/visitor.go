@@ -266,10 +266,23 @@ func (v *visitor) scroll(dy float64) {
 		v.sleep(150*time.Millisecond, 350*time.Millisecond)
 		return
 	}
+	// The wheel moves by the clock: a leg of n 100 px notches takes about
+	// n × 35-90 ms, however slowly the browser answers each event. When it
+	// falls behind (on a busy machine every CDP call waits), a turn sends
+	// several notches at once, as a fast-spun wheel does. A fixed count of
+	// notches made the scroll hunt's 1 s legs take 3-5 s on a loaded
+	// machine, and its four reversals no longer fitted scroll_window_ms.
 	notch := 100.0
-	n := int(math.Ceil(math.Abs(dy) / notch))
-	for i := 0; i < n && v.err == nil; i++ {
-		d := math.Copysign(math.Min(notch, math.Abs(dy)-float64(i)*notch), dy)
+	n := math.Ceil(math.Abs(dy) / notch)
+	budget := time.Duration(n * float64(35+v.rnd.Int64N(56)) * float64(time.Millisecond))
+	start := time.Now()
+	done := 0.0
+	for math.Abs(dy-done) > 0.5 && v.err == nil {
+		f := math.Min(1, float64(time.Since(start))/float64(budget))
+		behind := math.Abs(dy)*f - math.Abs(done) // px the wheel is late by
+		k := math.Max(1, math.Round(behind/notch))
+		d := math.Copysign(math.Min(k*notch, math.Abs(dy-done)), dy)
+		done += d
 		x, y := v.x, v.y
 		v.call(func(ctx context.Context, t *chromedp.Target) error {
 			_, err := cdp.Call(ctx, t, dispatchWheel, wheelParams{Type: "mouseWheel", X: x, Y: y, DeltaX: 0, DeltaY: d})

@@ -123,7 +123,7 @@ export declare class Client {
     optIn(): void;
     on(ev: ClientEvent, fn: Listener): () => void;
     private fire_;
-    /** `gone`: pagehide of a page not kept in the back/forward cache */
+    /** `gone`: pagehide (persisted or not), not a tab switch */
     private pageHide_;
     /** Stop recording, capturing and sending at once, for this page load. */
     private halt_;

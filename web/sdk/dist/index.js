@@ -1426,7 +1426,7 @@ var Client = class {
     this.transport_.restore();
     this.transport_.setContext(buildContext(this.win_));
     this.sendIdentityIfNew_();
-    const hide = (e) => this.pageHide_(!e.persisted);
+    const hide = () => this.pageHide_(true);
     const vis = () => {
       if (this.win_.document.visibilityState === "hidden") this.pageHide_();
     };
@@ -1639,7 +1639,7 @@ var Client = class {
       }
     }
   }
-  /** `gone`: pagehide of a page not kept in the back/forward cache */
+  /** `gone`: pagehide (persisted or not), not a tab switch */
   pageHide_(gone) {
     if (!this.transport_) return;
     if (this.signals_) this.signals_.leave(gone);

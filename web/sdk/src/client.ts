@@ -206,7 +206,10 @@ export class Client {
     this.transport_.restore();
     this.transport_.setContext(buildContext(this.win_));
     this.sendIdentityIfNew_();
-    const hide = (e: Event): void => this.pageHide_(!(e as PageTransitionEvent).persisted);
+    // Every pagehide is a leave, one into the back/forward cache too: the
+    // live detector ends the visit there, and the server must see the same
+    // leave (docs/FRICTION.md §5). A tab switch (visibilitychange) is not.
+    const hide = (): void => this.pageHide_(true);
     const vis = (): void => {
       if (this.win_.document.visibilityState === 'hidden') this.pageHide_();
     };
@@ -443,7 +446,7 @@ export class Client {
     }
   }
 
-  /** `gone`: pagehide of a page not kept in the back/forward cache */
+  /** `gone`: pagehide (persisted or not), not a tab switch */
   private pageHide_(gone?: boolean): void {
     if (!this.transport_) return;
     if (this.signals_) this.signals_.leave(gone);

@@ -31,7 +31,7 @@ export interface SignalOptions {
 }
 
 export interface Signals {
-  /** page hidden: emit the pending click, hover and scroll depth; `gone` (pagehide, not persisted) adds a `leave` */
+  /** page hidden: emit the pending click, hover and scroll depth; `gone` (pagehide, also into the bfcache) adds a `leave` */
   leave(gone?: boolean): void;
   /** emit the click whose dispatch is still running, so that signals stay in order */
   settle(): void;

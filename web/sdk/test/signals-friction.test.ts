@@ -333,7 +333,7 @@ describe('failed requests', () => {
 });
 
 describe('through the client', () => {
-  test('pagehide sends leave only when not persisted; the SDK own endpoint is never a failed request', async () => {
+  test('every pagehide sends leave, into the bfcache too, a tab switch does not; the SDK own endpoint is never a failed request', async () => {
     s.stop();
     const { openPage, closePage } = await import('./scenario');
     const { settle } = await import('./helpers');
@@ -348,10 +348,15 @@ describe('through the client', () => {
       await window.fetch('https://tg.example.com/api/cart');
       await settle();
       expect(sent.filter((x) => x.type === 'error').map((x) => x.name)).toEqual(['GET /api/cart']);
-      window.dispatchEvent(Object.defineProperty(new Event('pagehide'), 'persisted', { value: true }));
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+      delete (document as { visibilityState?: string }).visibilityState;
       expect(sent.filter((x) => x.type === 'leave')).toEqual([]);
-      window.dispatchEvent(Object.defineProperty(new Event('pagehide'), 'persisted', { value: false }));
+      // a leave into the back/forward cache (the server ends the visit there, like the live detector)
+      window.dispatchEvent(Object.defineProperty(new Event('pagehide'), 'persisted', { value: true }));
       expect(sent.filter((x) => x.type === 'leave')).toHaveLength(1);
+      window.dispatchEvent(Object.defineProperty(new Event('pagehide'), 'persisted', { value: false }));
+      expect(sent.filter((x) => x.type === 'leave')).toHaveLength(2);
     } finally {
       closePage(p);
       window.fetch = orig;

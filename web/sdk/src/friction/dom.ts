@@ -185,8 +185,9 @@ export function startFriction(o: FrictionOptions): LiveFriction {
   // client's own pagehide listener (not capturing, so it runs after this
   // one at the window) hands the last batch over. If the page is restored, the client's pageview starts a new visit:
   // nothing is reported twice, and a form submitted after the restore does
-  // not undo the abandonment (the server, which ends the visit at the next
-  // page's pageview, agrees). docs/FRICTION.md §5.
+  // not undo the abandonment. The client sends a `leave` signal at every
+  // pagehide too, so the server ends the visit at the same leave.
+  // docs/FRICTION.md §5.
   on(win, 'pagehide', () => push({ kind: 'page_leave' }));
 
   // The client's first pageview was sent before this chunk loaded.
