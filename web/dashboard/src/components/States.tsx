@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import type { Project } from '../types';
+import type { Load } from '../hooks';
 import { IconAlert, IconPlus } from './icons';
 
 export function Spinner({ size = 18 }: { size?: number }) {
@@ -42,6 +43,47 @@ export function ErrorState({
       </div>
     </div>
   );
+}
+
+/** A failed load in a page's table area, with a retry. */
+export function InTableError({ title, message, onRetry }: { title: string; message: string; onRetry: () => void }) {
+  return (
+    <div class="empty in-table">
+      <div class="empty-icon danger">
+        <IconAlert size={20} />
+      </div>
+      <h2>{title}</h2>
+      <p>{message}</p>
+      <button class="btn" onClick={onRetry}>
+        Try again
+      </button>
+    </div>
+  );
+}
+
+/**
+ * What a report page shows in place of its report while the first load is
+ * under way (a spinner) or after a load failed (the error, with a retry);
+ * null when the report is there to show.
+ */
+export function loadStatus(load: Pick<Load<unknown>, 'data' | 'error' | 'loading' | 'reload'>, title: string) {
+  if (load.error) {
+    return (
+      <div class="table-wrap">
+        <InTableError title={title} message={load.error.message} onRetry={load.reload} />
+      </div>
+    );
+  }
+  if (load.loading && !load.data) {
+    return (
+      <div class="table-wrap">
+        <div class="center-pad">
+          <Spinner size={20} />
+        </div>
+      </div>
+    );
+  }
+  return null;
 }
 
 export function NotFound({ what = 'page' }: { what?: string }) {

@@ -5,7 +5,7 @@ import { api, APIError } from '../api';
 import type { User } from '../types';
 import { useDocumentTitle } from '../hooks';
 import { checkNewPassword } from '../access';
-import { IconCheck } from '../components/icons';
+import { SaveBar, SettingsCard } from '../components/SettingsCard';
 
 export function AccountPage({ me }: { me: User }) {
   useDocumentTitle('Account');
@@ -73,35 +73,24 @@ function PasswordCard() {
     </label>
   );
   return (
-    <section class="panel settings-card" aria-labelledby="pw-h">
-      <div class="panel-head">
-        <div>
-          <h2 id="pw-h">Change password</h2>
-          <p class="muted small">Every other device where you are signed in is signed out; this one stays signed in.</p>
-        </div>
-      </div>
+    <SettingsCard
+      id="pw"
+      title="Change password"
+      description="Every other device where you are signed in is signed out; this one stays signed in."
+    >
       <form class="access-form single" onSubmit={submit} noValidate>
         {input('Current password', 'current_password', current, setCurrent, 'current-password')}
         {input('New password', 'new_password', next, setNext, 'new-password')}
         {input('New password again', 'confirm', confirm, setConfirm, 'new-password')}
-        {error && (
-          <div class="form-error" role="alert">
-            {error.message}
-          </div>
-        )}
-        <div class="settings-actions">
-          <span class="save-status" aria-live="polite">
-            {done && (
-              <>
-                <IconCheck size={14} /> Password changed; other sessions signed out
-              </>
-            )}
-          </span>
-          <button type="submit" class="btn primary" disabled={busy || !current || !next}>
-            {busy ? 'Changing…' : 'Change password'}
-          </button>
-        </div>
+        <SaveBar
+          error={error?.message}
+          status={done && 'Password changed; other sessions signed out'}
+          busy={busy}
+          canSubmit={!!current && !!next}
+          label="Change password"
+          busyLabel="Changing…"
+        />
       </form>
-    </section>
+    </SettingsCard>
   );
 }

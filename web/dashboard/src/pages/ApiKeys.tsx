@@ -1,34 +1,25 @@
 // The API keys page (admins): the organisation's secret keys for the JSON
 // API. A new key is shown once, right after it is made; the list shows only
 // its first characters (GET/POST /api/v1/keys, DELETE /api/v1/keys/{kid}).
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from '../api';
 import type { APIKey } from '../types';
-import { useDocumentTitle, useNow } from '../hooks';
+import { useDocumentTitle, useLoad, useNow } from '../hooks';
 import { formatExact, formatRelative } from '../format';
 import { maskedKey, SCOPES } from '../access';
 import { IconLock, IconPlus } from '../components/icons';
 import { ErrorState, Spinner } from '../components/States';
+import { FormError, SettingsCard } from '../components/SettingsCard';
 import { CopyButton } from './Settings';
-
-type Load = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; keys: APIKey[] };
 
 export function ApiKeysPage() {
   useDocumentTitle('API keys');
   const now = useNow();
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  const load = useLoad((signal) => api.keys(signal).then((r) => r.keys), []);
+  const keys = !load.loading && !load.error ? load.data : null;
   const [fresh, setFresh] = useState<{ key: APIKey; secret: string } | null>(null);
   const [confirmRevoke, setConfirmRevoke] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-
-  const fetchKeys = () => {
-    setLoad({ state: 'loading' });
-    api.keys().then(
-      (r) => setLoad({ state: 'ready', keys: r.keys }),
-      (err) => setLoad({ state: 'error', message: (err as Error).message }),
-    );
-  };
-  useEffect(fetchKeys, []);
 
   const revoke = async (k: APIKey) => {
     if (confirmRevoke !== k.id) {
@@ -38,7 +29,7 @@ export function ApiKeysPage() {
     setError(null);
     try {
       await api.revokeKey(k.id);
-      setLoad((l) => (l.state === 'ready' ? { state: 'ready', keys: l.keys.filter((x) => x.id !== k.id) } : l));
+      load.setData((l) => l && l.filter((x) => x.id !== k.id));
       if (fresh?.key.id === k.id) setFresh(null);
     } catch (err) {
       setError((err as Error).message);
@@ -59,20 +50,17 @@ export function ApiKeysPage() {
         <CreateKeyCard
           onCreated={(key, secret) => {
             setFresh({ key, secret });
-            setLoad((l) => (l.state === 'ready' ? { state: 'ready', keys: [...l.keys, key] } : l));
+            load.setData((l) => l && [...l, key]);
           }}
         />
         {fresh && (
-          <section class="panel secret-card" aria-labelledby="secret-h" role="status">
-            <div class="panel-head">
-              <div>
-                <h2 id="secret-h">Copy your new key “{fresh.key.name}” now</h2>
-                <p class="muted small">
-                  This is the only time it is shown. Trailguide keeps only a hash of it; if you lose it, revoke it and make
-                  another.
-                </p>
-              </div>
-            </div>
+          <SettingsCard
+            id="secret"
+            class="secret-card"
+            role="status"
+            title={`Copy your new key “${fresh.key.name}” now`}
+            description="This is the only time it is shown. Trailguide keeps only a hash of it; if you lose it, revoke it and make another."
+          >
             <div class="settings-body">
               <div class="snippet">
                 <pre>
@@ -92,25 +80,21 @@ export function ApiKeysPage() {
                 </button>
               </div>
             </div>
-          </section>
+          </SettingsCard>
         )}
-        {error && (
-          <div class="form-error" role="alert">
-            {error}
-          </div>
-        )}
-        {load.state === 'loading' && (
+        <FormError message={error} />
+        {load.loading && (
           <div class="center-pad">
             <Spinner />
           </div>
         )}
-        {load.state === 'error' && <ErrorState title="Could not load the keys" message={load.message} onRetry={fetchKeys} />}
-        {load.state === 'ready' && load.keys.length === 0 && (
+        {load.error && <ErrorState title="Could not load the keys" message={load.error.message} onRetry={load.reload} />}
+        {keys && keys.length === 0 && (
           <div class="panel panel-empty-box">
             <p class="muted">No API keys yet. Create one above for each script or integration, so you can revoke them one by one.</p>
           </div>
         )}
-        {load.state === 'ready' && load.keys.length > 0 && (
+        {keys && keys.length > 0 && (
           <div class="table-wrap">
             <table class="table access-table">
               <thead>
@@ -126,7 +110,7 @@ export function ApiKeysPage() {
                 </tr>
               </thead>
               <tbody>
-                {load.keys.map((k) => (
+                {keys.map((k) => (
                   <tr key={k.id}>
                     <td>
                       <div class="person-text">
@@ -195,12 +179,7 @@ function CreateKeyCard({ onCreated }: { onCreated: (k: APIKey, secret: string) =
     }
   };
   return (
-    <section class="panel settings-card" aria-labelledby="new-key-h">
-      <div class="panel-head">
-        <div>
-          <h2 id="new-key-h">Create a key</h2>
-        </div>
-      </div>
+    <SettingsCard id="new-key" title="Create a key">
       <form class="key-form" onSubmit={submit}>
         <label class="field grow">
           <span>Name</span>
@@ -225,12 +204,8 @@ function CreateKeyCard({ onCreated }: { onCreated: (k: APIKey, secret: string) =
         <button type="submit" class="btn primary" disabled={busy || !name.trim()}>
           <IconPlus size={14} /> {busy ? 'Creating…' : 'Create key'}
         </button>
-        {error && (
-          <div class="form-error" role="alert">
-            {error}
-          </div>
-        )}
+        <FormError message={error} />
       </form>
-    </section>
+    </SettingsCard>
   );
 }

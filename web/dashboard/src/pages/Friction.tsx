@@ -1,16 +1,16 @@
 // The Friction page: for a date range, the elements that frustrate people
 // most, grouped by page, and how sessions end (GET /api/v1/projects/{pid}/friction).
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useMemo } from 'preact/hooks';
 import { api } from '../api';
 import type { FrictionElement, FrictionReport, Project } from '../types';
 import { filtersFromQuery, frictionAPIQuery, RANGE_PRESETS, rangeToQuery, sessionsQueryFor, type FilterState } from '../filters';
 import { navigate, paths } from '../router';
-import { useDocumentTitle, useLocation, useNow } from '../hooks';
+import { useDocumentTitle, useLoad, useLocation, useNow } from '../hooks';
 import { formatCount, formatExact, formatRelative } from '../format';
 import { exampleHref, exitBars, exitHelp, formatShare, groupByPage, SIGNAL_HELP, SIGNALS, signalLabel, sparkBars, trendChange } from '../friction';
 import { SignalChip, SignalIcon, sigClass } from '../components/Friction';
-import { IconAlert, IconBolt, IconPlay, IconReplay } from '../components/icons';
-import { Spinner } from '../components/States';
+import { IconBolt, IconPlay, IconReplay } from '../components/icons';
+import { loadStatus } from '../components/States';
 
 type Range = Pick<FilterState, 'range' | 'from' | 'to'>;
 
@@ -22,35 +22,13 @@ export function FrictionPage({ project }: { project: Project }) {
     return { range: f.range, from: f.from, to: f.to };
   }, [loc.search]);
   const key = rangeToQuery(range).toString();
-  const [data, setData] = useState<FrictionReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const abortRef = useRef<AbortController | null>(null);
   const now = useNow();
-
-  const load = () => {
-    abortRef.current?.abort();
-    const ctl = new AbortController();
-    abortRef.current = ctl;
-    setLoading(true);
-    setError(null);
-    api.friction(project.id, frictionAPIQuery(range, { limit: 200 }), ctl.signal).then(
-      (r) => {
-        if (ctl.signal.aborted) return;
-        setData(r);
-        setLoading(false);
-      },
-      (err) => {
-        if (ctl.signal.aborted || err?.name === 'AbortError') return;
-        setError(err.message);
-        setLoading(false);
-      },
-    );
-  };
-  useEffect(() => {
-    load();
-    return () => abortRef.current?.abort();
-  }, [project.id, key]);
+  const report = useLoad<FrictionReport>(
+    (signal) => api.friction(project.id, frictionAPIQuery(range, { limit: 200 }), signal),
+    [project.id, key],
+  );
+  const { data, loading } = report;
+  const status = loadStatus(report, 'Could not load the friction report');
 
   const setRange = (r: Range) => navigate(paths.friction(project.id, rangeToQuery(r).toString()));
   const groups = useMemo(() => groupByPage(data?.elements), [data]);
@@ -74,7 +52,7 @@ export function FrictionPage({ project }: { project: Project }) {
           </p>
         </div>
         <div class="head-actions">
-          <button class="btn sm" onClick={load} disabled={loading}>
+          <button class="btn sm" onClick={report.reload} disabled={loading}>
             <IconReplay size={13} /> Refresh
           </button>
         </div>
@@ -82,25 +60,8 @@ export function FrictionPage({ project }: { project: Project }) {
       <div class="filters">
         <RangePicker value={range} onChange={setRange} />
       </div>
-      {error ? (
-        <div class="table-wrap">
-          <div class="empty in-table">
-            <div class="empty-icon danger">
-              <IconAlert size={20} />
-            </div>
-            <h2>Could not load the friction report</h2>
-            <p>{error}</p>
-            <button class="btn" onClick={load}>
-              Try again
-            </button>
-          </div>
-        </div>
-      ) : loading && !data ? (
-        <div class="table-wrap">
-          <div class="center-pad">
-            <Spinner size={20} />
-          </div>
-        </div>
+      {status ? (
+        status
       ) : !groups.length && !exitTotal ? (
         <FrictionEmpty ranged={!!key} onAnyTime={() => setRange({ range: '', from: '', to: '' })} />
       ) : (

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { api } from '../api';
 import type { Project, RREvent, SeqGap, SessionDetail, WindowInfo } from '../types';
 import { navigate, paths } from '../router';
-import { useDocumentTitle, useLocation } from '../hooks';
+import { useDocumentTitle, useLoad, useLocation } from '../hooks';
 import {
   buildMarkers,
   currentIndex,
@@ -46,15 +46,12 @@ export function SessionPage({ project, sid }: { project: Project; sid: string })
   const q = new URLSearchParams(loc.search);
   const wantWindow = q.get('window');
   const [initialT] = useState(() => parseDeepLinkT(q.get('t')));
-  const [detail, setDetail] = useState<SessionDetail | null>(null);
-  const [error, setError] = useState<{ status: number; message: string } | null>(null);
-
   useEffect(() => {
     loadReplayer().catch(() => undefined); // start fetching the player chunk now
-    setDetail(null);
-    setError(null);
-    api.session(project.id, sid).then(setDetail, (err) => setError({ status: err.status, message: err.message }));
   }, [project.id, sid]);
+  const load = useLoad<SessionDetail>((signal) => api.session(project.id, sid, signal), [project.id, sid]);
+  const { error } = load;
+  const detail = load.loading ? null : load.data;
 
   useDocumentTitle(detail ? `Session of ${personLabel(detail.session).primary}` : 'Session');
 
@@ -62,7 +59,7 @@ export function SessionPage({ project, sid }: { project: Project; sid: string })
     return error.status === 404 ? (
       <ErrorState title="Session not found" message="It may have expired under the project's retention policy." />
     ) : (
-      <ErrorState title="Could not load this session" message={error.message} onRetry={() => location.reload()} />
+      <ErrorState title="Could not load this session" message={error.message} onRetry={load.reload} />
     );
   }
   if (!detail) {

@@ -1,38 +1,28 @@
 // The Team page (admins): the organisation's users, their roles, adding a
 // user with an initial password, changing roles, removing users
 // (GET/POST /api/v1/users, PATCH/DELETE /api/v1/users/{uid}).
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, APIError } from '../api';
 import type { User } from '../types';
-import { useDocumentTitle, useNow } from '../hooks';
+import { useDocumentTitle, useLoad, useNow } from '../hooks';
 import { formatRelative, formatExact } from '../format';
 import { MIN_PASSWORD, ROLES } from '../access';
 import { IconCheck, IconPlus } from '../components/icons';
 import { ErrorState, Spinner } from '../components/States';
-
-type Load = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; users: User[] };
+import { SaveBar, SettingsCard } from '../components/SettingsCard';
 
 export function TeamPage({ me }: { me: User }) {
   useDocumentTitle('Team');
   const now = useNow();
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  const load = useLoad((signal) => api.users(signal).then((r) => r.users), []);
+  const users = load.data;
   const [rowError, setRowError] = useState<{ id: string; message: string } | null>(null);
   const [confirmRemove, setConfirmRemove] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
   const [added, setAdded] = useState<User | null>(null);
   const isAdmin = me.role === 'admin';
 
-  const fetchUsers = () => {
-    setLoad({ state: 'loading' });
-    api.users().then(
-      (r) => setLoad({ state: 'ready', users: r.users }),
-      (err) => setLoad({ state: 'error', message: (err as Error).message }),
-    );
-  };
-  useEffect(fetchUsers, []);
-
-  const replace = (u: User) =>
-    setLoad((l) => (l.state === 'ready' ? { state: 'ready', users: l.users.map((x) => (x.id === u.id ? u : x)) } : l));
+  const replace = (u: User) => load.setData((l) => l && l.map((x) => (x.id === u.id ? u : x)));
 
   const setRole = async (u: User, role: string) => {
     setRowError(null);
@@ -53,7 +43,7 @@ export function TeamPage({ me }: { me: User }) {
     setRowError(null);
     try {
       await api.removeUser(u.id);
-      setLoad((l) => (l.state === 'ready' ? { state: 'ready', users: l.users.filter((x) => x.id !== u.id) } : l));
+      load.setData((l) => l && l.filter((x) => x.id !== u.id));
     } catch (err) {
       setRowError({ id: u.id, message: (err as Error).message });
     } finally {
@@ -89,7 +79,7 @@ export function TeamPage({ me }: { me: User }) {
             onCreated={(u) => {
               setAdding(false);
               setAdded(u);
-              setLoad((l) => (l.state === 'ready' ? { state: 'ready', users: [...l.users, u] } : l));
+              load.setData((l) => l && [...l, u]);
             }}
           />
         )}
@@ -101,13 +91,13 @@ export function TeamPage({ me }: { me: User }) {
             </span>
           </div>
         )}
-        {load.state === 'loading' && (
+        {load.loading && (
           <div class="center-pad">
             <Spinner />
           </div>
         )}
-        {load.state === 'error' && <ErrorState title="Could not load the team" message={load.message} onRetry={fetchUsers} />}
-        {load.state === 'ready' && (
+        {load.error && <ErrorState title="Could not load the team" message={load.error.message} onRetry={load.reload} />}
+        {!load.loading && !load.error && users && (
           <div class="table-wrap">
             <table class="table access-table">
               <thead>
@@ -121,7 +111,7 @@ export function TeamPage({ me }: { me: User }) {
                 </tr>
               </thead>
               <tbody>
-                {load.users.map((u) => (
+                {users.map((u) => (
                   <tr key={u.id}>
                     <td>
                       <div class="person-text">
@@ -215,16 +205,11 @@ function AddUserCard({ onCreated, onCancel }: { onCreated: (u: User) => void; on
   };
 
   return (
-    <section class="panel settings-card" aria-labelledby="add-user-h">
-      <div class="panel-head">
-        <div>
-          <h2 id="add-user-h">Add a user</h2>
-          <p class="muted small">
-            You set an initial password and hand it over; they sign in with it and change it under Account. Changing a
-            password signs out every other session.
-          </p>
-        </div>
-      </div>
+    <SettingsCard
+      id="add-user"
+      title="Add a user"
+      description="You set an initial password and hand it over; they sign in with it and change it under Account. Changing a password signs out every other session."
+    >
       <form class="access-form" onSubmit={submit} noValidate>
         <label class="field">
           <span>Email</span>
@@ -266,21 +251,12 @@ function AddUserCard({ onCreated, onCancel }: { onCreated: (u: User) => void; on
             onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
           />
         </label>
-        {error && (
-          <div class="form-error" role="alert">
-            {error.message}
-          </div>
-        )}
-        <div class="settings-actions">
-          <span class="grow" />
+        <SaveBar error={error?.message} busy={busy} canSubmit={!!email.trim()} label="Add user" busyLabel="Adding…">
           <button type="button" class="btn ghost" onClick={onCancel}>
             Cancel
           </button>
-          <button type="submit" class="btn primary" disabled={busy || !email.trim()}>
-            {busy ? 'Adding…' : 'Add user'}
-          </button>
-        </div>
+        </SaveBar>
       </form>
-    </section>
+    </SettingsCard>
   );
 }
