@@ -9,6 +9,7 @@ import type {
   Job,
   PrivacyReport,
   Project,
+  ProjectSettings,
   Recording,
   SessionDetail,
   SessionFacets,
@@ -115,7 +116,7 @@ export const api = {
     return call<FrictionReport>('GET', `/api/v1/projects/${enc(pid)}/friction${qs ? '?' + qs : ''}`, { signal });
   },
   settings: (pid: string, signal?: AbortSignal) =>
-    call<{ friction: FrictionConfig; retention_days?: number }>('GET', `/api/v1/projects/${enc(pid)}/settings`, { signal }),
+    call<ProjectSettings>('GET', `/api/v1/projects/${enc(pid)}/settings`, { signal }),
   saveSettings: (pid: string, friction: Partial<FrictionConfig>) =>
     call<{ friction: FrictionConfig }>('PUT', `/api/v1/projects/${enc(pid)}/settings`, { body: { friction } }),
   saveRetention: (pid: string, days: number) =>
