@@ -495,6 +495,15 @@ func (c *apiClient) addProject(name string) apiProject {
 	return created.Project
 }
 
+// needDocScreenshots skips a test that only refreshes docs/img unless
+// TG_DOC_SCREENSHOTS names the directory to write to.
+func needDocScreenshots(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TG_DOC_SCREENSHOTS") == "" {
+		t.Skip("set TG_DOC_SCREENSHOTS=docs/img (make screenshots) to refresh the doc screenshots")
+	}
+}
+
 // docShot saves a screenshot of the browser as name in the directory
 // TG_DOC_SCREENSHOTS names (make screenshots), and does nothing without it.
 func docShot(t *testing.T, ctx context.Context, name string) {

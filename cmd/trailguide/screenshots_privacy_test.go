@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
 	"testing"
 	"time"
 
@@ -16,9 +15,7 @@ import (
 // browser masking let a few things through, as the server caught them. It
 // runs with TG_DOC_SCREENSHOTS like TestDocScreenshots.
 func TestPrivacyScreenshot(t *testing.T) {
-	if os.Getenv("TG_DOC_SCREENSHOTS") == "" {
-		t.Skip("set TG_DOC_SCREENSHOTS=docs/img (make screenshots) to refresh the doc screenshots")
-	}
+	needDocScreenshots(t)
 	ctx := newBrowser(t, 3*time.Minute, 1440, 900)
 	srv, api := startAdminServer(t)
 	p := api.addProject("Shop")

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"net/http"
-	"os"
 	"testing"
 	"time"
 
@@ -14,9 +13,7 @@ import (
 // binary with the demo data: `make screenshots`. It only runs when
 // TG_DOC_SCREENSHOTS names the output directory.
 func TestDocScreenshots(t *testing.T) {
-	if os.Getenv("TG_DOC_SCREENSHOTS") == "" {
-		t.Skip("set TG_DOC_SCREENSHOTS=docs/img (make screenshots) to refresh the doc screenshots")
-	}
+	needDocScreenshots(t)
 	ctx := newBrowser(t, 3*time.Minute, 1440, 900)
 	srv, api := startAdminServer(t, "--demo")
 	project := api.projectByKey(e2eDemoKey)

@@ -104,3 +104,24 @@ export function useLoad<T>(fetch: (signal: AbortSignal) => Promise<T>, deps: unk
   const setData = useCallback((fn: (d: T | null) => T | null) => setSt((s) => ({ ...s, data: fn(s.data) })), []);
   return { ...st, reload, setData };
 }
+
+/**
+ * A form's submit: run(action) is busy while action is under way and keeps
+ * what fail makes of its error (by default the error's message).
+ */
+export function useSubmit<E = string>(fail: (err: unknown) => E = (err) => (err as Error).message as E) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<E | null>(null);
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      setError(fail(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
+}

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { useLoad, type Load } from '../src/hooks';
+import { useLoad, useSubmit, type Load } from '../src/hooks';
 
 // A fetch whose answers the test gives by hand, one per call.
 interface Call {
@@ -108,5 +108,38 @@ describe('useLoad', () => {
     await settle();
     await act(() => seen.setData((d) => d + '!'));
     expect(seen.data).toBe('A!');
+  });
+});
+
+describe('useSubmit', () => {
+  let sub: ReturnType<typeof useSubmit<{ code: number }>>;
+  function Form() {
+    sub = useSubmit((err) => ({ code: (err as { status: number }).status }));
+    return null;
+  }
+
+  it('is busy while the action runs, keeps what fail makes of its error, and clears it on the next run', async () => {
+    await act(() => render(<Form />, root));
+    let finish!: () => void;
+    let failNow!: (e: unknown) => void;
+    let run: Promise<void> | undefined;
+    await act(() => {
+      run = sub.run(() => new Promise<void>((res, rej) => ((finish = res), (failNow = rej))));
+    });
+    expect(sub.busy).toBe(true);
+    await act(async () => {
+      failNow({ status: 409 });
+      await run;
+    });
+    expect(sub).toMatchObject({ busy: false, error: { code: 409 } });
+    await act(() => {
+      run = sub.run(() => new Promise<void>((res) => (finish = res)));
+    });
+    expect(sub).toMatchObject({ busy: true, error: null });
+    await act(async () => {
+      finish();
+      await run;
+    });
+    expect(sub).toMatchObject({ busy: false, error: null });
   });
 });

@@ -7,12 +7,12 @@ import type { Project } from '../types';
 import { checkOrigins, parseOriginsText } from '../access';
 import { IconLock } from './icons';
 import { FormError, SaveBar, SettingsCard } from './SettingsCard';
+import { useSubmit } from '../hooks';
 
 export function AllowedOriginsCard({ project, isAdmin }: { project: Project; isAdmin: boolean }) {
   const [saved, setSaved] = useState<string[]>(project.allowed_origins || []);
   const [text, setText] = useState(saved.join('\n'));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useSubmit();
   const [status, setStatus] = useState<string | null>(null);
   const list = parseOriginsText(text);
   const dirty = list.join('\n') !== saved.join('\n');
@@ -24,20 +24,14 @@ export function AllowedOriginsCard({ project, isAdmin }: { project: Project; isA
       setError(bad);
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const r = await api.setAllowedOrigins(project.id, list);
       const stored = r.project.allowed_origins || [];
       project.allowed_origins = stored;
       setSaved(stored);
       setText(stored.join('\n'));
       setStatus('Saved');
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

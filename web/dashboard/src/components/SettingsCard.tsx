@@ -4,7 +4,7 @@
 import type { ComponentChildren } from 'preact';
 import type { LoadError } from '../hooks';
 import { IconCheck } from './icons';
-import { ErrorState, Spinner } from './States';
+import { LoadGate } from './States';
 
 export function SettingsCard({
   id,
@@ -37,12 +37,10 @@ export function SettingsCard({
         </div>
         {tag}
       </div>
-      {load?.loading ? (
-        <div class="center-pad">
-          <Spinner />
-        </div>
-      ) : load?.error ? (
-        <ErrorState title={load.errorTitle} message={load.error.message} onRetry={load.reload} />
+      {load ? (
+        <LoadGate load={load} errorTitle={load.errorTitle}>
+          {children}
+        </LoadGate>
       ) : (
         children
       )}

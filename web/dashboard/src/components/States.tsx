@@ -1,7 +1,8 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import type { Project } from '../types';
-import type { Load } from '../hooks';
+import { useSubmit, type Load } from '../hooks';
 import { IconAlert, IconPlus } from './icons';
 
 export function Spinner({ size = 18 }: { size?: number }) {
@@ -43,6 +44,30 @@ export function ErrorState({
       </div>
     </div>
   );
+}
+
+/**
+ * While load is under way, a spinner; after it failed, the error with a
+ * retry; else the children.
+ */
+export function LoadGate({
+  load,
+  errorTitle,
+  children,
+}: {
+  load: Pick<Load<unknown>, 'loading' | 'error' | 'reload'>;
+  errorTitle: string;
+  children?: ComponentChildren;
+}) {
+  if (load.loading) {
+    return (
+      <div class="center-pad">
+        <Spinner />
+      </div>
+    );
+  }
+  if (load.error) return <ErrorState title={errorTitle} message={load.error.message} onRetry={load.reload} />;
+  return <>{children}</>;
 }
 
 /** A failed load in a page's table area, with a retry. */
@@ -102,22 +127,15 @@ export function NotFound({ what = 'page' }: { what?: string }) {
 
 export function CreateProjectForm({ onCreated, compact }: { onCreated: (p: Project) => void; compact?: boolean }) {
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit();
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!name.trim()) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const { project } = await api.createProject(name.trim());
       onCreated(project);
       setName('');
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class={'inline-form' + (compact ? ' compact' : '')} onSubmit={submit}>

@@ -3,22 +3,16 @@
 import { useState } from 'preact/hooks';
 import { api, APIError } from '../api';
 import type { User } from '../types';
-import { useDocumentTitle } from '../hooks';
+import { useDocumentTitle, useSubmit } from '../hooks';
 import { checkNewPassword } from '../access';
 import { SaveBar, SettingsCard } from '../components/SettingsCard';
+import { PageHead } from '../components/PageHead';
 
 export function AccountPage({ me }: { me: User }) {
   useDocumentTitle('Account');
   return (
     <div class="content access-page">
-      <header class="page-head">
-        <div>
-          <h1>Account</h1>
-          <p class="muted small">
-            {me.email} · {me.role}
-          </p>
-        </div>
-      </header>
+      <PageHead title="Account" sub={`${me.email} · ${me.role}`} />
       <div class="settings-stack">
         <PasswordCard />
       </div>
@@ -30,8 +24,10 @@ function PasswordCard() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ field?: string; message: string } | null>(null);
+  const { busy, error, setError, run } = useSubmit<{ field?: string; message: string }>((err) => {
+    const a = err as APIError;
+    return { field: a.reason, message: a.message };
+  });
   const [done, setDone] = useState(false);
 
   const submit = async (e: Event) => {
@@ -41,21 +37,14 @@ function PasswordCard() {
       setError({ field: 'new_password', message: bad });
       return;
     }
-    setBusy(true);
-    setError(null);
     setDone(false);
-    try {
+    await run(async () => {
       await api.changePassword(current, next);
       setDone(true);
       setCurrent('');
       setNext('');
       setConfirm('');
-    } catch (err) {
-      const a = err as APIError;
-      setError({ field: a.reason, message: a.message });
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const input = (label: string, field: string, value: string, set: (v: string) => void, autocomplete: string) => (
     <label class="field">

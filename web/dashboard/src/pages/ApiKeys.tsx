@@ -4,19 +4,21 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import type { APIKey } from '../types';
-import { useDocumentTitle, useLoad, useNow } from '../hooks';
+import { useDocumentTitle, useLoad, useNow, useSubmit } from '../hooks';
 import { formatExact, formatRelative } from '../format';
 import { maskedKey, SCOPES } from '../access';
 import { IconLock, IconPlus } from '../components/icons';
-import { ErrorState, Spinner } from '../components/States';
+import { LoadGate } from '../components/States';
+import { AccessTable } from '../components/AccessTable';
 import { FormError, SettingsCard } from '../components/SettingsCard';
+import { ConfirmButton, PageHead } from '../components/PageHead';
 import { CopyButton } from './Settings';
 
 export function ApiKeysPage() {
   useDocumentTitle('API keys');
   const now = useNow();
   const load = useLoad((signal) => api.keys(signal).then((r) => r.keys), []);
-  const keys = !load.loading && !load.error ? load.data : null;
+  const keys = load.data;
   const [fresh, setFresh] = useState<{ key: APIKey; secret: string } | null>(null);
   const [confirmRevoke, setConfirmRevoke] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -40,12 +42,7 @@ export function ApiKeysPage() {
 
   return (
     <div class="content access-page">
-      <header class="page-head">
-        <div>
-          <h1>API keys</h1>
-          <p class="muted small">Secret keys for scripts and integrations that call the Trailguide API.</p>
-        </div>
-      </header>
+      <PageHead title="API keys" sub="Secret keys for scripts and integrations that call the Trailguide API." />
       <div class="settings-stack">
         <CreateKeyCard
           onCreated={(key, secret) => {
@@ -83,68 +80,53 @@ export function ApiKeysPage() {
           </SettingsCard>
         )}
         <FormError message={error} />
-        {load.loading && (
-          <div class="center-pad">
-            <Spinner />
-          </div>
-        )}
-        {load.error && <ErrorState title="Could not load the keys" message={load.error.message} onRetry={load.reload} />}
-        {keys && keys.length === 0 && (
-          <div class="panel panel-empty-box">
-            <p class="muted">No API keys yet. Create one above for each script or integration, so you can revoke them one by one.</p>
-          </div>
-        )}
-        {keys && keys.length > 0 && (
-          <div class="table-wrap">
-            <table class="table access-table">
-              <thead>
-                <tr>
-                  <th>Name</th>
+        <LoadGate load={load} errorTitle="Could not load the keys">
+          {keys && keys.length === 0 && (
+            <div class="panel panel-empty-box">
+              <p class="muted">No API keys yet. Create one above for each script or integration, so you can revoke them one by one.</p>
+            </div>
+          )}
+          {keys && keys.length > 0 && (
+            <AccessTable
+              columns={
+                <>
                   <th class="col-key">Key</th>
                   <th class="col-scope">Scope</th>
                   <th class="col-added">Created</th>
                   <th class="col-added">Last used</th>
-                  <th class="col-actions">
-                    <span class="sr-only">Actions</span>
-                  </th>
+                </>
+              }
+            >
+              {keys.map((k) => (
+                <tr key={k.id}>
+                  <td>
+                    <div class="person-text">
+                      <span class="person-name">{k.name}</span>
+                      <span class="person-sub muted">by {k.created_by || 'unknown'}</span>
+                    </div>
+                  </td>
+                  <td class="col-key">
+                    <code class="mono">{maskedKey(k.prefix)}</code>
+                  </td>
+                  <td class="col-scope">
+                    <span class={'tag' + (k.scope === 'read-write' ? ' scope-rw' : '')}>{k.scope}</span>
+                  </td>
+                  <td class="col-added muted" title={formatExact(k.created_at)}>
+                    {formatRelative(k.created_at, now)}
+                  </td>
+                  <td class="col-added muted" title={k.last_used_at ? formatExact(k.last_used_at) : undefined}>
+                    {k.last_used_at ? formatRelative(k.last_used_at, now) : 'Never'}
+                  </td>
+                  <td class="col-actions">
+                    <ConfirmButton armed={confirmRevoke === k.id} onClick={() => revoke(k)} onDisarm={() => setConfirmRevoke(null)}>
+                      {confirmRevoke === k.id ? 'Click again to revoke' : 'Revoke'}
+                    </ConfirmButton>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {keys.map((k) => (
-                  <tr key={k.id}>
-                    <td>
-                      <div class="person-text">
-                        <span class="person-name">{k.name}</span>
-                        <span class="person-sub muted">by {k.created_by || 'unknown'}</span>
-                      </div>
-                    </td>
-                    <td class="col-key">
-                      <code class="mono">{maskedKey(k.prefix)}</code>
-                    </td>
-                    <td class="col-scope">
-                      <span class={'tag' + (k.scope === 'read-write' ? ' scope-rw' : '')}>{k.scope}</span>
-                    </td>
-                    <td class="col-added muted" title={formatExact(k.created_at)}>
-                      {formatRelative(k.created_at, now)}
-                    </td>
-                    <td class="col-added muted" title={k.last_used_at ? formatExact(k.last_used_at) : undefined}>
-                      {k.last_used_at ? formatRelative(k.last_used_at, now) : 'Never'}
-                    </td>
-                    <td class="col-actions">
-                      <button
-                        class={'btn sm' + (confirmRevoke === k.id ? ' danger-outline' : ' ghost')}
-                        onClick={() => revoke(k)}
-                        onBlur={() => setConfirmRevoke(null)}
-                      >
-                        {confirmRevoke === k.id ? 'Click again to revoke' : 'Revoke'}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+              ))}
+            </AccessTable>
+          )}
+        </LoadGate>
         <p class="hint key-note keys-foot">
           <IconLock size={12} />
           <span>
@@ -161,22 +143,15 @@ export function ApiKeysPage() {
 function CreateKeyCard({ onCreated }: { onCreated: (k: APIKey, secret: string) => void }) {
   const [name, setName] = useState('');
   const [scope, setScope] = useState<string>('read');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit();
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!name.trim()) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const r = await api.createKey(name.trim(), scope);
       onCreated(r.key, r.secret);
       setName('');
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <SettingsCard id="new-key" title="Create a key">

@@ -9,8 +9,9 @@ import { useDocumentTitle, useLoad, useLocation, useNow } from '../hooks';
 import { formatCount, formatExact, formatRelative } from '../format';
 import { exampleHref, exitBars, exitHelp, formatShare, groupByPage, SIGNAL_HELP, SIGNALS, signalLabel, sparkBars, trendChange } from '../friction';
 import { SignalChip, SignalIcon, sigClass } from '../components/Friction';
-import { IconBolt, IconPlay, IconReplay } from '../components/icons';
+import { IconBolt, IconPlay } from '../components/icons';
 import { loadStatus } from '../components/States';
+import { PageHead, RefreshButton } from '../components/PageHead';
 
 type Range = Pick<FilterState, 'range' | 'from' | 'to'>;
 
@@ -40,23 +41,18 @@ export function FrictionPage({ project }: { project: Project }) {
 
   return (
     <div class="content friction-page">
-      <header class="page-head">
-        <div>
-          <h1>Friction</h1>
-          <p class="muted small">
-            {loading || !data
-              ? '\u00a0'
-              : detections
-                ? `${formatCount(detections)} detections on ${formatCount(data.elements?.length || 0)} elements across ${groups.length} ${groups.length === 1 ? 'page' : 'pages'}`
-                : 'Where people get stuck, and how their sessions end'}
-          </p>
-        </div>
-        <div class="head-actions">
-          <button class="btn sm" onClick={report.reload} disabled={loading}>
-            <IconReplay size={13} /> Refresh
-          </button>
-        </div>
-      </header>
+      <PageHead
+        title="Friction"
+        sub={
+          loading || !data
+            ? '\u00a0'
+            : detections
+              ? `${formatCount(detections)} detections on ${formatCount(data.elements?.length || 0)} elements across ${groups.length} ${groups.length === 1 ? 'page' : 'pages'}`
+              : 'Where people get stuck, and how their sessions end'
+        }
+      >
+        <RefreshButton onClick={report.reload} loading={loading} />
+      </PageHead>
       <div class="filters">
         <RangePicker value={range} onChange={setRange} />
       </div>

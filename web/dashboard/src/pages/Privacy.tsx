@@ -8,8 +8,9 @@ import type { PrivacyReport, Project, ScrubKindStats, User } from '../types';
 import { RetentionPanel } from '../components/Retention';
 import { useDocumentTitle, useLoad, useNow } from '../hooks';
 import { formatCount, formatExact, formatRelative } from '../format';
-import { IconCheck, IconLock, IconReplay } from '../components/icons';
+import { IconCheck, IconLock } from '../components/icons';
 import { loadStatus } from '../components/States';
+import { PageHead, RefreshButton } from '../components/PageHead';
 
 export const KIND_INFO: Record<ScrubKindStats['kind'], { label: string; help: string }> = {
   email: { label: 'Email addresses', help: 'Text that looks like an e-mail address, in page text, inputs or attributes.' },
@@ -31,24 +32,19 @@ export function PrivacyPage({ project, user }: { project: Project; user: User })
 
   return (
     <div class="content privacy-page">
-      <header class="page-head">
-        <div>
-          <h1>Privacy</h1>
-          <p class="muted small">
-            {loading || !data
-              ? '\u00a0'
-              : data.total
-                ? `The server scrubbed ${formatCount(data.total)} ${data.total === 1 ? 'value' : 'values'} the browser let through` +
-                  (data.last_at ? ` · last ${formatRelative(data.last_at, now)}` : '')
-                : 'The second line of defence: what the server scrubbed before storing'}
-          </p>
-        </div>
-        <div class="head-actions">
-          <button class="btn sm" onClick={report.reload} disabled={loading}>
-            <IconReplay size={13} /> Refresh
-          </button>
-        </div>
-      </header>
+      <PageHead
+        title="Privacy"
+        sub={
+          loading || !data
+            ? '\u00a0'
+            : data.total
+              ? `The server scrubbed ${formatCount(data.total)} ${data.total === 1 ? 'value' : 'values'} the browser let through` +
+                (data.last_at ? ` · last ${formatRelative(data.last_at, now)}` : '')
+              : 'The second line of defence: what the server scrubbed before storing'
+        }
+      >
+        <RefreshButton onClick={report.reload} loading={loading} />
+      </PageHead>
 
       <div class="privacy-note">
         <IconLock size={16} />

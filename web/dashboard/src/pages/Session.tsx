@@ -3,6 +3,7 @@ import { api } from '../api';
 import type { Project, RREvent, SeqGap, SessionDetail, WindowInfo } from '../types';
 import { navigate, paths } from '../router';
 import { useDocumentTitle, useLoad, useLocation } from '../hooks';
+import { copyText } from '../clipboard';
 import {
   buildMarkers,
   currentIndex,
@@ -419,28 +420,4 @@ function SessionView({
       )}
     </div>
   );
-}
-
-/** Copies text with the async clipboard API, falling back to a selected textarea. */
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    const ta = document.createElement('textarea');
-    ta.value = text;
-    ta.setAttribute('readonly', '');
-    ta.style.position = 'fixed';
-    ta.style.opacity = '0';
-    document.body.appendChild(ta);
-    ta.select();
-    let ok = false;
-    try {
-      ok = document.execCommand('copy');
-    } catch {
-      ok = false;
-    }
-    ta.remove();
-    return ok;
-  }
 }

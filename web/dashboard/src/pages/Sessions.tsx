@@ -24,6 +24,7 @@ import {
 } from '../format';
 import { DeviceIcon, IconClose, IconPlay, IconReplay, IconSearch, IconSessions, IconUser } from '../components/icons';
 import { InTableError, Spinner } from '../components/States';
+import { PageHead } from '../components/PageHead';
 import { SignalChip, ScoreBadge } from '../components/Friction';
 import { SIGNALS, signalLabel, topSignals, exitLabel } from '../friction';
 
@@ -80,13 +81,10 @@ export function SessionsPage({ project }: { project: Project }) {
 
   return (
     <div class="content">
-      <header class="page-head">
-        <div>
-          <h1>Sessions</h1>
-          <p class="muted small">
-            {list.loading ? '\u00a0' : `${formatCount(list.total)} ${list.total === 1 ? 'session' : 'sessions'}${nActive ? ' match these filters' : ''}`}
-          </p>
-        </div>
+      <PageHead
+        title="Sessions"
+        sub={list.loading ? '\u00a0' : `${formatCount(list.total)} ${list.total === 1 ? 'session' : 'sessions'}${nActive ? ' match these filters' : ''}`}
+      >
         <div class="head-actions">
           <div class="seg" role="group" aria-label="Sort">
             <button class={filters.sort === 'newest' ? 'active' : ''} aria-pressed={filters.sort === 'newest'} onClick={() => setFilters({ ...filters, sort: 'newest' })}>
@@ -105,7 +103,7 @@ export function SessionsPage({ project }: { project: Project }) {
             <IconReplay size={13} /> Refresh
           </button>
         </div>
-      </header>
+      </PageHead>
       {(nActive > 0 || list.loading || list.total > 0 || list.error) && <FilterBar filters={filters} facets={facets} onChange={setFilters} />}
       <div class="table-wrap">
         {list.error ? (

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, APIError } from '../api';
 import type { Project, User } from '../types';
 import { useDocumentTitle, useLoad } from '../hooks';
+import { copyText } from '../clipboard';
 import {
   configToForm,
   defaultConfig,
@@ -24,6 +25,7 @@ import {
 } from '../settings';
 import { IconCheck, IconCopy, IconLock } from '../components/icons';
 import { SaveBar, SettingsCard } from '../components/SettingsCard';
+import { ConfirmButton, PageHead } from '../components/PageHead';
 import { AllowedOriginsCard } from '../components/AllowedOrigins';
 import { PrivacyCard } from '../components/PrivacyCard';
 
@@ -31,12 +33,7 @@ export function SettingsPage({ project, user }: { project: Project; user: User }
   useDocumentTitle('Settings');
   return (
     <div class="content settings-page">
-      <header class="page-head">
-        <div>
-          <h1>Settings</h1>
-          <p class="muted small">{project.name}</p>
-        </div>
-      </header>
+      <PageHead title="Settings" sub={project.name} />
       <div class="settings-stack">
         <InstallCard project={project} />
         <AllowedOriginsCard project={project} isAdmin={user.role === 'admin'} />
@@ -96,30 +93,6 @@ function Snippet({ text, what }: { text: string; what: string }) {
       <CopyButton text={text} what={what} />
     </div>
   );
-}
-
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    // Clipboard API unavailable (plain http on a LAN host): fall back to a selection.
-    const ta = document.createElement('textarea');
-    ta.value = text;
-    ta.setAttribute('readonly', '');
-    ta.style.position = 'fixed';
-    ta.style.opacity = '0';
-    document.body.appendChild(ta);
-    ta.select();
-    let ok = false;
-    try {
-      ok = document.execCommand('copy');
-    } catch {
-      ok = false;
-    }
-    ta.remove();
-    return ok;
-  }
 }
 
 export function CopyButton({ text, what }: { text: string; what: string }) {
@@ -258,15 +231,15 @@ function FrictionCard({ project, isAdmin }: { project: Project; isAdmin: boolean
         </fieldset>
         {!readOnly && (
           <SaveBar sticky error={formError} status={status} dirty={dirty} busy={busy != null} pending={busy === 'save'} label="Save">
-            <button
-              type="button"
-              class={'btn' + (confirmReset ? ' danger-outline' : ' ghost')}
+            <ConfirmButton
+              small={false}
+              armed={confirmReset}
               onClick={reset}
+              onDisarm={() => setConfirmReset(false)}
               disabled={busy != null || (atDefaults && !dirty)}
-              onBlur={() => setConfirmReset(false)}
             >
               {busy === 'reset' ? 'Resetting…' : confirmReset ? 'Click again to reset every threshold' : 'Reset to defaults'}
-            </button>
+            </ConfirmButton>
           </SaveBar>
         )}
       </form>

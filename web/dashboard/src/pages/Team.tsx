@@ -4,12 +4,14 @@
 import { useState } from 'preact/hooks';
 import { api, APIError } from '../api';
 import type { User } from '../types';
-import { useDocumentTitle, useLoad, useNow } from '../hooks';
+import { useDocumentTitle, useLoad, useNow, useSubmit } from '../hooks';
 import { formatRelative, formatExact } from '../format';
 import { MIN_PASSWORD, ROLES } from '../access';
 import { IconCheck, IconPlus } from '../components/icons';
-import { ErrorState, Spinner } from '../components/States';
+import { LoadGate } from '../components/States';
+import { AccessTable } from '../components/AccessTable';
 import { SaveBar, SettingsCard } from '../components/SettingsCard';
+import { ConfirmButton, PageHead } from '../components/PageHead';
 
 export function TeamPage({ me }: { me: User }) {
   useDocumentTitle('Team');
@@ -53,13 +55,7 @@ export function TeamPage({ me }: { me: User }) {
 
   return (
     <div class="content access-page">
-      <header class="page-head">
-        <div>
-          <h1>Team</h1>
-          <p class="muted small">
-            People in your organisation and what they may do. Roles apply from their next click.
-          </p>
-        </div>
+      <PageHead title="Team" sub="People in your organisation and what they may do. Roles apply from their next click.">
         {isAdmin && !adding && (
           <button
             class="btn primary"
@@ -71,7 +67,7 @@ export function TeamPage({ me }: { me: User }) {
             <IconPlus size={14} /> Add user
           </button>
         )}
-      </header>
+      </PageHead>
       <div class="settings-stack">
         {adding && (
           <AddUserCard
@@ -91,80 +87,65 @@ export function TeamPage({ me }: { me: User }) {
             </span>
           </div>
         )}
-        {load.loading && (
-          <div class="center-pad">
-            <Spinner />
-          </div>
-        )}
-        {load.error && <ErrorState title="Could not load the team" message={load.error.message} onRetry={load.reload} />}
-        {!load.loading && !load.error && users && (
-          <div class="table-wrap">
-            <table class="table access-table">
-              <thead>
-                <tr>
-                  <th>Name</th>
+        <LoadGate load={load} errorTitle="Could not load the team">
+          {users && (
+            <AccessTable
+              columns={
+                <>
                   <th class="col-role">Role</th>
                   <th class="col-added">Added</th>
-                  <th class="col-actions">
-                    <span class="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.map((u) => (
-                  <tr key={u.id}>
-                    <td>
-                      <div class="person-text">
-                        <span class="person-name">
-                          {u.name || u.email}
-                          {u.id === me.id && <span class="tag you-tag">you</span>}
-                        </span>
-                        <span class="person-sub muted">{u.email}</span>
+                </>
+              }
+            >
+              {users.map((u) => (
+                <tr key={u.id}>
+                  <td>
+                    <div class="person-text">
+                      <span class="person-name">
+                        {u.name || u.email}
+                        {u.id === me.id && <span class="tag you-tag">you</span>}
+                      </span>
+                      <span class="person-sub muted">{u.email}</span>
+                    </div>
+                    {rowError?.id === u.id && (
+                      <div class="form-error row-error" role="alert">
+                        {rowError.message}
                       </div>
-                      {rowError?.id === u.id && (
-                        <div class="form-error row-error" role="alert">
-                          {rowError.message}
-                        </div>
-                      )}
-                    </td>
-                    <td class="col-role">
-                      {isAdmin ? (
-                        <select
-                          class="input sm"
-                          value={u.role}
-                          aria-label={`Role of ${u.email}`}
-                          onChange={(e) => setRole(u, (e.target as HTMLSelectElement).value)}
-                        >
-                          {ROLES.map((r) => (
-                            <option key={r.id} value={r.id}>
-                              {r.label}
-                            </option>
-                          ))}
-                        </select>
-                      ) : (
-                        <span class="tag">{u.role}</span>
-                      )}
-                    </td>
-                    <td class="col-added muted" title={formatExact(u.created_at)}>
-                      {formatRelative(u.created_at, now)}
-                    </td>
-                    <td class="col-actions">
-                      {isAdmin && u.id !== me.id && (
-                        <button
-                          class={'btn sm' + (confirmRemove === u.id ? ' danger-outline' : ' ghost')}
-                          onClick={() => remove(u)}
-                          onBlur={() => setConfirmRemove(null)}
-                        >
-                          {confirmRemove === u.id ? 'Click again to remove' : 'Remove'}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                    )}
+                  </td>
+                  <td class="col-role">
+                    {isAdmin ? (
+                      <select
+                        class="input sm"
+                        value={u.role}
+                        aria-label={`Role of ${u.email}`}
+                        onChange={(e) => setRole(u, (e.target as HTMLSelectElement).value)}
+                      >
+                        {ROLES.map((r) => (
+                          <option key={r.id} value={r.id}>
+                            {r.label}
+                          </option>
+                        ))}
+                      </select>
+                    ) : (
+                      <span class="tag">{u.role}</span>
+                    )}
+                  </td>
+                  <td class="col-added muted" title={formatExact(u.created_at)}>
+                    {formatRelative(u.created_at, now)}
+                  </td>
+                  <td class="col-actions">
+                    {isAdmin && u.id !== me.id && (
+                      <ConfirmButton armed={confirmRemove === u.id} onClick={() => remove(u)} onDisarm={() => setConfirmRemove(null)}>
+                        {confirmRemove === u.id ? 'Click again to remove' : 'Remove'}
+                      </ConfirmButton>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </AccessTable>
+          )}
+        </LoadGate>
         <div class="note role-legend">
           {ROLES.map((r) => (
             <div key={r.id}>
@@ -182,8 +163,10 @@ function AddUserCard({ onCreated, onCancel }: { onCreated: (u: User) => void; on
   const [name, setName] = useState('');
   const [role, setRole] = useState('member');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ field?: string; message: string } | null>(null);
+  const { busy, error, setError, run } = useSubmit<{ field?: string; message: string }>((err) => {
+    const a = err as APIError;
+    return { field: a.reason, message: a.status === 409 ? 'A user with this email already exists.' : a.message };
+  });
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -191,17 +174,10 @@ function AddUserCard({ onCreated, onCancel }: { onCreated: (u: User) => void; on
       setError({ field: 'password', message: `The initial password needs at least ${MIN_PASSWORD} characters.` });
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const r = await api.createUser({ email: email.trim(), name: name.trim(), role, password });
       onCreated(r.user);
-    } catch (err) {
-      const a = err as APIError;
-      setError({ field: a.reason, message: a.status === 409 ? 'A user with this email already exists.' : a.message });
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
