@@ -147,9 +147,10 @@ export const api = {
     call<SessionFacets>('GET', `/api/v1/projects/${enc(pid)}/sessions/facets`, { signal }),
   session: (pid: string, sid: string, signal?: AbortSignal) =>
     call<SessionDetail>('GET', `/api/v1/projects/${enc(pid)}/sessions/${enc(sid)}`, { signal }),
-  recording: (pid: string, sid: string, window?: string) =>
+  recording: (pid: string, sid: string, window?: string, signal?: AbortSignal) =>
     call<Recording>(
       'GET',
       `/api/v1/projects/${enc(pid)}/sessions/${enc(sid)}/recording${window ? '?window=' + enc(window) : ''}`,
+      { signal },
     ),
 };

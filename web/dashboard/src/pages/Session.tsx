@@ -40,6 +40,8 @@ import {
   IconWindow,
 } from '../components/icons';
 
+const NO_GAPS: SeqGap[] = [];
+
 const LIST_TYPES = new Set(['pageview', 'click', 'input', 'submit', 'error', 'track', 'friction', 'guide', 'identify', 'scroll']);
 
 export function SessionPage({ project, sid }: { project: Project; sid: string }) {
@@ -89,9 +91,6 @@ function SessionView({
   initialT: number | null;
 }) {
   const s = detail.session;
-  const [rec, setRec] = useState<RREvent[] | null>(null);
-  const [recError, setRecError] = useState<string | null>(null);
-  const [gaps, setGaps] = useState<SeqGap[]>([]);
   const [speed, setSpeed] = useState<Speed>(() => (Number(localStorage.getItem('tg.speed')) as Speed) || 1);
   const [skip, setSkip] = useState(() => localStorage.getItem('tg.skip') !== '0');
   const [tab, setTab] = useState<'activity' | 'details'>('activity');
@@ -100,22 +99,17 @@ function SessionView({
   const stageRef = useRef<HTMLDivElement>(null);
   const rootRef = useRef<HTMLDivElement>(null);
 
-  useEffect(() => {
-    setRec(null);
-    setRecError(null);
-    setGaps([]);
-    if (!win) {
-      setRec([]);
-      return;
-    }
-    api.recording(project.id, s.id, win.id).then(
-      (r) => {
-        setGaps(r.gaps || []);
-        setRec((r.events || []).slice().sort((a, b) => a.timestamp - b.timestamp));
-      },
-      (err) => setRecError(err.status === 404 ? 'The recording of this tab is no longer stored.' : err.message),
-    );
-  }, [project.id, s.id, win?.id]);
+  const recLoad = useLoad<{ events: RREvent[]; gaps: SeqGap[] }>(
+    async (signal) => {
+      if (!win) return { events: [], gaps: NO_GAPS };
+      const r = await api.recording(project.id, s.id, win.id, signal);
+      return { events: (r.events || []).slice().sort((a, b) => a.timestamp - b.timestamp), gaps: r.gaps || NO_GAPS };
+    },
+    [project.id, s.id, win?.id],
+  );
+  const rec = recLoad.loading || recLoad.error ? null : recLoad.data?.events || null;
+  const gaps = (rec && recLoad.data?.gaps) || NO_GAPS;
+  const recError = recLoad.error && (recLoad.error.status === 404 ? 'The recording of this tab is no longer stored.' : recLoad.error.message);
 
   useEffect(() => localStorage.setItem('tg.speed', String(speed)), [speed]);
   useEffect(() => localStorage.setItem('tg.skip', skip ? '1' : '0'), [skip]);
