@@ -61,12 +61,8 @@ func (s *Server) handlePrivacy(w http.ResponseWriter, r *http.Request) {
 // handleEraseUser starts the erasure of every session of one identified
 // user (admins only) and answers 202 with the queued job.
 func (s *Server) handleEraseUser(w http.ResponseWriter, r *http.Request) {
-	if !s.requireAdmin(w, r) {
-		return
-	}
-	p, err := s.project(r)
-	if err != nil {
-		s.Error(w, r, err)
+	p := s.adminProject(w, r)
+	if p == nil {
 		return
 	}
 	if s.deps.Erasure == nil {

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 
 	"github.com/trailguide/trailguide"
@@ -26,38 +25,18 @@ func (s *Server) handleGetPrivacy(w http.ResponseWriter, r *http.Request) {
 // naming it ("privacy.mask_selectors.2"). The normalised config is stored
 // and returned; the SDK gets it with its next config fetch.
 func (s *Server) handlePutPrivacy(w http.ResponseWriter, r *http.Request) {
-	if !s.requireAdmin(w, r) {
-		return
-	}
-	p, err := s.project(r)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	var raw json.RawMessage
-	if err := s.decodeJSON(w, r, &raw); err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	cfg, err := privacy.ParseConfig(raw)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	stored, err := json.Marshal(cfg)
-	if err != nil {
-		s.Error(w, r, fmt.Errorf("encode privacy config: %w", err))
-		return
-	}
-	if err := s.deps.Projects.SetPrivacyConfig(r.Context(), p.ID, stored); err != nil {
-		if trailguide.ErrorCode(err) == trailguide.ENOTFOUND {
-			err = trailguide.Errorf(trailguide.ENOTFOUND, "Project not found.")
-		}
-		s.Error(w, r, fmt.Errorf("save privacy settings: %w", err))
-		return
-	}
-	s.logger.Info("project privacy settings saved", "project_id", p.ID, "user_id", userFrom(r.Context()).ID, "mode", cfg.Mode)
-	writeJSON(w, http.StatusOK, cfg)
+	putConfig(s, w, r, configPut[json.RawMessage]{
+		what:    "privacy settings",
+		encoded: "privacy config",
+		set:     s.deps.Projects.SetPrivacyConfig,
+		check: func(_ *http.Request, _ *trailguide.Project, raw *json.RawMessage) (configChange, error) {
+			cfg, err := privacy.ParseConfig(*raw)
+			if err != nil {
+				return configChange{}, err
+			}
+			return configChange{store: cfg, resp: cfg, log: []any{"mode", cfg.Mode}}, nil
+		},
+	})
 }
 
 // effectivePrivacy is the privacy config that applies to p. A stored

@@ -37,54 +37,37 @@ func (s *Server) handleGetSettings(w http.ResponseWriter, r *http.Request) {
 // is stored, so later changes of the defaults do not move a project that
 // has saved its settings.
 func (s *Server) handlePutSettings(w http.ResponseWriter, r *http.Request) {
-	if !s.requireAdmin(w, r) {
-		return
-	}
-	p, err := s.project(r)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	var in struct {
-		Friction      json.RawMessage `json:"friction"`
-		RetentionDays *int            `json:"retention_days"` // optional
-	}
-	if err := s.decodeJSON(w, r, &in); err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	putConfig(s, w, r, configPut[settingsPut]{
+		what:    "settings",
+		encoded: "friction config",
+		set:     s.deps.Projects.SetFrictionConfig,
+		check:   s.checkSettings,
+	})
+}
+
+// settingsPut is the body of PUT /api/v1/projects/{pid}/settings.
+type settingsPut struct {
+	Friction      json.RawMessage `json:"friction"`
+	RetentionDays *int            `json:"retention_days"` // optional
+}
+
+// checkSettings validates a settings PUT. A retention period is saved at
+// once; with no friction object besides it, that is all there is to store.
+func (s *Server) checkSettings(r *http.Request, p *trailguide.Project, in *settingsPut) (configChange, error) {
 	raw := bytes.TrimSpace(in.Friction)
-	if done, err := s.putRetention(r, p, in.RetentionDays, len(raw) == 0); done || err != nil {
-		if err != nil {
-			s.Error(w, r, err)
-		} else {
-			writeJSON(w, http.StatusOK, settingsResponse{Friction: s.effectiveFriction(p), RetentionDays: p.EffectiveRetentionDays()})
-		}
-		return
+	if done, err := s.putRetention(r, p, in.RetentionDays, len(raw) == 0); err != nil {
+		return configChange{}, err
+	} else if done {
+		return configChange{resp: settingsResponse{Friction: s.effectiveFriction(p), RetentionDays: p.EffectiveRetentionDays()}}, nil
 	}
 	if len(raw) == 0 || raw[0] != '{' {
-		s.Error(w, r, trailguide.Invalid("friction", "Friction settings must be a JSON object."))
-		return
+		return configChange{}, trailguide.Invalid("friction", "Friction settings must be a JSON object.")
 	}
 	cfg, err := friction.ParseConfig(raw)
 	if err != nil {
-		s.Error(w, r, frictionInvalid(err))
-		return
+		return configChange{}, frictionInvalid(err)
 	}
-	stored, err := json.Marshal(cfg)
-	if err != nil {
-		s.Error(w, r, fmt.Errorf("encode friction config: %w", err))
-		return
-	}
-	if err := s.deps.Projects.SetFrictionConfig(r.Context(), p.ID, stored); err != nil {
-		if trailguide.ErrorCode(err) == trailguide.ENOTFOUND {
-			err = trailguide.Errorf(trailguide.ENOTFOUND, "Project not found.")
-		}
-		s.Error(w, r, fmt.Errorf("save settings: %w", err))
-		return
-	}
-	s.logger.Info("project settings saved", "project_id", p.ID, "user_id", userFrom(r.Context()).ID)
-	writeJSON(w, http.StatusOK, settingsResponse{Friction: cfg, RetentionDays: p.EffectiveRetentionDays()})
+	return configChange{store: cfg, resp: settingsResponse{Friction: cfg, RetentionDays: p.EffectiveRetentionDays()}}, nil
 }
 
 // effectiveFriction is the friction config that applies to p. A stored

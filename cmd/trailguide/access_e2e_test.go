@@ -3,15 +3,11 @@ package main
 import (
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/trailguide/trailguide/internal/browsertest"
 )
 
 // TestE2EAccess drives the Team and API keys pages in headless Chromium
@@ -20,19 +16,9 @@ import (
 // project's allowed origins. With TG_DOC_SCREENSHOTS set it also saves
 // team.png, api-keys.png and origins.png there.
 func TestE2EAccess(t *testing.T) {
-	ctx := browsertest.New(t, 2*time.Minute)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1440, 900)); err != nil {
-		t.Fatal(err)
-	}
-	srv := startE2EServer(t, t.TempDir())
-	api := newAPIClient(t, srv.URL)
-	api.setupAdmin(srv.SetupURL, "admin@example.com", "correct horse battery staple")
-	var created struct {
-		Project apiProject `json:"project"`
-	}
-	if code := api.do("POST", "/api/v1/projects", map[string]string{"name": "Web app"}, &created); code != http.StatusCreated {
-		t.Fatalf("create project: %d", code)
-	}
+	ctx := newBrowser(t, 2*time.Minute, 1440, 900)
+	srv, api := startAdminServer(t)
+	project := api.addProject("Web app")
 	for _, u := range []map[string]string{
 		{"email": "maria@example.com", "name": "Maria Lopez", "role": "member", "password": "maria initial pw"},
 		{"email": "sam@example.com", "name": "Sam Chen", "role": "viewer", "password": "sam initial pw"},
@@ -45,21 +31,6 @@ func TestE2EAccess(t *testing.T) {
 		t.Fatalf("create key: %d", code)
 	}
 	setupUI(t, ctx, srv)
-
-	save := func(name string) {
-		t.Helper()
-		dir := os.Getenv("TG_DOC_SCREENSHOTS")
-		if dir == "" {
-			return
-		}
-		buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), buf, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 
 	// Team: add a user through the form; the table shows them.
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/team"),
@@ -81,7 +52,7 @@ func TestE2EAccess(t *testing.T) {
 	}
 	lee := newAPIClient(t, srv.URL)
 	lee.login("lee@example.com", "lee initial password")
-	save("team.png")
+	docShot(t, ctx, "team.png")
 
 	// API keys: create one; the secret is shown once and works.
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/api-keys"),
@@ -101,8 +72,8 @@ func TestE2EAccess(t *testing.T) {
 	if !strings.HasPrefix(secret, "tg_sk_") {
 		t.Fatalf("shown secret = %q", secret)
 	}
-	save("api-keys.png")
-	req, _ := http.NewRequest("GET", srv.URL+"/api/v1/projects/"+created.Project.ID, nil)
+	docShot(t, ctx, "api-keys.png")
+	req, _ := http.NewRequest("GET", srv.URL+"/api/v1/projects/"+project.ID, nil)
 	req.Header.Set("Authorization", "Bearer "+secret)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -125,7 +96,7 @@ func TestE2EAccess(t *testing.T) {
 	}
 
 	// Allowed origins on the project's Settings page.
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+created.Project.ID+"/settings"),
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+project.ID+"/settings"),
 		chromedp.WaitVisible(chromedp.CSS(`.origins-input`)),
 		chromedp.SendKeys(chromedp.CSS(`.origins-input`), "https://app.example.com\nhttp://localhost:3000"),
 		chromedp.Click(chromedp.Search(`//button[contains(., "Save origins")]`)),
@@ -139,7 +110,7 @@ func TestE2EAccess(t *testing.T) {
 		} `json:"project"`
 	}
 	eventually(t, 10*time.Second, "origins saved", func() error {
-		if code := api.do("GET", "/api/v1/projects/"+created.Project.ID, nil, &p); code != 200 || len(p.Project.AllowedOrigins) != 2 {
+		if code := api.do("GET", "/api/v1/projects/"+project.ID, nil, &p); code != 200 || len(p.Project.AllowedOrigins) != 2 {
 			return fmt.Errorf("origins: %d %v", code, p.Project.AllowedOrigins)
 		}
 		return nil
@@ -147,7 +118,7 @@ func TestE2EAccess(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.CSS(`#origins-h`)), chromedp.Sleep(300*time.Millisecond)); err != nil {
 		t.Fatal(err)
 	}
-	save("origins.png")
+	docShot(t, ctx, "origins.png")
 
 	// Account: change the password in the UI; the API client's older
 	// session of the same user is signed out, the new password works.
@@ -165,7 +136,7 @@ func TestE2EAccess(t *testing.T) {
 		shot(t, ctx, "account-stuck")
 		t.Fatalf("password change not confirmed: %v", err)
 	}
-	save("account.png")
+	docShot(t, ctx, "account.png")
 	if code := api.do("GET", "/api/v1/me", nil, nil); code != http.StatusUnauthorized {
 		t.Errorf("other session after the password change: %d, want 401", code)
 	}

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -61,8 +59,7 @@ func TestE2EDataMissing(t *testing.T) {
 		}
 	}
 
-	api := newAPIClient(t, srv.URL)
-	api.setupAdmin(srv.SetupURL, "admin@example.com", "correct horse battery staple")
+	api := adminClient(t, srv)
 	project := api.projectByKey(stormKey)
 	sid := bodies[0].Batch.Session
 	var rec struct {
@@ -102,15 +99,7 @@ func TestE2EDataMissing(t *testing.T) {
 	if !strings.Contains(text, "Data missing") || !strings.Contains(text, "dropped 2 batches") {
 		t.Errorf("notice text %q, want it to say Data missing and that the browser dropped 2 batches", text)
 	}
-	if out := os.Getenv("TG_DOC_SCREENSHOTS"); out != "" {
-		buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(out, "replay-data-missing.png"), buf, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	docShot(t, ctx, "replay-data-missing.png")
 	// Past the next full snapshot the replay is trustworthy again.
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+project.ID+"/sessions/"+sid+"?t=45"),
 		chromedp.WaitVisible(chromedp.CSS("iframe")), chromedp.Sleep(1500*time.Millisecond)); err != nil {

@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -24,6 +26,13 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/trailguide/trailguide"
+	"github.com/trailguide/trailguide/fileblob"
+	"github.com/trailguide/trailguide/internal/browsertest"
+	"github.com/trailguide/trailguide/recording"
+	"github.com/trailguide/trailguide/sqlite"
 )
 
 // This file holds the harness of the end-to-end tests: the real binary built
@@ -467,4 +476,163 @@ func eventually(t *testing.T, timeout time.Duration, what string, f func() error
 		time.Sleep(250 * time.Millisecond)
 	}
 	t.Fatalf("%s: not true after %s: %v", what, timeout, err)
+}
+
+// The first admin of every e2e server set up through the API, and the
+// account setupUI signs in with.
+const (
+	e2eAdminEmail    = "admin@example.com"
+	e2eAdminPassword = "correct horse battery staple"
+)
+
+// adminClient completes srv's first-run setup through the API and returns
+// the admin's client.
+func adminClient(t *testing.T, srv *e2eServer) *apiClient {
+	t.Helper()
+	api := newAPIClient(t, srv.URL)
+	api.setupAdmin(srv.SetupURL, e2eAdminEmail, e2eAdminPassword)
+	return api
+}
+
+// startAdminServer starts a server on a fresh data dir (srv.DataDir) and
+// sets up its first admin through the API.
+func startAdminServer(t *testing.T, args ...string) (*e2eServer, *apiClient) {
+	t.Helper()
+	srv := startE2EServer(t, t.TempDir(), args...)
+	return srv, adminClient(t, srv)
+}
+
+// newBrowser starts headless Chromium (browsertest.New) with a width×height
+// viewport, as the dashboard tests and screenshots use.
+func newBrowser(t *testing.T, timeout time.Duration, width, height int64) context.Context {
+	t.Helper()
+	ctx := browsertest.New(t, timeout)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, height)); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+// addProject creates a project through the API.
+func (c *apiClient) addProject(name string) apiProject {
+	c.t.Helper()
+	var created struct {
+		Project apiProject `json:"project"`
+	}
+	if code := c.do("POST", "/api/v1/projects", map[string]string{"name": name}, &created); code != http.StatusCreated {
+		c.t.Fatalf("create project: %d", code)
+	}
+	return created.Project
+}
+
+// needDocScreenshots skips a test that only refreshes docs/img unless
+// TG_DOC_SCREENSHOTS names the directory to write to.
+func needDocScreenshots(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TG_DOC_SCREENSHOTS") == "" {
+		t.Skip("set TG_DOC_SCREENSHOTS=docs/img (make screenshots) to refresh the doc screenshots")
+	}
+}
+
+// docShot saves a screenshot of the browser as name in the directory
+// TG_DOC_SCREENSHOTS names (make screenshots), and does nothing without it.
+func docShot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("TG_DOC_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), buf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// eachStoredFile calls f with every file under dir: its bytes, and for a
+// zstd file its decompressed bytes (plain) or why they could not be read
+// (zerr).
+func eachStoredFile(t *testing.T, dir string, f func(path string, raw, plain []byte, zerr error)) {
+	t.Helper()
+	dec, err := zstd.NewReader(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dec.Close()
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var plain []byte
+		var zerr error
+		if len(b) >= 4 && bytes.Equal(b[:4], []byte{0x28, 0xb5, 0x2f, 0xfd}) {
+			if err := dec.Reset(bytes.NewReader(b)); err != nil {
+				zerr = fmt.Errorf("zstd %s: %v", path, err)
+			} else if plain, err = io.ReadAll(dec); err != nil {
+				plain, zerr = nil, fmt.Errorf("decompress %s: %v", path, err)
+			}
+		}
+		f(path, b, plain, zerr)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// eachStoredEvent reads back every recorded event of every session of every
+// project in the stopped server's data dir, through recording.ReadChunks
+// (chunks staged in SQLite and blobs), calls f with each, and returns how
+// many chunks there were.
+func eachStoredEvent(t *testing.T, dir string, f func(sessionID string, event []byte)) (chunks int) {
+	t.Helper()
+	db, err := sqlite.Open(filepath.Join(dir, "trailguide.db"), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	projects, err := sqlite.NewProjectStore(db).Projects(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions := sqlite.NewSessionStore(db)
+	blobs, err := fileblob.New(filepath.Join(dir, "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range projects {
+		filter := trailguide.SessionFilter{ProjectID: p.ID, Limit: 200}
+		for {
+			page, err := sessions.FindSessions(ctx, filter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range page.Sessions {
+				cs, err := sessions.Chunks(ctx, p.ID, s.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				events, err := recording.ReadChunks(ctx, sessions, blobs, cs)
+				if err != nil {
+					t.Fatalf("read chunks of %s: %v", s.ID, err)
+				}
+				chunks += len(cs)
+				for _, e := range events {
+					f(s.ID, e)
+				}
+			}
+			if page.NextCursor == "" {
+				break
+			}
+			filter.Cursor = page.NextCursor
+		}
+	}
+	return chunks
 }

@@ -7,12 +7,9 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"io/fs"
-	"log/slog"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -21,13 +18,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/klauspost/compress/zstd"
 
-	"github.com/trailguide/trailguide"
-	"github.com/trailguide/trailguide/fileblob"
 	"github.com/trailguide/trailguide/internal/browsertest"
-	"github.com/trailguide/trailguide/recording"
-	"github.com/trailguide/trailguide/sqlite"
 )
 
 // canaryNames are the sensitive values of testdata/canary.html. Each case
@@ -100,8 +92,7 @@ func TestE2EPrivacyCanaries(t *testing.T) {
 	data := t.TempDir()
 	srv := startE2EServer(t, data)
 	proxy := newCaptureProxy(t, srv.URL)
-	api := newAPIClient(t, srv.URL)
-	api.setupAdmin(srv.SetupURL, "admin@example.com", "correct horse battery staple")
+	api := adminClient(t, srv)
 	site := newCanarySite(t, proxy.URL)
 
 	type ran struct {
@@ -113,19 +104,14 @@ func TestE2EPrivacyCanaries(t *testing.T) {
 		canaries := newCanaries(t)
 		ok := t.Run(c.name, func(t *testing.T) {
 			all = append(all, ran{c, canaries})
-			var p struct {
-				Project apiProject `json:"project"`
-			}
-			if code := api.do("POST", "/api/v1/projects", map[string]string{"name": fmt.Sprintf("Canary %d", i)}, &p); code != http.StatusCreated {
-				t.Fatalf("create project: %d", code)
-			}
+			p := api.addProject(fmt.Sprintf("Canary %d", i))
 			if c.privacy != nil {
-				if code := api.do("PUT", "/api/v1/projects/"+p.Project.ID+"/settings/privacy", c.privacy, nil); code != http.StatusOK {
+				if code := api.do("PUT", "/api/v1/projects/"+p.ID+"/settings/privacy", c.privacy, nil); code != http.StatusOK {
 					t.Fatalf("privacy settings: %d", code)
 				}
 			}
 			before := len(proxy.Requests())
-			site.set(canaryPage{Key: p.Project.PublicKey, Endpoint: proxy.URL, C: canaries, InitPrivacy: c.initPrivacy, UnmaskTextarea: c.unmaskTextarea})
+			site.set(canaryPage{Key: p.PublicKey, Endpoint: proxy.URL, C: canaries, InitPrivacy: c.initPrivacy, UnmaskTextarea: c.unmaskTextarea})
 			actOnCanaryPage(t, browserCtx, site.URL, canaries)
 			waitFlushed(t, proxy, before)
 
@@ -429,73 +415,15 @@ func scanStored(t *testing.T, dir string, needles []string) map[string]string {
 			}
 		}
 	}
-	dec, err := zstd.NewReader(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dec.Close()
-	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
+	eachStoredFile(t, dir, func(path string, raw, plain []byte, _ error) {
+		look(raw, path)
+		if plain != nil {
+			look(plain, path+" (decompressed)")
 		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		look(b, path)
-		if len(b) >= 4 && bytes.Equal(b[:4], []byte{0x28, 0xb5, 0x2f, 0xfd}) {
-			if err := dec.Reset(bytes.NewReader(b)); err == nil {
-				if plain, err := io.ReadAll(dec); err == nil {
-					look(plain, path+" (decompressed)")
-				}
-			}
-		}
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := sqlite.Open(filepath.Join(dir, "trailguide.db"), slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ctx := context.Background()
-	projects, err := sqlite.NewProjectStore(db).Projects(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sessions := sqlite.NewSessionStore(db)
-	blobs, err := fileblob.New(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range projects {
-		f := trailguide.SessionFilter{ProjectID: p.ID, Limit: 200}
-		for {
-			page, err := sessions.FindSessions(ctx, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, s := range page.Sessions {
-				cs, err := sessions.Chunks(ctx, p.ID, s.ID)
-				if err != nil {
-					t.Fatal(err)
-				}
-				events, err := recording.ReadChunks(ctx, sessions, blobs, cs)
-				if err != nil {
-					t.Fatalf("read chunks of %s: %v", s.ID, err)
-				}
-				for _, e := range events {
-					look(e, "a recorded event of session "+s.ID)
-				}
-			}
-			if page.NextCursor == "" {
-				break
-			}
-			f.Cursor = page.NextCursor
-		}
-	}
+	eachStoredEvent(t, dir, func(sid string, e []byte) {
+		look(e, "a recorded event of session "+sid)
+	})
 	return out
 }
 
@@ -504,18 +432,11 @@ func scanStored(t *testing.T, dir string, needles []string) map[string]string {
 // the next page load does not even download the recorder.
 func TestE2EConsent(t *testing.T) {
 	ctx := browsertest.New(t, 3*time.Minute)
-	srv := startE2EServer(t, t.TempDir())
+	srv, api := startAdminServer(t)
 	proxy := newCaptureProxy(t, srv.URL)
-	api := newAPIClient(t, srv.URL)
-	api.setupAdmin(srv.SetupURL, "admin@example.com", "correct horse battery staple")
-	var p struct {
-		Project apiProject `json:"project"`
-	}
-	if code := api.do("POST", "/api/v1/projects", map[string]string{"name": "Consent"}, &p); code != http.StatusCreated {
-		t.Fatalf("create project: %d", code)
-	}
+	p := api.addProject("Consent")
 	site := newCanarySite(t, proxy.URL)
-	site.set(canaryPage{Key: p.Project.PublicKey, Endpoint: proxy.URL, C: newCanaries(t), RequireConsent: true})
+	site.set(canaryPage{Key: p.PublicKey, Endpoint: proxy.URL, C: newCanaries(t), RequireConsent: true})
 	eval := func(js string) any {
 		t.Helper()
 		v, err := chromedp.Run(ctx, chromedp.Evaluate[any](js))
@@ -592,13 +513,8 @@ func TestE2EConsent(t *testing.T) {
 // Settings page; a bad selector is refused with the server's reason on its
 // line; what is saved is what the SDK config then delivers.
 func TestE2EPrivacySettingsUI(t *testing.T) {
-	ctx := browsertest.New(t, 3*time.Minute)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
-		t.Fatal(err)
-	}
-	srv := startE2EServer(t, t.TempDir(), "--demo")
-	api := newAPIClient(t, srv.URL)
-	api.setupAdmin(srv.SetupURL, "admin@example.com", "correct horse battery staple")
+	ctx := newBrowser(t, 3*time.Minute, 1280, 900)
+	srv, api := startAdminServer(t, "--demo")
 	project := api.projectByKey(e2eDemoKey)
 	setupUI(t, ctx, srv)
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+project.ID+"/settings"), chromedp.WaitVisible(chromedp.CSS("#p-mask_selectors"))); err != nil {

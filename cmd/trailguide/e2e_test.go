@@ -6,9 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"io"
-	"io/fs"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -17,13 +14,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/klauspost/compress/zstd"
 
-	"github.com/trailguide/trailguide"
-	"github.com/trailguide/trailguide/fileblob"
 	"github.com/trailguide/trailguide/internal/browsertest"
-	"github.com/trailguide/trailguide/recording"
-	"github.com/trailguide/trailguide/sqlite"
 )
 
 const e2eDemoKey = "pk_demo_trailguide"
@@ -120,8 +112,7 @@ func TestE2ERecordReplay(t *testing.T) {
 	}
 
 	// 4. The session shows up through the API.
-	api := newAPIClient(t, srv.URL)
-	api.setupAdmin(srv.SetupURL, "admin@example.com", "correct horse battery staple")
+	api := adminClient(t, srv)
 	project := api.projectByKey(e2eDemoKey)
 	type sessionJSON struct {
 		ID         string `json:"id"`
@@ -222,8 +213,8 @@ func setupUI(t *testing.T, ctx context.Context, srv *e2eServer) {
 		t.Fatalf("login page: %v", err)
 	}
 	if err := chromedp.Do(ctx,
-		chromedp.SendKeys(chromedp.CSS(`input[type="email"]`), "admin@example.com"),
-		chromedp.SendKeys(chromedp.CSS(`input[type="password"]`), "correct horse battery staple"),
+		chromedp.SendKeys(chromedp.CSS(`input[type="email"]`), e2eAdminEmail),
+		chromedp.SendKeys(chromedp.CSS(`input[type="password"]`), e2eAdminPassword),
 		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
 	); err != nil {
 		t.Fatalf("log in: %v", err)
@@ -261,93 +252,28 @@ func shot(t *testing.T, ctx context.Context, name string) {
 // blobs, for the canary.
 func assertCanaryNotStored(t *testing.T, dir, canary string) {
 	t.Helper()
-	dec, err := zstd.NewReader(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dec.Close()
 	files := 0
-	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
+	eachStoredFile(t, dir, func(path string, raw, plain []byte, zerr error) {
 		files++
-		if bytes.Contains(b, []byte(canary)) {
+		if bytes.Contains(raw, []byte(canary)) {
 			t.Errorf("canary found in stored file %s", path)
 		}
-		if len(b) >= 4 && bytes.Equal(b[:4], []byte{0x28, 0xb5, 0x2f, 0xfd}) {
-			if err := dec.Reset(bytes.NewReader(b)); err != nil {
-				t.Errorf("zstd %s: %v", path, err)
-				return nil
-			}
-			plain, err := io.ReadAll(dec)
-			if err != nil {
-				t.Errorf("decompress %s: %v", path, err)
-				return nil
-			}
-			if bytes.Contains(plain, []byte(canary)) {
-				t.Errorf("canary found in decompressed blob %s", path)
-			}
+		if zerr != nil {
+			t.Errorf("%v", zerr)
+		} else if plain != nil && bytes.Contains(plain, []byte(canary)) {
+			t.Errorf("canary found in decompressed blob %s", path)
 		}
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if files < 1 {
 		t.Fatalf("no files under the data dir")
 	}
 
 	// Chunks staged in the database are zstd too: decompress every one.
-	db, err := sqlite.Open(filepath.Join(dir, "trailguide.db"), slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ctx := context.Background()
-	projects, err := sqlite.NewProjectStore(db).Projects(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sessions := sqlite.NewSessionStore(db)
-	blobs, err := fileblob.New(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	chunks := 0
-	for _, p := range projects {
-		f := trailguide.SessionFilter{ProjectID: p.ID, Limit: 200}
-		for {
-			page, err := sessions.FindSessions(ctx, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, s := range page.Sessions {
-				cs, err := sessions.Chunks(ctx, p.ID, s.ID)
-				if err != nil {
-					t.Fatal(err)
-				}
-				events, err := recording.ReadChunks(ctx, sessions, blobs, cs)
-				if err != nil {
-					t.Fatalf("read chunks of %s: %v", s.ID, err)
-				}
-				chunks += len(cs)
-				for _, e := range events {
-					if bytes.Contains(e, []byte(canary)) {
-						t.Errorf("canary found in a recorded event of session %s", s.ID)
-					}
-				}
-			}
-			if page.NextCursor == "" {
-				break
-			}
-			f.Cursor = page.NextCursor
+	chunks := eachStoredEvent(t, dir, func(sid string, e []byte) {
+		if bytes.Contains(e, []byte(canary)) {
+			t.Errorf("canary found in a recorded event of session %s", sid)
 		}
-	}
+	})
 	if chunks == 0 {
 		t.Fatal("no recording chunk stored")
 	}

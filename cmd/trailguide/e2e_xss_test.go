@@ -286,16 +286,8 @@ func TestE2EReplayXSSCorpus(t *testing.T) {
 	defer canarySrv.Close()
 	canary := canarySrv.URL
 
-	srv := startE2EServer(t, t.TempDir())
-	api := newAPIClient(t, srv.URL)
-	api.setupAdmin(srv.SetupURL, "admin@example.com", "correct horse battery staple")
-	var created struct {
-		Project apiProject `json:"project"`
-	}
-	if code := api.do("POST", "/api/v1/projects", map[string]string{"name": "XSS"}, &created); code != http.StatusCreated {
-		t.Fatalf("create project: %d", code)
-	}
-	p := created.Project
+	srv, api := startAdminServer(t)
+	p := api.addProject("XSS")
 
 	// Every case through the public ingest key, as any page could send it.
 	corpus := xssCorpus()

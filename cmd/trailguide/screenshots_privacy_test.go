@@ -5,38 +5,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/trailguide/trailguide/internal/browsertest"
 )
 
 // TestPrivacyScreenshot refreshes docs/img/privacy.png: a project whose
 // browser masking let a few things through, as the server caught them. It
 // runs with TG_DOC_SCREENSHOTS like TestDocScreenshots.
 func TestPrivacyScreenshot(t *testing.T) {
-	out := os.Getenv("TG_DOC_SCREENSHOTS")
-	if out == "" {
-		t.Skip("set TG_DOC_SCREENSHOTS=docs/img (make screenshots) to refresh the doc screenshots")
-	}
-	ctx := browsertest.New(t, 3*time.Minute)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1440, 900)); err != nil {
-		t.Fatal(err)
-	}
-	srv := startE2EServer(t, t.TempDir())
-	api := newAPIClient(t, srv.URL)
-	api.setupAdmin(srv.SetupURL, "admin@example.com", "correct horse battery staple")
-	var created struct {
-		Project apiProject `json:"project"`
-	}
-	if code := api.do("POST", "/api/v1/projects", map[string]string{"name": "Shop"}, &created); code != http.StatusCreated {
-		t.Fatalf("create project: %d", code)
-	}
-	p := created.Project
+	needDocScreenshots(t)
+	ctx := newBrowser(t, 3*time.Minute, 1440, 900)
+	srv, api := startAdminServer(t)
+	p := api.addProject("Shop")
 	leaks := []struct{ url, text string }{
 		{"https://shop.test/account/reset?token=8f2c1e&lang=en", "Signed in as ada.lovelace@example.com"},
 		{"https://shop.test/account/reset?token=77aa01", "Reset link sent to grace@example.org"},
@@ -70,11 +52,5 @@ func TestPrivacyScreenshot(t *testing.T) {
 		shot(t, ctx, "privacy-failed")
 		t.Fatal(err)
 	}
-	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(out, "privacy.png"), buf, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	docShot(t, ctx, "privacy.png")
 }

@@ -3,31 +3,19 @@ package main
 import (
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/trailguide/trailguide/internal/browsertest"
 )
 
 // TestDocScreenshots refreshes the screenshots in docs/img from the real
 // binary with the demo data: `make screenshots`. It only runs when
 // TG_DOC_SCREENSHOTS names the output directory.
 func TestDocScreenshots(t *testing.T) {
-	out := os.Getenv("TG_DOC_SCREENSHOTS")
-	if out == "" {
-		t.Skip("set TG_DOC_SCREENSHOTS=docs/img (make screenshots) to refresh the doc screenshots")
-	}
-	ctx := browsertest.New(t, 3*time.Minute)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1440, 900)); err != nil {
-		t.Fatal(err)
-	}
-	srv := startE2EServer(t, t.TempDir(), "--demo")
-	api := newAPIClient(t, srv.URL)
-	api.setupAdmin(srv.SetupURL, "admin@example.com", "correct horse battery staple")
+	needDocScreenshots(t)
+	ctx := newBrowser(t, 3*time.Minute, 1440, 900)
+	srv, api := startAdminServer(t, "--demo")
 	project := api.projectByKey(e2eDemoKey)
 	type sessionJSON struct {
 		ID               string `json:"id"`
@@ -59,33 +47,24 @@ func TestDocScreenshots(t *testing.T) {
 		}
 	}
 	setupUI(t, ctx, srv)
-	save := func(name string) {
-		buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(out, name), buf, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+project.ID+"/sessions"),
 		chromedp.WaitVisible(chromedp.CSS("table tbody tr")), chromedp.Sleep(time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	save("sessions.png")
+	docShot(t, ctx, "sessions.png")
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+project.ID+"/friction?range=7d"),
 		chromedp.WaitVisible(chromedp.CSS("table tbody tr")), chromedp.Sleep(time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	save("friction.png")
+	docShot(t, ctx, "friction.png")
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+project.ID+"/sessions/"+best.ID+"?t=12"),
 		chromedp.WaitVisible(chromedp.CSS("iframe")), chromedp.Sleep(3*time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	save("replay.png")
+	docShot(t, ctx, "replay.png")
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+project.ID+"/settings"),
 		chromedp.WaitVisible(chromedp.CSS("#p-mask_selectors")), chromedp.ScrollIntoView(chromedp.CSS(".privacy-card")), chromedp.Sleep(500*time.Millisecond)); err != nil {
 		t.Fatal(err)
 	}
-	save("privacy-settings.png")
+	docShot(t, ctx, "privacy-settings.png")
 }

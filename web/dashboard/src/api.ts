@@ -9,6 +9,7 @@ import type {
   Job,
   PrivacyReport,
   Project,
+  ProjectSettings,
   Recording,
   SessionDetail,
   SessionFacets,
@@ -114,8 +115,8 @@ export const api = {
     const qs = query.toString();
     return call<FrictionReport>('GET', `/api/v1/projects/${enc(pid)}/friction${qs ? '?' + qs : ''}`, { signal });
   },
-  settings: (pid: string) =>
-    call<{ friction: FrictionConfig; retention_days?: number }>('GET', `/api/v1/projects/${enc(pid)}/settings`),
+  settings: (pid: string, signal?: AbortSignal) =>
+    call<ProjectSettings>('GET', `/api/v1/projects/${enc(pid)}/settings`, { signal }),
   saveSettings: (pid: string, friction: Partial<FrictionConfig>) =>
     call<{ friction: FrictionConfig }>('PUT', `/api/v1/projects/${enc(pid)}/settings`, { body: { friction } }),
   saveRetention: (pid: string, days: number) =>
@@ -125,28 +126,31 @@ export const api = {
   job: (id: string) => call<Job>('GET', `/api/v1/jobs/${enc(id)}`),
   setAllowedOrigins: (pid: string, origins: string[]) =>
     call<{ project: Project }>('PUT', `/api/v1/projects/${enc(pid)}/allowed-origins`, { body: { allowed_origins: origins } }),
-  users: () => call<{ users: User[] }>('GET', '/api/v1/users'),
+  users: (signal?: AbortSignal) => call<{ users: User[] }>('GET', '/api/v1/users', { signal }),
   createUser: (body: { email: string; name: string; role: string; password: string }) =>
     call<{ user: User }>('POST', '/api/v1/users', { body }),
   setRole: (uid: string, role: string) => call<{ user: User }>('PATCH', `/api/v1/users/${enc(uid)}`, { body: { role } }),
   removeUser: (uid: string) => call<void>('DELETE', `/api/v1/users/${enc(uid)}`),
   changePassword: (current: string, next: string) =>
     call<void>('POST', '/api/v1/me/password', { body: { current_password: current, new_password: next } }),
-  keys: () => call<{ keys: APIKey[] }>('GET', '/api/v1/keys'),
+  keys: (signal?: AbortSignal) => call<{ keys: APIKey[] }>('GET', '/api/v1/keys', { signal }),
   createKey: (name: string, scope: string) =>
     call<{ key: APIKey; secret: string }>('POST', '/api/v1/keys', { body: { name, scope } }),
   revokeKey: (kid: string) => call<void>('DELETE', `/api/v1/keys/${enc(kid)}`),
-  privacy: (pid: string) => call<PrivacyConfig>('GET', `/api/v1/projects/${enc(pid)}/settings/privacy`),
+  privacy: (pid: string, signal?: AbortSignal) =>
+    call<PrivacyConfig>('GET', `/api/v1/projects/${enc(pid)}/settings/privacy`, { signal }),
   savePrivacy: (pid: string, cfg: PrivacyConfig) =>
     call<PrivacyConfig>('PUT', `/api/v1/projects/${enc(pid)}/settings/privacy`, { body: cfg }),
   privacyReport: (pid: string, signal?: AbortSignal) =>
     call<PrivacyReport>('GET', `/api/v1/projects/${enc(pid)}/privacy`, { signal }),
-  facets: (pid: string) => call<SessionFacets>('GET', `/api/v1/projects/${enc(pid)}/sessions/facets`),
-  session: (pid: string, sid: string) =>
-    call<SessionDetail>('GET', `/api/v1/projects/${enc(pid)}/sessions/${enc(sid)}`),
-  recording: (pid: string, sid: string, window?: string) =>
+  facets: (pid: string, signal?: AbortSignal) =>
+    call<SessionFacets>('GET', `/api/v1/projects/${enc(pid)}/sessions/facets`, { signal }),
+  session: (pid: string, sid: string, signal?: AbortSignal) =>
+    call<SessionDetail>('GET', `/api/v1/projects/${enc(pid)}/sessions/${enc(sid)}`, { signal }),
+  recording: (pid: string, sid: string, window?: string, signal?: AbortSignal) =>
     call<Recording>(
       'GET',
       `/api/v1/projects/${enc(pid)}/sessions/${enc(sid)}/recording${window ? '?window=' + enc(window) : ''}`,
+      { signal },
     ),
 };

@@ -196,6 +196,13 @@ export interface FrictionReport {
 
 /** friction.Config as JSON (GET/PUT /api/v1/projects/{pid}/settings). */
 export type { FrictionConfig } from '../../sdk/src/friction/config';
+import type { FrictionConfig } from '../../sdk/src/friction/config';
+
+/** GET /api/v1/projects/{pid}/settings. */
+export interface ProjectSettings {
+  friction: FrictionConfig;
+  retention_days?: number;
+}
 
 /** GET /api/v1/projects/{pid}/privacy: what the server's scrubber caught. */
 export interface ScrubKindStats {

@@ -5,13 +5,14 @@ import { useState } from 'preact/hooks';
 import { api } from '../api';
 import type { Project } from '../types';
 import { checkOrigins, parseOriginsText } from '../access';
-import { IconCheck, IconLock } from './icons';
+import { IconLock } from './icons';
+import { FormError, SaveBar, SettingsCard } from './SettingsCard';
+import { useSubmit } from '../hooks';
 
 export function AllowedOriginsCard({ project, isAdmin }: { project: Project; isAdmin: boolean }) {
   const [saved, setSaved] = useState<string[]>(project.allowed_origins || []);
   const [text, setText] = useState(saved.join('\n'));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useSubmit();
   const [status, setStatus] = useState<string | null>(null);
   const list = parseOriginsText(text);
   const dirty = list.join('\n') !== saved.join('\n');
@@ -23,37 +24,27 @@ export function AllowedOriginsCard({ project, isAdmin }: { project: Project; isA
       setError(bad);
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const r = await api.setAllowedOrigins(project.id, list);
       const stored = r.project.allowed_origins || [];
       project.allowed_origins = stored;
       setSaved(stored);
       setText(stored.join('\n'));
       setStatus('Saved');
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <section class="panel settings-card" aria-labelledby="origins-h">
-      <div class="panel-head">
-        <div>
-          <h2 id="origins-h">Allowed origins</h2>
-          <p class="muted small">
-            When this list is not empty, recordings are accepted only from pages on these origins. It keeps other sites
-            that copy your snippet from filling this project with noise. It is not a security boundary: the public key is
-            in every page, and a script outside a browser can claim any origin.
-          </p>
-        </div>
+    <SettingsCard
+      id="origins"
+      title="Allowed origins"
+      description="When this list is not empty, recordings are accepted only from pages on these origins. It keeps other sites that copy your snippet from filling this project with noise. It is not a security boundary: the public key is in every page, and a script outside a browser can claim any origin."
+      tag={
         <span class={'tag settings-state' + (saved.length ? ' custom' : '')}>
           {saved.length ? `${saved.length} origin${saved.length > 1 ? 's' : ''}` : 'Any origin'}
         </span>
-      </div>
+      }
+    >
       <form class="settings-body" onSubmit={save} noValidate>
         {!isAdmin && (
           <div class="readonly-note origins-readonly" role="note">
@@ -78,27 +69,12 @@ export function AllowedOriginsCard({ project, isAdmin }: { project: Project; isA
           />
         </label>
         <p class="hint origins-hint">One origin per line: scheme, host and port, no path. Empty accepts every origin.</p>
-        {error && (
-          <div class="form-error" role="alert">
-            {error}
-          </div>
-        )}
-        {isAdmin && (
-          <div class="settings-actions">
-            <span class="save-status" aria-live="polite">
-              {status && !dirty && (
-                <>
-                  <IconCheck size={14} /> {status}
-                </>
-              )}
-              {dirty && <span class="muted">Unsaved changes</span>}
-            </span>
-            <button type="submit" class="btn primary" disabled={busy || !dirty}>
-              {busy ? 'Saving…' : 'Save origins'}
-            </button>
-          </div>
+        {isAdmin ? (
+          <SaveBar error={error} status={status} dirty={dirty} busy={busy} label="Save origins" />
+        ) : (
+          <FormError message={error} />
         )}
       </form>
-    </section>
+    </SettingsCard>
   );
 }

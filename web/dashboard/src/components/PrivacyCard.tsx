@@ -1,7 +1,7 @@
 // The Privacy section of the Settings page: the project's masking mode and
 // its mask / block / unmask rules (CSS selectors), as the SDK applies them
 // in visitors' browsers (docs/PRIVACY.md). Admins edit; others read.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, APIError } from '../api';
 import type { Project } from '../types';
 import {
@@ -16,10 +16,9 @@ import {
   type PrivacyMode,
   type RuleList,
 } from '../privacy';
-import { IconCheck, IconLock } from './icons';
-import { ErrorState, Spinner } from './States';
-
-type Load = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready' };
+import { useLoad } from '../hooks';
+import { IconLock } from './icons';
+import { SaveBar, SettingsCard } from './SettingsCard';
 type Texts = Record<RuleList, string>;
 
 const toTexts = (c: PrivacyConfig): Texts => ({
@@ -29,7 +28,6 @@ const toTexts = (c: PrivacyConfig): Texts => ({
 });
 
 export function PrivacyCard({ project, isAdmin }: { project: Project; isAdmin: boolean }) {
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
   const [saved, setSaved] = useState<PrivacyConfig>(DEFAULT_PRIVACY);
   const [mode, setMode] = useState<PrivacyMode>('balanced');
   const [texts, setTexts] = useState<Texts>(toTexts(DEFAULT_PRIVACY));
@@ -45,17 +43,8 @@ export function PrivacyCard({ project, isAdmin }: { project: Project; isAdmin: b
     setMode(c.mode);
     setTexts(toTexts(c));
   };
-  const fetchPrivacy = () => {
-    setLoad({ state: 'loading' });
-    api.privacy(project.id).then(
-      (c) => {
-        show(c);
-        setLoad({ state: 'ready' });
-      },
-      (err) => setLoad({ state: 'error', message: (err as Error).message }),
-    );
-  };
-  useEffect(fetchPrivacy, [project.id]);
+  const load = useLoad((signal) => api.privacy(project.id, signal), [project.id], show);
+  const ready = !load.loading && !load.error;
 
   const current: PrivacyConfig = {
     mode,
@@ -98,123 +87,91 @@ export function PrivacyCard({ project, isAdmin }: { project: Project; isAdmin: b
   };
 
   return (
-    <section class="panel settings-card privacy-card" aria-labelledby="privacy-h">
-      <div class="panel-head">
-        <div>
-          <h2 id="privacy-h">Privacy</h2>
-          <p class="muted small">
-            What the SDK records. Masking happens in the visitor's browser, before anything is sent; changes reach pages
-            that load the SDK afterwards.
-          </p>
-        </div>
-        {load.state === 'ready' && (
+    <SettingsCard
+      id="privacy"
+      class="privacy-card"
+      title="Privacy"
+      description="What the SDK records. Masking happens in the visitor's browser, before anything is sent; changes reach pages that load the SDK afterwards."
+      tag={
+        ready && (
           <span class={'tag settings-state' + (saved.mode === 'balanced' ? '' : ' custom')}>
             {MODES.find((m) => m.id === saved.mode)?.title}
           </span>
+        )
+      }
+      load={{ ...load, errorTitle: 'Could not load the privacy settings' }}
+    >
+      <form onSubmit={save} noValidate>
+        {readOnly && (
+          <div class="readonly-note" role="note">
+            <IconLock size={14} />
+            <span>Only admins can change the privacy settings.</span>
+          </div>
         )}
-      </div>
-      {load.state === 'loading' && (
-        <div class="center-pad">
-          <Spinner />
-        </div>
-      )}
-      {load.state === 'error' && (
-        <ErrorState title="Could not load the privacy settings" message={load.message} onRetry={fetchPrivacy} />
-      )}
-      {load.state === 'ready' && (
-        <form onSubmit={save} noValidate>
-          {readOnly && (
-            <div class="readonly-note" role="note">
-              <IconLock size={14} />
-              <span>Only admins can change the privacy settings.</span>
+        <fieldset disabled={readOnly} class="thresholds-set">
+          <div class="privacy-block">
+            <div class="privacy-label" id="p-mode-l">
+              Mode
             </div>
-          )}
-          <fieldset disabled={readOnly} class="thresholds-set">
-            <div class="privacy-block">
-              <div class="privacy-label" id="p-mode-l">
-                Mode
-              </div>
-              <div class="privacy-modes" role="radiogroup" aria-labelledby="p-mode-l" id="p-mode">
-                {MODES.map((m) => (
-                  <label key={m.id} class={'privacy-mode' + (mode === m.id ? ' on' : '')}>
-                    <input
-                      type="radio"
-                      name="privacy-mode"
-                      value={m.id}
-                      checked={mode === m.id}
-                      onChange={() => {
-                        setMode(m.id);
-                        setStatus(null);
-                      }}
-                    />
-                    <span class="privacy-mode-title">
-                      {m.title}
-                      {m.id === 'balanced' && <span class="muted"> · default</span>}
-                    </span>
-                    <span class="privacy-mode-blurb">{m.blurb}</span>
-                  </label>
-                ))}
-              </div>
-              {errors.mode && <span class="field-error">{errors.mode}</span>}
-              <p class="privacy-never small">
-                <IconLock size={13} />
-                <span>
-                  Never recorded, in any mode and whatever the rules say: password fields (also when switched to show the
-                  password), hidden inputs, card fields marked <code>autocomplete="cc-…"</code> and one-time codes.
-                </span>
-              </p>
+            <div class="privacy-modes" role="radiogroup" aria-labelledby="p-mode-l" id="p-mode">
+              {MODES.map((m) => (
+                <label key={m.id} class={'privacy-mode' + (mode === m.id ? ' on' : '')}>
+                  <input
+                    type="radio"
+                    name="privacy-mode"
+                    value={m.id}
+                    checked={mode === m.id}
+                    onChange={() => {
+                      setMode(m.id);
+                      setStatus(null);
+                    }}
+                  />
+                  <span class="privacy-mode-title">
+                    {m.title}
+                    {m.id === 'balanced' && <span class="muted"> · default</span>}
+                  </span>
+                  <span class="privacy-mode-blurb">{m.blurb}</span>
+                </label>
+              ))}
             </div>
-            <div class="privacy-block">
-              <div class="privacy-label">Rules</div>
-              <p class="muted small privacy-rules-help">
-                CSS selectors, one per line. They add to the <code>data-tg-mask</code>, <code>data-tg-block</code> and{' '}
-                <code>data-tg-unmask</code> attributes in your pages; a mask wins over an unmask.
-              </p>
-              <div class="privacy-rules">
-                {RULES.map((r) => (
-                  <div key={r.id} class={'tg-field' + (errors[r.id] ? ' invalid' : '')}>
-                    <label for={'p-' + r.id}>{r.label}</label>
-                    <textarea
-                      id={'p-' + r.id}
-                      class="input mono"
-                      rows={4}
-                      spellcheck={false}
-                      autoComplete="off"
-                      placeholder={r.placeholder}
-                      value={texts[r.id]}
-                      aria-invalid={errors[r.id] ? 'true' : undefined}
-                      onInput={(e) => editText(r.id, (e.target as HTMLTextAreaElement).value)}
-                    />
-                    <span class={errors[r.id] ? 'field-error' : 'hint'}>{errors[r.id] || r.hint}</span>
-                  </div>
-                ))}
-              </div>
-            </div>
-          </fieldset>
-          {!readOnly && (
-            <div class="settings-foot">
-              {formError && (
-                <div class="form-error" role="alert">
-                  {formError}
+            {errors.mode && <span class="field-error">{errors.mode}</span>}
+            <p class="privacy-never small">
+              <IconLock size={13} />
+              <span>
+                Never recorded, in any mode and whatever the rules say: password fields (also when switched to show the
+                password), hidden inputs, card fields marked <code>autocomplete="cc-…"</code> and one-time codes.
+              </span>
+            </p>
+          </div>
+          <div class="privacy-block">
+            <div class="privacy-label">Rules</div>
+            <p class="muted small privacy-rules-help">
+              CSS selectors, one per line. They add to the <code>data-tg-mask</code>, <code>data-tg-block</code> and{' '}
+              <code>data-tg-unmask</code> attributes in your pages; a mask wins over an unmask.
+            </p>
+            <div class="privacy-rules">
+              {RULES.map((r) => (
+                <div key={r.id} class={'tg-field' + (errors[r.id] ? ' invalid' : '')}>
+                  <label for={'p-' + r.id}>{r.label}</label>
+                  <textarea
+                    id={'p-' + r.id}
+                    class="input mono"
+                    rows={4}
+                    spellcheck={false}
+                    autoComplete="off"
+                    placeholder={r.placeholder}
+                    value={texts[r.id]}
+                    aria-invalid={errors[r.id] ? 'true' : undefined}
+                    onInput={(e) => editText(r.id, (e.target as HTMLTextAreaElement).value)}
+                  />
+                  <span class={errors[r.id] ? 'field-error' : 'hint'}>{errors[r.id] || r.hint}</span>
                 </div>
-              )}
-              <div class="settings-actions">
-                <span class="save-status" aria-live="polite">
-                  {status && !dirty && (
-                    <>
-                      <IconCheck size={14} /> {status}
-                    </>
-                  )}
-                  {dirty && <span class="muted">Unsaved changes</span>}
-                </span>
-                <button type="submit" class="btn primary" disabled={busy || !dirty}>
-                  {busy ? 'Saving…' : 'Save'}
-                </button>
-              </div>
+              ))}
             </div>
-          )}
-        </form>
-      )}
-    </section>
+          </div>
+        </fieldset>
+        {!readOnly && <SaveBar sticky error={formError} status={status} dirty={dirty} busy={busy} label="Save" />}
+      </form>
+    </SettingsCard>
   );
 }

@@ -1,6 +1,8 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import type { Project } from '../types';
+import { useSubmit, type Load } from '../hooks';
 import { IconAlert, IconPlus } from './icons';
 
 export function Spinner({ size = 18 }: { size?: number }) {
@@ -44,6 +46,71 @@ export function ErrorState({
   );
 }
 
+/**
+ * While load is under way, a spinner; after it failed, the error with a
+ * retry; else the children.
+ */
+export function LoadGate({
+  load,
+  errorTitle,
+  children,
+}: {
+  load: Pick<Load<unknown>, 'loading' | 'error' | 'reload'>;
+  errorTitle: string;
+  children?: ComponentChildren;
+}) {
+  if (load.loading) {
+    return (
+      <div class="center-pad">
+        <Spinner />
+      </div>
+    );
+  }
+  if (load.error) return <ErrorState title={errorTitle} message={load.error.message} onRetry={load.reload} />;
+  return <>{children}</>;
+}
+
+/** A failed load in a page's table area, with a retry. */
+export function InTableError({ title, message, onRetry }: { title: string; message: string; onRetry: () => void }) {
+  return (
+    <div class="empty in-table">
+      <div class="empty-icon danger">
+        <IconAlert size={20} />
+      </div>
+      <h2>{title}</h2>
+      <p>{message}</p>
+      <button class="btn" onClick={onRetry}>
+        Try again
+      </button>
+    </div>
+  );
+}
+
+/**
+ * What a report page shows in place of its report while the first load is
+ * under way (a spinner) or after a load failed (the error, with a retry);
+ * null when the report is there to show.
+ */
+export function loadStatus(load: Pick<Load<unknown>, 'data' | 'error' | 'loading' | 'reload'>, title: string) {
+  if (load.error) {
+    return (
+      <div class="table-wrap">
+        <InTableError title={title} message={load.error.message} onRetry={load.reload} />
+      </div>
+    );
+  }
+  if (load.loading && !load.data) {
+    return (
+      <div class="table-wrap">
+        <div class="center-pad">
+          <Spinner size={20} />
+        </div>
+      </div>
+    );
+  }
+  return null;
+}
+
 export function NotFound({ what = 'page' }: { what?: string }) {
   return (
     <div class="center-fill">
@@ -60,22 +127,15 @@ export function NotFound({ what = 'page' }: { what?: string }) {
 
 export function CreateProjectForm({ onCreated, compact }: { onCreated: (p: Project) => void; compact?: boolean }) {
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit();
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!name.trim()) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const { project } = await api.createProject(name.trim());
       onCreated(project);
       setName('');
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class={'inline-form' + (compact ? ' compact' : '')} onSubmit={submit}>

@@ -3,22 +3,16 @@
 import { useState } from 'preact/hooks';
 import { api, APIError } from '../api';
 import type { User } from '../types';
-import { useDocumentTitle } from '../hooks';
+import { useDocumentTitle, useSubmit } from '../hooks';
 import { checkNewPassword } from '../access';
-import { IconCheck } from '../components/icons';
+import { SaveBar, SettingsCard } from '../components/SettingsCard';
+import { PageHead } from '../components/PageHead';
 
 export function AccountPage({ me }: { me: User }) {
   useDocumentTitle('Account');
   return (
     <div class="content access-page">
-      <header class="page-head">
-        <div>
-          <h1>Account</h1>
-          <p class="muted small">
-            {me.email} · {me.role}
-          </p>
-        </div>
-      </header>
+      <PageHead title="Account" sub={`${me.email} · ${me.role}`} />
       <div class="settings-stack">
         <PasswordCard />
       </div>
@@ -30,8 +24,10 @@ function PasswordCard() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ field?: string; message: string } | null>(null);
+  const { busy, error, setError, run } = useSubmit<{ field?: string; message: string }>((err) => {
+    const a = err as APIError;
+    return { field: a.reason, message: a.message };
+  });
   const [done, setDone] = useState(false);
 
   const submit = async (e: Event) => {
@@ -41,21 +37,14 @@ function PasswordCard() {
       setError({ field: 'new_password', message: bad });
       return;
     }
-    setBusy(true);
-    setError(null);
     setDone(false);
-    try {
+    await run(async () => {
       await api.changePassword(current, next);
       setDone(true);
       setCurrent('');
       setNext('');
       setConfirm('');
-    } catch (err) {
-      const a = err as APIError;
-      setError({ field: a.reason, message: a.message });
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const input = (label: string, field: string, value: string, set: (v: string) => void, autocomplete: string) => (
     <label class="field">
@@ -73,35 +62,24 @@ function PasswordCard() {
     </label>
   );
   return (
-    <section class="panel settings-card" aria-labelledby="pw-h">
-      <div class="panel-head">
-        <div>
-          <h2 id="pw-h">Change password</h2>
-          <p class="muted small">Every other device where you are signed in is signed out; this one stays signed in.</p>
-        </div>
-      </div>
+    <SettingsCard
+      id="pw"
+      title="Change password"
+      description="Every other device where you are signed in is signed out; this one stays signed in."
+    >
       <form class="access-form single" onSubmit={submit} noValidate>
         {input('Current password', 'current_password', current, setCurrent, 'current-password')}
         {input('New password', 'new_password', next, setNext, 'new-password')}
         {input('New password again', 'confirm', confirm, setConfirm, 'new-password')}
-        {error && (
-          <div class="form-error" role="alert">
-            {error.message}
-          </div>
-        )}
-        <div class="settings-actions">
-          <span class="save-status" aria-live="polite">
-            {done && (
-              <>
-                <IconCheck size={14} /> Password changed; other sessions signed out
-              </>
-            )}
-          </span>
-          <button type="submit" class="btn primary" disabled={busy || !current || !next}>
-            {busy ? 'Changing…' : 'Change password'}
-          </button>
-        </div>
+        <SaveBar
+          error={error?.message}
+          status={done && 'Password changed; other sessions signed out'}
+          busy={busy}
+          canSubmit={!!current && !!next}
+          label="Change password"
+          busyLabel="Changing…"
+        />
       </form>
-    </section>
+    </SettingsCard>
   );
 }

@@ -1,34 +1,27 @@
 // The API keys page (admins): the organisation's secret keys for the JSON
 // API. A new key is shown once, right after it is made; the list shows only
 // its first characters (GET/POST /api/v1/keys, DELETE /api/v1/keys/{kid}).
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from '../api';
 import type { APIKey } from '../types';
-import { useDocumentTitle, useNow } from '../hooks';
+import { useDocumentTitle, useLoad, useNow, useSubmit } from '../hooks';
 import { formatExact, formatRelative } from '../format';
 import { maskedKey, SCOPES } from '../access';
 import { IconLock, IconPlus } from '../components/icons';
-import { ErrorState, Spinner } from '../components/States';
+import { LoadGate } from '../components/States';
+import { AccessTable } from '../components/AccessTable';
+import { FormError, SettingsCard } from '../components/SettingsCard';
+import { ConfirmButton, PageHead } from '../components/PageHead';
 import { CopyButton } from './Settings';
-
-type Load = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; keys: APIKey[] };
 
 export function ApiKeysPage() {
   useDocumentTitle('API keys');
   const now = useNow();
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  const load = useLoad((signal) => api.keys(signal).then((r) => r.keys), []);
+  const keys = load.data;
   const [fresh, setFresh] = useState<{ key: APIKey; secret: string } | null>(null);
   const [confirmRevoke, setConfirmRevoke] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-
-  const fetchKeys = () => {
-    setLoad({ state: 'loading' });
-    api.keys().then(
-      (r) => setLoad({ state: 'ready', keys: r.keys }),
-      (err) => setLoad({ state: 'error', message: (err as Error).message }),
-    );
-  };
-  useEffect(fetchKeys, []);
 
   const revoke = async (k: APIKey) => {
     if (confirmRevoke !== k.id) {
@@ -38,7 +31,7 @@ export function ApiKeysPage() {
     setError(null);
     try {
       await api.revokeKey(k.id);
-      setLoad((l) => (l.state === 'ready' ? { state: 'ready', keys: l.keys.filter((x) => x.id !== k.id) } : l));
+      load.setData((l) => l && l.filter((x) => x.id !== k.id));
       if (fresh?.key.id === k.id) setFresh(null);
     } catch (err) {
       setError((err as Error).message);
@@ -49,30 +42,22 @@ export function ApiKeysPage() {
 
   return (
     <div class="content access-page">
-      <header class="page-head">
-        <div>
-          <h1>API keys</h1>
-          <p class="muted small">Secret keys for scripts and integrations that call the Trailguide API.</p>
-        </div>
-      </header>
+      <PageHead title="API keys" sub="Secret keys for scripts and integrations that call the Trailguide API." />
       <div class="settings-stack">
         <CreateKeyCard
           onCreated={(key, secret) => {
             setFresh({ key, secret });
-            setLoad((l) => (l.state === 'ready' ? { state: 'ready', keys: [...l.keys, key] } : l));
+            load.setData((l) => l && [...l, key]);
           }}
         />
         {fresh && (
-          <section class="panel secret-card" aria-labelledby="secret-h" role="status">
-            <div class="panel-head">
-              <div>
-                <h2 id="secret-h">Copy your new key “{fresh.key.name}” now</h2>
-                <p class="muted small">
-                  This is the only time it is shown. Trailguide keeps only a hash of it; if you lose it, revoke it and make
-                  another.
-                </p>
-              </div>
-            </div>
+          <SettingsCard
+            id="secret"
+            class="secret-card"
+            role="status"
+            title={`Copy your new key “${fresh.key.name}” now`}
+            description="This is the only time it is shown. Trailguide keeps only a hash of it; if you lose it, revoke it and make another."
+          >
             <div class="settings-body">
               <div class="snippet">
                 <pre>
@@ -92,75 +77,56 @@ export function ApiKeysPage() {
                 </button>
               </div>
             </div>
-          </section>
+          </SettingsCard>
         )}
-        {error && (
-          <div class="form-error" role="alert">
-            {error}
-          </div>
-        )}
-        {load.state === 'loading' && (
-          <div class="center-pad">
-            <Spinner />
-          </div>
-        )}
-        {load.state === 'error' && <ErrorState title="Could not load the keys" message={load.message} onRetry={fetchKeys} />}
-        {load.state === 'ready' && load.keys.length === 0 && (
-          <div class="panel panel-empty-box">
-            <p class="muted">No API keys yet. Create one above for each script or integration, so you can revoke them one by one.</p>
-          </div>
-        )}
-        {load.state === 'ready' && load.keys.length > 0 && (
-          <div class="table-wrap">
-            <table class="table access-table">
-              <thead>
-                <tr>
-                  <th>Name</th>
+        <FormError message={error} />
+        <LoadGate load={load} errorTitle="Could not load the keys">
+          {keys && keys.length === 0 && (
+            <div class="panel panel-empty-box">
+              <p class="muted">No API keys yet. Create one above for each script or integration, so you can revoke them one by one.</p>
+            </div>
+          )}
+          {keys && keys.length > 0 && (
+            <AccessTable
+              columns={
+                <>
                   <th class="col-key">Key</th>
                   <th class="col-scope">Scope</th>
                   <th class="col-added">Created</th>
                   <th class="col-added">Last used</th>
-                  <th class="col-actions">
-                    <span class="sr-only">Actions</span>
-                  </th>
+                </>
+              }
+            >
+              {keys.map((k) => (
+                <tr key={k.id}>
+                  <td>
+                    <div class="person-text">
+                      <span class="person-name">{k.name}</span>
+                      <span class="person-sub muted">by {k.created_by || 'unknown'}</span>
+                    </div>
+                  </td>
+                  <td class="col-key">
+                    <code class="mono">{maskedKey(k.prefix)}</code>
+                  </td>
+                  <td class="col-scope">
+                    <span class={'tag' + (k.scope === 'read-write' ? ' scope-rw' : '')}>{k.scope}</span>
+                  </td>
+                  <td class="col-added muted" title={formatExact(k.created_at)}>
+                    {formatRelative(k.created_at, now)}
+                  </td>
+                  <td class="col-added muted" title={k.last_used_at ? formatExact(k.last_used_at) : undefined}>
+                    {k.last_used_at ? formatRelative(k.last_used_at, now) : 'Never'}
+                  </td>
+                  <td class="col-actions">
+                    <ConfirmButton armed={confirmRevoke === k.id} onClick={() => revoke(k)} onDisarm={() => setConfirmRevoke(null)}>
+                      {confirmRevoke === k.id ? 'Click again to revoke' : 'Revoke'}
+                    </ConfirmButton>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {load.keys.map((k) => (
-                  <tr key={k.id}>
-                    <td>
-                      <div class="person-text">
-                        <span class="person-name">{k.name}</span>
-                        <span class="person-sub muted">by {k.created_by || 'unknown'}</span>
-                      </div>
-                    </td>
-                    <td class="col-key">
-                      <code class="mono">{maskedKey(k.prefix)}</code>
-                    </td>
-                    <td class="col-scope">
-                      <span class={'tag' + (k.scope === 'read-write' ? ' scope-rw' : '')}>{k.scope}</span>
-                    </td>
-                    <td class="col-added muted" title={formatExact(k.created_at)}>
-                      {formatRelative(k.created_at, now)}
-                    </td>
-                    <td class="col-added muted" title={k.last_used_at ? formatExact(k.last_used_at) : undefined}>
-                      {k.last_used_at ? formatRelative(k.last_used_at, now) : 'Never'}
-                    </td>
-                    <td class="col-actions">
-                      <button
-                        class={'btn sm' + (confirmRevoke === k.id ? ' danger-outline' : ' ghost')}
-                        onClick={() => revoke(k)}
-                        onBlur={() => setConfirmRevoke(null)}
-                      >
-                        {confirmRevoke === k.id ? 'Click again to revoke' : 'Revoke'}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+              ))}
+            </AccessTable>
+          )}
+        </LoadGate>
         <p class="hint key-note keys-foot">
           <IconLock size={12} />
           <span>
@@ -177,30 +143,18 @@ export function ApiKeysPage() {
 function CreateKeyCard({ onCreated }: { onCreated: (k: APIKey, secret: string) => void }) {
   const [name, setName] = useState('');
   const [scope, setScope] = useState<string>('read');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit();
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!name.trim()) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const r = await api.createKey(name.trim(), scope);
       onCreated(r.key, r.secret);
       setName('');
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
-    <section class="panel settings-card" aria-labelledby="new-key-h">
-      <div class="panel-head">
-        <div>
-          <h2 id="new-key-h">Create a key</h2>
-        </div>
-      </div>
+    <SettingsCard id="new-key" title="Create a key">
       <form class="key-form" onSubmit={submit}>
         <label class="field grow">
           <span>Name</span>
@@ -225,12 +179,8 @@ function CreateKeyCard({ onCreated }: { onCreated: (k: APIKey, secret: string) =
         <button type="submit" class="btn primary" disabled={busy || !name.trim()}>
           <IconPlus size={14} /> {busy ? 'Creating…' : 'Create key'}
         </button>
-        {error && (
-          <div class="form-error" role="alert">
-            {error}
-          </div>
-        )}
+        <FormError message={error} />
       </form>
-    </section>
+    </SettingsCard>
   );
 }

@@ -1,16 +1,17 @@
 // The Friction page: for a date range, the elements that frustrate people
 // most, grouped by page, and how sessions end (GET /api/v1/projects/{pid}/friction).
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useMemo } from 'preact/hooks';
 import { api } from '../api';
 import type { FrictionElement, FrictionReport, Project } from '../types';
 import { filtersFromQuery, frictionAPIQuery, RANGE_PRESETS, rangeToQuery, sessionsQueryFor, type FilterState } from '../filters';
 import { navigate, paths } from '../router';
-import { useDocumentTitle, useLocation, useNow } from '../hooks';
+import { useDocumentTitle, useLoad, useLocation, useNow } from '../hooks';
 import { formatCount, formatExact, formatRelative } from '../format';
 import { exampleHref, exitBars, exitHelp, formatShare, groupByPage, SIGNAL_HELP, SIGNALS, signalLabel, sparkBars, trendChange } from '../friction';
 import { SignalChip, SignalIcon, sigClass } from '../components/Friction';
-import { IconAlert, IconBolt, IconPlay, IconReplay } from '../components/icons';
-import { Spinner } from '../components/States';
+import { IconBolt, IconPlay } from '../components/icons';
+import { loadStatus } from '../components/States';
+import { PageHead, RefreshButton } from '../components/PageHead';
 
 type Range = Pick<FilterState, 'range' | 'from' | 'to'>;
 
@@ -22,35 +23,13 @@ export function FrictionPage({ project }: { project: Project }) {
     return { range: f.range, from: f.from, to: f.to };
   }, [loc.search]);
   const key = rangeToQuery(range).toString();
-  const [data, setData] = useState<FrictionReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const abortRef = useRef<AbortController | null>(null);
   const now = useNow();
-
-  const load = () => {
-    abortRef.current?.abort();
-    const ctl = new AbortController();
-    abortRef.current = ctl;
-    setLoading(true);
-    setError(null);
-    api.friction(project.id, frictionAPIQuery(range, { limit: 200 }), ctl.signal).then(
-      (r) => {
-        if (ctl.signal.aborted) return;
-        setData(r);
-        setLoading(false);
-      },
-      (err) => {
-        if (ctl.signal.aborted || err?.name === 'AbortError') return;
-        setError(err.message);
-        setLoading(false);
-      },
-    );
-  };
-  useEffect(() => {
-    load();
-    return () => abortRef.current?.abort();
-  }, [project.id, key]);
+  const report = useLoad<FrictionReport>(
+    (signal) => api.friction(project.id, frictionAPIQuery(range, { limit: 200 }), signal),
+    [project.id, key],
+  );
+  const { data, loading } = report;
+  const status = loadStatus(report, 'Could not load the friction report');
 
   const setRange = (r: Range) => navigate(paths.friction(project.id, rangeToQuery(r).toString()));
   const groups = useMemo(() => groupByPage(data?.elements), [data]);
@@ -62,45 +41,23 @@ export function FrictionPage({ project }: { project: Project }) {
 
   return (
     <div class="content friction-page">
-      <header class="page-head">
-        <div>
-          <h1>Friction</h1>
-          <p class="muted small">
-            {loading || !data
-              ? '\u00a0'
-              : detections
-                ? `${formatCount(detections)} detections on ${formatCount(data.elements?.length || 0)} elements across ${groups.length} ${groups.length === 1 ? 'page' : 'pages'}`
-                : 'Where people get stuck, and how their sessions end'}
-          </p>
-        </div>
-        <div class="head-actions">
-          <button class="btn sm" onClick={load} disabled={loading}>
-            <IconReplay size={13} /> Refresh
-          </button>
-        </div>
-      </header>
+      <PageHead
+        title="Friction"
+        sub={
+          loading || !data
+            ? '\u00a0'
+            : detections
+              ? `${formatCount(detections)} detections on ${formatCount(data.elements?.length || 0)} elements across ${groups.length} ${groups.length === 1 ? 'page' : 'pages'}`
+              : 'Where people get stuck, and how their sessions end'
+        }
+      >
+        <RefreshButton onClick={report.reload} loading={loading} />
+      </PageHead>
       <div class="filters">
         <RangePicker value={range} onChange={setRange} />
       </div>
-      {error ? (
-        <div class="table-wrap">
-          <div class="empty in-table">
-            <div class="empty-icon danger">
-              <IconAlert size={20} />
-            </div>
-            <h2>Could not load the friction report</h2>
-            <p>{error}</p>
-            <button class="btn" onClick={load}>
-              Try again
-            </button>
-          </div>
-        </div>
-      ) : loading && !data ? (
-        <div class="table-wrap">
-          <div class="center-pad">
-            <Spinner size={20} />
-          </div>
-        </div>
+      {status ? (
+        status
       ) : !groups.length && !exitTotal ? (
         <FrictionEmpty ranged={!!key} onAnyTime={() => setRange({ range: '', from: '', to: '' })} />
       ) : (

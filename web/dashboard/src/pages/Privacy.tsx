@@ -2,14 +2,15 @@
 // recordings (GET /api/v1/projects/{pid}/privacy). Masking happens in the
 // browser; the server scrubs everything again before storing it, so every
 // catch here is a masking rule missing in the browser.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from '../api';
 import type { PrivacyReport, Project, ScrubKindStats, User } from '../types';
 import { RetentionPanel } from '../components/Retention';
-import { useDocumentTitle, useNow } from '../hooks';
+import { useDocumentTitle, useLoad, useNow } from '../hooks';
 import { formatCount, formatExact, formatRelative } from '../format';
-import { IconAlert, IconCheck, IconLock, IconReplay } from '../components/icons';
-import { Spinner } from '../components/States';
+import { IconCheck, IconLock } from '../components/icons';
+import { loadStatus } from '../components/States';
+import { PageHead, RefreshButton } from '../components/PageHead';
 
 export const KIND_INFO: Record<ScrubKindStats['kind'], { label: string; help: string }> = {
   email: { label: 'Email addresses', help: 'Text that looks like an e-mail address, in page text, inputs or attributes.' },
@@ -21,67 +22,29 @@ export const KIND_INFO: Record<ScrubKindStats['kind'], { label: string; help: st
 
 export function PrivacyPage({ project, user }: { project: Project; user: User }) {
   useDocumentTitle('Privacy');
-  const [data, setData] = useState<PrivacyReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const abortRef = useRef<AbortController | null>(null);
   const [retention, setRetention] = useState<number | null>(null);
   const now = useNow();
-  useEffect(() => {
-    let live = true;
-    api.settings(project.id).then(
-      (s) => live && setRetention(s.retention_days ?? null),
-      () => {},
-    );
-    return () => {
-      live = false;
-    };
-  }, [project.id]);
-
-  const load = () => {
-    abortRef.current?.abort();
-    const ctl = new AbortController();
-    abortRef.current = ctl;
-    setLoading(true);
-    setError(null);
-    api.privacyReport(project.id, ctl.signal).then(
-      (r) => {
-        if (ctl.signal.aborted) return;
-        setData(r);
-        setLoading(false);
-      },
-      (err) => {
-        if (ctl.signal.aborted || err?.name === 'AbortError') return;
-        setError(err.message);
-        setLoading(false);
-      },
-    );
-  };
-  useEffect(() => {
-    load();
-    return () => abortRef.current?.abort();
-  }, [project.id]);
+  // A failure leaves the retention input empty; the report below still loads.
+  useLoad((signal) => api.settings(project.id, signal), [project.id], (s) => setRetention(s.retention_days ?? null));
+  const report = useLoad<PrivacyReport>((signal) => api.privacyReport(project.id, signal), [project.id]);
+  const { data, loading } = report;
+  const status = loadStatus(report, 'Could not load the privacy report');
 
   return (
     <div class="content privacy-page">
-      <header class="page-head">
-        <div>
-          <h1>Privacy</h1>
-          <p class="muted small">
-            {loading || !data
-              ? '\u00a0'
-              : data.total
-                ? `The server scrubbed ${formatCount(data.total)} ${data.total === 1 ? 'value' : 'values'} the browser let through` +
-                  (data.last_at ? ` · last ${formatRelative(data.last_at, now)}` : '')
-                : 'The second line of defence: what the server scrubbed before storing'}
-          </p>
-        </div>
-        <div class="head-actions">
-          <button class="btn sm" onClick={load} disabled={loading}>
-            <IconReplay size={13} /> Refresh
-          </button>
-        </div>
-      </header>
+      <PageHead
+        title="Privacy"
+        sub={
+          loading || !data
+            ? '\u00a0'
+            : data.total
+              ? `The server scrubbed ${formatCount(data.total)} ${data.total === 1 ? 'value' : 'values'} the browser let through` +
+                (data.last_at ? ` · last ${formatRelative(data.last_at, now)}` : '')
+              : 'The second line of defence: what the server scrubbed before storing'
+        }
+      >
+        <RefreshButton onClick={report.reload} loading={loading} />
+      </PageHead>
 
       <div class="privacy-note">
         <IconLock size={16} />
@@ -93,25 +56,8 @@ export function PrivacyPage({ project, user }: { project: Project; user: User })
         </div>
       </div>
 
-      {error ? (
-        <div class="table-wrap">
-          <div class="empty in-table">
-            <div class="empty-icon danger">
-              <IconAlert size={20} />
-            </div>
-            <h2>Could not load the privacy report</h2>
-            <p>{error}</p>
-            <button class="btn" onClick={load}>
-              Try again
-            </button>
-          </div>
-        </div>
-      ) : loading && !data ? (
-        <div class="table-wrap">
-          <div class="center-pad">
-            <Spinner size={20} />
-          </div>
-        </div>
+      {status ? (
+        status
       ) : data ? (
         <>
           <div class={'scrub-kinds' + (loading ? ' is-loading' : '')}>

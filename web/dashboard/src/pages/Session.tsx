@@ -2,7 +2,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { api } from '../api';
 import type { Project, RREvent, SeqGap, SessionDetail, WindowInfo } from '../types';
 import { navigate, paths } from '../router';
-import { useDocumentTitle, useLocation } from '../hooks';
+import { useDocumentTitle, useLoad, useLocation } from '../hooks';
+import { copyText } from '../clipboard';
 import {
   buildMarkers,
   currentIndex,
@@ -39,6 +40,8 @@ import {
   IconWindow,
 } from '../components/icons';
 
+const NO_GAPS: SeqGap[] = [];
+
 const LIST_TYPES = new Set(['pageview', 'click', 'input', 'submit', 'error', 'track', 'friction', 'guide', 'identify', 'scroll']);
 
 export function SessionPage({ project, sid }: { project: Project; sid: string }) {
@@ -46,15 +49,12 @@ export function SessionPage({ project, sid }: { project: Project; sid: string })
   const q = new URLSearchParams(loc.search);
   const wantWindow = q.get('window');
   const [initialT] = useState(() => parseDeepLinkT(q.get('t')));
-  const [detail, setDetail] = useState<SessionDetail | null>(null);
-  const [error, setError] = useState<{ status: number; message: string } | null>(null);
-
   useEffect(() => {
     loadReplayer().catch(() => undefined); // start fetching the player chunk now
-    setDetail(null);
-    setError(null);
-    api.session(project.id, sid).then(setDetail, (err) => setError({ status: err.status, message: err.message }));
   }, [project.id, sid]);
+  const load = useLoad<SessionDetail>((signal) => api.session(project.id, sid, signal), [project.id, sid]);
+  const { error } = load;
+  const detail = load.loading ? null : load.data;
 
   useDocumentTitle(detail ? `Session of ${personLabel(detail.session).primary}` : 'Session');
 
@@ -62,7 +62,7 @@ export function SessionPage({ project, sid }: { project: Project; sid: string })
     return error.status === 404 ? (
       <ErrorState title="Session not found" message="It may have expired under the project's retention policy." />
     ) : (
-      <ErrorState title="Could not load this session" message={error.message} onRetry={() => location.reload()} />
+      <ErrorState title="Could not load this session" message={error.message} onRetry={load.reload} />
     );
   }
   if (!detail) {
@@ -91,9 +91,6 @@ function SessionView({
   initialT: number | null;
 }) {
   const s = detail.session;
-  const [rec, setRec] = useState<RREvent[] | null>(null);
-  const [recError, setRecError] = useState<string | null>(null);
-  const [gaps, setGaps] = useState<SeqGap[]>([]);
   const [speed, setSpeed] = useState<Speed>(() => (Number(localStorage.getItem('tg.speed')) as Speed) || 1);
   const [skip, setSkip] = useState(() => localStorage.getItem('tg.skip') !== '0');
   const [tab, setTab] = useState<'activity' | 'details'>('activity');
@@ -102,22 +99,17 @@ function SessionView({
   const stageRef = useRef<HTMLDivElement>(null);
   const rootRef = useRef<HTMLDivElement>(null);
 
-  useEffect(() => {
-    setRec(null);
-    setRecError(null);
-    setGaps([]);
-    if (!win) {
-      setRec([]);
-      return;
-    }
-    api.recording(project.id, s.id, win.id).then(
-      (r) => {
-        setGaps(r.gaps || []);
-        setRec((r.events || []).slice().sort((a, b) => a.timestamp - b.timestamp));
-      },
-      (err) => setRecError(err.status === 404 ? 'The recording of this tab is no longer stored.' : err.message),
-    );
-  }, [project.id, s.id, win?.id]);
+  const recLoad = useLoad<{ events: RREvent[]; gaps: SeqGap[] }>(
+    async (signal) => {
+      if (!win) return { events: [], gaps: NO_GAPS };
+      const r = await api.recording(project.id, s.id, win.id, signal);
+      return { events: (r.events || []).slice().sort((a, b) => a.timestamp - b.timestamp), gaps: r.gaps || NO_GAPS };
+    },
+    [project.id, s.id, win?.id],
+  );
+  const rec = recLoad.loading || recLoad.error ? null : recLoad.data?.events || null;
+  const gaps = (rec && recLoad.data?.gaps) || NO_GAPS;
+  const recError = recLoad.error && (recLoad.error.status === 404 ? 'The recording of this tab is no longer stored.' : recLoad.error.message);
 
   useEffect(() => localStorage.setItem('tg.speed', String(speed)), [speed]);
   useEffect(() => localStorage.setItem('tg.skip', skip ? '1' : '0'), [skip]);
@@ -425,28 +417,4 @@ function SessionView({
       )}
     </div>
   );
-}
-
-/** Copies text with the async clipboard API, falling back to a selected textarea. */
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    const ta = document.createElement('textarea');
-    ta.value = text;
-    ta.setAttribute('readonly', '');
-    ta.style.position = 'fixed';
-    ta.style.opacity = '0';
-    document.body.appendChild(ta);
-    ta.select();
-    let ok = false;
-    try {
-      ok = document.execCommand('copy');
-    } catch {
-      ok = false;
-    }
-    ta.remove();
-    return ok;
-  }
 }

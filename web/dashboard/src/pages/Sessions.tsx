@@ -11,7 +11,7 @@ import {
   type FilterState,
 } from '../filters';
 import { navigate, paths } from '../router';
-import { useDocumentTitle, useLocation, useNow } from '../hooks';
+import { useDocumentTitle, useLoad, useLocation, useNow, useRequest } from '../hooks';
 import {
   capitalize,
   formatCount,
@@ -22,8 +22,9 @@ import {
   urlHost,
   urlPath,
 } from '../format';
-import { DeviceIcon, IconAlert, IconClose, IconPlay, IconReplay, IconSearch, IconSessions, IconUser } from '../components/icons';
-import { Spinner } from '../components/States';
+import { DeviceIcon, IconClose, IconPlay, IconReplay, IconSearch, IconSessions, IconUser } from '../components/icons';
+import { InTableError, Spinner } from '../components/States';
+import { PageHead } from '../components/PageHead';
 import { SignalChip, ScoreBadge } from '../components/Friction';
 import { SIGNALS, signalLabel, topSignals, exitLabel } from '../friction';
 
@@ -41,26 +42,20 @@ export function SessionsPage({ project }: { project: Project }) {
   const loc = useLocation();
   const filters = useMemo(() => filtersFromQuery(loc.search), [loc.search]);
   const queryKey = filtersToQuery(filters).toString();
-  const [facets, setFacets] = useState<SessionFacets | null>(null);
+  const facetsLoad = useLoad((signal) => api.facets(project.id, signal), [project.id]);
+  const facets: SessionFacets | null = facetsLoad.error ? { browsers: [], devices: [], utm_sources: [] } : facetsLoad.data;
   const [list, setList] = useState<ListState>({ sessions: [], total: 0, next: null, loading: true, loadingMore: false, error: null });
   const now = useNow();
-  const abortRef = useRef<AbortController | null>(null);
-
-  useEffect(() => {
-    api.facets(project.id).then(setFacets, () => setFacets({ browsers: [], devices: [], utm_sources: [] }));
-  }, [project.id]);
+  const run = useRequest();
 
   // Relative ranges resolve once per list, so "Load more" pages use the same bounds.
   const baseNow = useRef(Date.now());
   const load = (cursor?: string) => {
     if (!cursor) baseNow.current = Date.now();
-    abortRef.current?.abort();
-    const ctl = new AbortController();
-    abortRef.current = ctl;
     setList((l) => ({ ...l, loading: !cursor, loadingMore: !!cursor, error: null }));
-    api.sessions(project.id, filtersToAPIQuery(filters, { cursor, now: baseNow.current }), ctl.signal).then(
+    run(
+      (signal) => api.sessions(project.id, filtersToAPIQuery(filters, { cursor, now: baseNow.current }), signal),
       (page) => {
-        if (ctl.signal.aborted) return;
         setList((l) => ({
           sessions: cursor ? [...l.sessions, ...(page.sessions || [])] : page.sessions || [],
           total: page.total ?? 0,
@@ -70,17 +65,13 @@ export function SessionsPage({ project }: { project: Project }) {
           error: null,
         }));
       },
-      (err) => {
-        if (ctl.signal.aborted || err?.name === 'AbortError') return;
-        setList((l) => ({ ...l, loading: false, loadingMore: false, error: err.message }));
-      },
+      (err) => setList((l) => ({ ...l, loading: false, loadingMore: false, error: err.message })),
     );
   };
 
   useEffect(() => {
     load();
     sessionStorage.setItem('tg.list.' + project.id, paths.sessions(project.id, queryKey));
-    return () => abortRef.current?.abort();
   }, [project.id, queryKey]);
 
   const setFilters = (f: FilterState, replace = false) => {
@@ -90,13 +81,10 @@ export function SessionsPage({ project }: { project: Project }) {
 
   return (
     <div class="content">
-      <header class="page-head">
-        <div>
-          <h1>Sessions</h1>
-          <p class="muted small">
-            {list.loading ? '\u00a0' : `${formatCount(list.total)} ${list.total === 1 ? 'session' : 'sessions'}${nActive ? ' match these filters' : ''}`}
-          </p>
-        </div>
+      <PageHead
+        title="Sessions"
+        sub={list.loading ? '\u00a0' : `${formatCount(list.total)} ${list.total === 1 ? 'session' : 'sessions'}${nActive ? ' match these filters' : ''}`}
+      >
         <div class="head-actions">
           <div class="seg" role="group" aria-label="Sort">
             <button class={filters.sort === 'newest' ? 'active' : ''} aria-pressed={filters.sort === 'newest'} onClick={() => setFilters({ ...filters, sort: 'newest' })}>
@@ -115,20 +103,11 @@ export function SessionsPage({ project }: { project: Project }) {
             <IconReplay size={13} /> Refresh
           </button>
         </div>
-      </header>
+      </PageHead>
       {(nActive > 0 || list.loading || list.total > 0 || list.error) && <FilterBar filters={filters} facets={facets} onChange={setFilters} />}
       <div class="table-wrap">
         {list.error ? (
-          <div class="empty in-table">
-            <div class="empty-icon danger">
-              <IconAlert size={20} />
-            </div>
-            <h2>Could not load sessions</h2>
-            <p>{list.error}</p>
-            <button class="btn" onClick={() => load()}>
-              Try again
-            </button>
-          </div>
+          <InTableError title="Could not load sessions" message={list.error} onRetry={() => load()} />
         ) : list.loading ? (
           <SkeletonTable />
         ) : list.sessions.length === 0 ? (

@@ -3,7 +3,8 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, APIError } from '../api';
 import type { Project, User } from '../types';
-import { useDocumentTitle } from '../hooks';
+import { useDocumentTitle, useLoad } from '../hooks';
+import { copyText } from '../clipboard';
 import {
   configToForm,
   defaultConfig,
@@ -23,7 +24,8 @@ import {
   type NumField,
 } from '../settings';
 import { IconCheck, IconCopy, IconLock } from '../components/icons';
-import { ErrorState, Spinner } from '../components/States';
+import { SaveBar, SettingsCard } from '../components/SettingsCard';
+import { ConfirmButton, PageHead } from '../components/PageHead';
 import { AllowedOriginsCard } from '../components/AllowedOrigins';
 import { PrivacyCard } from '../components/PrivacyCard';
 
@@ -31,12 +33,7 @@ export function SettingsPage({ project, user }: { project: Project; user: User }
   useDocumentTitle('Settings');
   return (
     <div class="content settings-page">
-      <header class="page-head">
-        <div>
-          <h1>Settings</h1>
-          <p class="muted small">{project.name}</p>
-        </div>
-      </header>
+      <PageHead title="Settings" sub={project.name} />
       <div class="settings-stack">
         <InstallCard project={project} />
         <AllowedOriginsCard project={project} isAdmin={user.role === 'admin'} />
@@ -53,13 +50,7 @@ function InstallCard({ project }: { project: Project }) {
   const origin = location.origin;
   const key = project.public_key;
   return (
-    <section class="panel settings-card" aria-labelledby="install-h">
-      <div class="panel-head">
-        <div>
-          <h2 id="install-h">Install</h2>
-          <p class="muted small">Add Trailguide to every page you want to record.</p>
-        </div>
-      </div>
+    <SettingsCard id="install" title="Install" description="Add Trailguide to every page you want to record.">
       <div class="settings-body">
         <div class="snippet-block">
           <div class="snippet-label">
@@ -89,7 +80,7 @@ function InstallCard({ project }: { project: Project }) {
           is safe to ship in your pages.
         </p>
       </div>
-    </section>
+    </SettingsCard>
   );
 }
 
@@ -102,30 +93,6 @@ function Snippet({ text, what }: { text: string; what: string }) {
       <CopyButton text={text} what={what} />
     </div>
   );
-}
-
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    // Clipboard API unavailable (plain http on a LAN host): fall back to a selection.
-    const ta = document.createElement('textarea');
-    ta.value = text;
-    ta.setAttribute('readonly', '');
-    ta.style.position = 'fixed';
-    ta.style.opacity = '0';
-    document.body.appendChild(ta);
-    ta.select();
-    let ok = false;
-    try {
-      ok = document.execCommand('copy');
-    } catch {
-      ok = false;
-    }
-    ta.remove();
-    return ok;
-  }
 }
 
 export function CopyButton({ text, what }: { text: string; what: string }) {
@@ -148,10 +115,7 @@ export function CopyButton({ text, what }: { text: string; what: string }) {
 
 // ---------- friction thresholds ----------
 
-type Load = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready' };
-
 function FrictionCard({ project, isAdmin }: { project: Project; isAdmin: boolean }) {
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
   const [saved, setSaved] = useState<FrictionConfig | null>(null);
   const [values, setValues] = useState<FormValues>(() => configToForm(null));
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -162,18 +126,10 @@ function FrictionCard({ project, isAdmin }: { project: Project; isAdmin: boolean
   const [confirmReset, setConfirmReset] = useState(false);
   const readOnly = !isAdmin || forbidden;
 
-  const fetchSettings = () => {
-    setLoad({ state: 'loading' });
-    api.settings(project.id).then(
-      (r) => {
-        setSaved(r.friction);
-        setValues(configToForm(r.friction));
-        setLoad({ state: 'ready' });
-      },
-      (err) => setLoad({ state: 'error', message: (err as Error).message }),
-    );
-  };
-  useEffect(fetchSettings, [project.id]);
+  const load = useLoad((signal) => api.settings(project.id, signal), [project.id], (r) => {
+    setSaved(r.friction);
+    setValues(configToForm(r.friction));
+  });
 
   const savedKey = useMemo(() => JSON.stringify(formToConfig(configToForm(saved)).config), [saved]);
   const current = useMemo(() => formToConfig(values), [values]);
@@ -248,77 +204,46 @@ function FrictionCard({ project, isAdmin }: { project: Project; isAdmin: boolean
   };
 
   return (
-    <section class="panel settings-card" aria-labelledby="friction-h">
-      <div class="panel-head">
-        <div>
-          <h2 id="friction-h">Friction thresholds</h2>
-          <p class="muted small">
-            When a behaviour counts as friction. Changes apply to sessions analysed after saving and to pages that load
-            the SDK afterwards.
-          </p>
-        </div>
-        {load.state === 'ready' && (
-          <span class={'tag settings-state' + (atDefaults ? '' : ' custom')}>{atDefaults ? 'Defaults' : 'Customised'}</span>
+    <SettingsCard
+      id="friction"
+      title="Friction thresholds"
+      description="When a behaviour counts as friction. Changes apply to sessions analysed after saving and to pages that load the SDK afterwards."
+      tag={
+        !load.loading &&
+        !load.error && <span class={'tag settings-state' + (atDefaults ? '' : ' custom')}>{atDefaults ? 'Defaults' : 'Customised'}</span>
+      }
+      load={{ ...load, errorTitle: 'Could not load the settings' }}
+    >
+      <form class="thresholds" onSubmit={save} noValidate>
+        {readOnly && (
+          <div class="readonly-note" role="note">
+            <IconLock size={14} />
+            <span>
+              Only admins can change these thresholds. You are seeing this project's current values; ask an admin if
+              a signal fires too often or too rarely.
+            </span>
+          </div>
         )}
-      </div>
-      {load.state === 'loading' && (
-        <div class="center-pad">
-          <Spinner />
-        </div>
-      )}
-      {load.state === 'error' && (
-        <ErrorState title="Could not load the settings" message={load.message} onRetry={fetchSettings} />
-      )}
-      {load.state === 'ready' && (
-        <form class="thresholds" onSubmit={save} noValidate>
-          {readOnly && (
-            <div class="readonly-note" role="note">
-              <IconLock size={14} />
-              <span>
-                Only admins can change these thresholds. You are seeing this project's current values; ask an admin if
-                a signal fires too often or too rarely.
-              </span>
-            </div>
-          )}
-          <fieldset disabled={readOnly} class="thresholds-set">
-            {GROUPS.map((g) => (
-              <GroupRow key={g.id} group={g} values={values} errors={fieldErrors} edit={edit} />
-            ))}
-          </fieldset>
-          {!readOnly && (
-            <div class="settings-foot">
-              {formError && (
-                <div class="form-error" role="alert">
-                  {formError}
-                </div>
-              )}
-              <div class="settings-actions">
-                <span class="save-status" aria-live="polite">
-                  {status && !dirty && (
-                    <>
-                      <IconCheck size={14} /> {status}
-                    </>
-                  )}
-                  {dirty && <span class="muted">Unsaved changes</span>}
-                </span>
-                <button
-                  type="button"
-                  class={'btn' + (confirmReset ? ' danger-outline' : ' ghost')}
-                  onClick={reset}
-                  disabled={busy != null || (atDefaults && !dirty)}
-                  onBlur={() => setConfirmReset(false)}
-                >
-                  {busy === 'reset' ? 'Resetting…' : confirmReset ? 'Click again to reset every threshold' : 'Reset to defaults'}
-                </button>
-                <button type="submit" class="btn primary" disabled={busy != null || !dirty}>
-                  {busy === 'save' ? 'Saving…' : 'Save'}
-                </button>
-              </div>
-            </div>
-          )}
-        </form>
-      )}
-    </section>
+        <fieldset disabled={readOnly} class="thresholds-set">
+          {GROUPS.map((g) => (
+            <GroupRow key={g.id} group={g} values={values} errors={fieldErrors} edit={edit} />
+          ))}
+        </fieldset>
+        {!readOnly && (
+          <SaveBar sticky error={formError} status={status} dirty={dirty} busy={busy != null} pending={busy === 'save'} label="Save">
+            <ConfirmButton
+              small={false}
+              armed={confirmReset}
+              onClick={reset}
+              onDisarm={() => setConfirmReset(false)}
+              disabled={busy != null || (atDefaults && !dirty)}
+            >
+              {busy === 'reset' ? 'Resetting…' : confirmReset ? 'Click again to reset every threshold' : 'Reset to defaults'}
+            </ConfirmButton>
+          </SaveBar>
+        )}
+      </form>
+    </SettingsCard>
   );
 }
 

@@ -1,38 +1,30 @@
 // The Team page (admins): the organisation's users, their roles, adding a
 // user with an initial password, changing roles, removing users
 // (GET/POST /api/v1/users, PATCH/DELETE /api/v1/users/{uid}).
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, APIError } from '../api';
 import type { User } from '../types';
-import { useDocumentTitle, useNow } from '../hooks';
+import { useDocumentTitle, useLoad, useNow, useSubmit } from '../hooks';
 import { formatRelative, formatExact } from '../format';
 import { MIN_PASSWORD, ROLES } from '../access';
 import { IconCheck, IconPlus } from '../components/icons';
-import { ErrorState, Spinner } from '../components/States';
-
-type Load = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; users: User[] };
+import { LoadGate } from '../components/States';
+import { AccessTable } from '../components/AccessTable';
+import { SaveBar, SettingsCard } from '../components/SettingsCard';
+import { ConfirmButton, PageHead } from '../components/PageHead';
 
 export function TeamPage({ me }: { me: User }) {
   useDocumentTitle('Team');
   const now = useNow();
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  const load = useLoad((signal) => api.users(signal).then((r) => r.users), []);
+  const users = load.data;
   const [rowError, setRowError] = useState<{ id: string; message: string } | null>(null);
   const [confirmRemove, setConfirmRemove] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
   const [added, setAdded] = useState<User | null>(null);
   const isAdmin = me.role === 'admin';
 
-  const fetchUsers = () => {
-    setLoad({ state: 'loading' });
-    api.users().then(
-      (r) => setLoad({ state: 'ready', users: r.users }),
-      (err) => setLoad({ state: 'error', message: (err as Error).message }),
-    );
-  };
-  useEffect(fetchUsers, []);
-
-  const replace = (u: User) =>
-    setLoad((l) => (l.state === 'ready' ? { state: 'ready', users: l.users.map((x) => (x.id === u.id ? u : x)) } : l));
+  const replace = (u: User) => load.setData((l) => l && l.map((x) => (x.id === u.id ? u : x)));
 
   const setRole = async (u: User, role: string) => {
     setRowError(null);
@@ -53,7 +45,7 @@ export function TeamPage({ me }: { me: User }) {
     setRowError(null);
     try {
       await api.removeUser(u.id);
-      setLoad((l) => (l.state === 'ready' ? { state: 'ready', users: l.users.filter((x) => x.id !== u.id) } : l));
+      load.setData((l) => l && l.filter((x) => x.id !== u.id));
     } catch (err) {
       setRowError({ id: u.id, message: (err as Error).message });
     } finally {
@@ -63,13 +55,7 @@ export function TeamPage({ me }: { me: User }) {
 
   return (
     <div class="content access-page">
-      <header class="page-head">
-        <div>
-          <h1>Team</h1>
-          <p class="muted small">
-            People in your organisation and what they may do. Roles apply from their next click.
-          </p>
-        </div>
+      <PageHead title="Team" sub="People in your organisation and what they may do. Roles apply from their next click.">
         {isAdmin && !adding && (
           <button
             class="btn primary"
@@ -81,7 +67,7 @@ export function TeamPage({ me }: { me: User }) {
             <IconPlus size={14} /> Add user
           </button>
         )}
-      </header>
+      </PageHead>
       <div class="settings-stack">
         {adding && (
           <AddUserCard
@@ -89,7 +75,7 @@ export function TeamPage({ me }: { me: User }) {
             onCreated={(u) => {
               setAdding(false);
               setAdded(u);
-              setLoad((l) => (l.state === 'ready' ? { state: 'ready', users: [...l.users, u] } : l));
+              load.setData((l) => l && [...l, u]);
             }}
           />
         )}
@@ -101,80 +87,65 @@ export function TeamPage({ me }: { me: User }) {
             </span>
           </div>
         )}
-        {load.state === 'loading' && (
-          <div class="center-pad">
-            <Spinner />
-          </div>
-        )}
-        {load.state === 'error' && <ErrorState title="Could not load the team" message={load.message} onRetry={fetchUsers} />}
-        {load.state === 'ready' && (
-          <div class="table-wrap">
-            <table class="table access-table">
-              <thead>
-                <tr>
-                  <th>Name</th>
+        <LoadGate load={load} errorTitle="Could not load the team">
+          {users && (
+            <AccessTable
+              columns={
+                <>
                   <th class="col-role">Role</th>
                   <th class="col-added">Added</th>
-                  <th class="col-actions">
-                    <span class="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {load.users.map((u) => (
-                  <tr key={u.id}>
-                    <td>
-                      <div class="person-text">
-                        <span class="person-name">
-                          {u.name || u.email}
-                          {u.id === me.id && <span class="tag you-tag">you</span>}
-                        </span>
-                        <span class="person-sub muted">{u.email}</span>
+                </>
+              }
+            >
+              {users.map((u) => (
+                <tr key={u.id}>
+                  <td>
+                    <div class="person-text">
+                      <span class="person-name">
+                        {u.name || u.email}
+                        {u.id === me.id && <span class="tag you-tag">you</span>}
+                      </span>
+                      <span class="person-sub muted">{u.email}</span>
+                    </div>
+                    {rowError?.id === u.id && (
+                      <div class="form-error row-error" role="alert">
+                        {rowError.message}
                       </div>
-                      {rowError?.id === u.id && (
-                        <div class="form-error row-error" role="alert">
-                          {rowError.message}
-                        </div>
-                      )}
-                    </td>
-                    <td class="col-role">
-                      {isAdmin ? (
-                        <select
-                          class="input sm"
-                          value={u.role}
-                          aria-label={`Role of ${u.email}`}
-                          onChange={(e) => setRole(u, (e.target as HTMLSelectElement).value)}
-                        >
-                          {ROLES.map((r) => (
-                            <option key={r.id} value={r.id}>
-                              {r.label}
-                            </option>
-                          ))}
-                        </select>
-                      ) : (
-                        <span class="tag">{u.role}</span>
-                      )}
-                    </td>
-                    <td class="col-added muted" title={formatExact(u.created_at)}>
-                      {formatRelative(u.created_at, now)}
-                    </td>
-                    <td class="col-actions">
-                      {isAdmin && u.id !== me.id && (
-                        <button
-                          class={'btn sm' + (confirmRemove === u.id ? ' danger-outline' : ' ghost')}
-                          onClick={() => remove(u)}
-                          onBlur={() => setConfirmRemove(null)}
-                        >
-                          {confirmRemove === u.id ? 'Click again to remove' : 'Remove'}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                    )}
+                  </td>
+                  <td class="col-role">
+                    {isAdmin ? (
+                      <select
+                        class="input sm"
+                        value={u.role}
+                        aria-label={`Role of ${u.email}`}
+                        onChange={(e) => setRole(u, (e.target as HTMLSelectElement).value)}
+                      >
+                        {ROLES.map((r) => (
+                          <option key={r.id} value={r.id}>
+                            {r.label}
+                          </option>
+                        ))}
+                      </select>
+                    ) : (
+                      <span class="tag">{u.role}</span>
+                    )}
+                  </td>
+                  <td class="col-added muted" title={formatExact(u.created_at)}>
+                    {formatRelative(u.created_at, now)}
+                  </td>
+                  <td class="col-actions">
+                    {isAdmin && u.id !== me.id && (
+                      <ConfirmButton armed={confirmRemove === u.id} onClick={() => remove(u)} onDisarm={() => setConfirmRemove(null)}>
+                        {confirmRemove === u.id ? 'Click again to remove' : 'Remove'}
+                      </ConfirmButton>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </AccessTable>
+          )}
+        </LoadGate>
         <div class="note role-legend">
           {ROLES.map((r) => (
             <div key={r.id}>
@@ -192,8 +163,10 @@ function AddUserCard({ onCreated, onCancel }: { onCreated: (u: User) => void; on
   const [name, setName] = useState('');
   const [role, setRole] = useState('member');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ field?: string; message: string } | null>(null);
+  const { busy, error, setError, run } = useSubmit<{ field?: string; message: string }>((err) => {
+    const a = err as APIError;
+    return { field: a.reason, message: a.status === 409 ? 'A user with this email already exists.' : a.message };
+  });
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -201,30 +174,18 @@ function AddUserCard({ onCreated, onCancel }: { onCreated: (u: User) => void; on
       setError({ field: 'password', message: `The initial password needs at least ${MIN_PASSWORD} characters.` });
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const r = await api.createUser({ email: email.trim(), name: name.trim(), role, password });
       onCreated(r.user);
-    } catch (err) {
-      const a = err as APIError;
-      setError({ field: a.reason, message: a.status === 409 ? 'A user with this email already exists.' : a.message });
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <section class="panel settings-card" aria-labelledby="add-user-h">
-      <div class="panel-head">
-        <div>
-          <h2 id="add-user-h">Add a user</h2>
-          <p class="muted small">
-            You set an initial password and hand it over; they sign in with it and change it under Account. Changing a
-            password signs out every other session.
-          </p>
-        </div>
-      </div>
+    <SettingsCard
+      id="add-user"
+      title="Add a user"
+      description="You set an initial password and hand it over; they sign in with it and change it under Account. Changing a password signs out every other session."
+    >
       <form class="access-form" onSubmit={submit} noValidate>
         <label class="field">
           <span>Email</span>
@@ -266,21 +227,12 @@ function AddUserCard({ onCreated, onCancel }: { onCreated: (u: User) => void; on
             onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
           />
         </label>
-        {error && (
-          <div class="form-error" role="alert">
-            {error.message}
-          </div>
-        )}
-        <div class="settings-actions">
-          <span class="grow" />
+        <SaveBar error={error?.message} busy={busy} canSubmit={!!email.trim()} label="Add user" busyLabel="Adding…">
           <button type="button" class="btn ghost" onClick={onCancel}>
             Cancel
           </button>
-          <button type="submit" class="btn primary" disabled={busy || !email.trim()}>
-            {busy ? 'Adding…' : 'Add user'}
-          </button>
-        </div>
+        </SaveBar>
       </form>
-    </section>
+    </SettingsCard>
   );
 }
