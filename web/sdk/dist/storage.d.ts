@@ -5,4 +5,4 @@ export interface KV {
 }
 export declare function memoryKV(): KV;
 export declare function webKV(kind: 'localStorage' | 'sessionStorage'): KV;
-export declare function readJSON<T>(kv: KV, key: string): T | null;
+export declare function readJSON<T>(kv: KV, key: string, raw?: string | null): T | null;

@@ -53,8 +53,7 @@ export function webKV(kind: 'localStorage' | 'sessionStorage'): KV {
   };
 }
 
-export function readJSON<T>(kv: KV, key: string): T | null {
-  const raw = kv.get(key);
+export function readJSON<T>(kv: KV, key: string, raw = kv.get(key)): T | null {
   if (!raw) return null;
   try {
     return JSON.parse(raw) as T;
