@@ -104,7 +104,7 @@ function memoryKV() {
     remove: (k) => void m.delete(k)
   };
 }
-function webKV(kind) {
+function webKV(kind, cached = []) {
   let s;
   try {
     s = window[kind];
@@ -115,21 +115,29 @@ function webKV(kind) {
     return memoryKV();
   }
   const st = s;
+  let cache = {};
+  const drop = () => cache = {};
+  for (const t of ["storage", "pageshow", "resume"]) addEventListener(t, drop, true);
   return {
     get(k) {
       try {
-        return st.getItem(k);
+        if (k in cache) return cache[k];
+        const v = st.getItem(k);
+        if (cached.indexOf(k) >= 0) cache[k] = v;
+        return v;
       } catch {
         return null;
       }
     },
     set(k, v) {
+      delete cache[k];
       try {
         st.setItem(k, v);
       } catch {
       }
     },
     remove(k) {
+      delete cache[k];
       try {
         st.removeItem(k);
       } catch {
@@ -1042,12 +1050,7 @@ function workerMain(scope) {
     }
     try {
       const r = await fetch(url, { method: "POST", body, credentials: "omit", mode: "cors" });
-      let text = "";
-      try {
-        text = await r.text();
-      } catch {
-      }
-      scope.postMessage([id, r.status, r.headers.get("Retry-After"), text]);
+      scope.postMessage([id, r.status, r.headers.get("Retry-After"), await r.text().catch(() => "")]);
     } catch {
       scope.postMessage([id, 0]);
     }
@@ -1071,8 +1074,8 @@ function workerPost(fallback, src = `(${workerMain})(self)`) {
           const p = waiting.get(id);
           if (!p) return;
           waiting.delete(id);
-          if (!status) return p[2](new TypeError("network error"));
-          p[1]({ ok: status > 199 && status < 300, status, headers: { get: (h) => /^retry-after$/i.test(h) ? retry : null }, json: async () => JSON.parse(text) });
+          if (!status) return p[2](Error("network"));
+          p[1]({ ok: status < 300, status, headers: { get: () => retry }, json: async () => JSON.parse(text) });
         };
         w.onerror = broken;
       } catch {
@@ -1446,7 +1449,7 @@ var Client = class {
     this.offPage_ = [];
     this.o_ = opts;
     this.win_ = opts.window || window;
-    this.local_ = opts.storage ? opts.storage.local : webKV("localStorage");
+    this.local_ = opts.storage ? opts.storage.local : webKV("localStorage", [K_SESSION]);
     this.tab_ = opts.storage ? opts.storage.session : webKV("sessionStorage");
     this.now_ = opts.now || (() => Date.now());
     this.masker_ = createMasker({ mode: "strict", mask_selectors: [], block_selectors: [] });

@@ -71,7 +71,7 @@ export declare function backoff(attempt: number, random?: () => number): number;
 export declare function parseRetryAfter(v: string | null, now: number): number | null;
 export declare function gzipSupported(): boolean;
 export declare function gzip(s: string): Promise<Uint8Array>;
-/** What the transport reads of an answer. */
+/** What the transport reads of an answer (of the headers, only Retry-After). */
 export interface ResponseLike {
     ok: boolean;
     status: number;

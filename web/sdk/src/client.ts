@@ -150,7 +150,7 @@ export class Client {
   constructor(opts: InitOptions) {
     this.o_ = opts;
     this.win_ = opts.window || window;
-    this.local_ = opts.storage ? opts.storage.local : webKV('localStorage');
+    this.local_ = opts.storage ? opts.storage.local : webKV('localStorage', [K_SESSION]);
     this.tab_ = opts.storage ? opts.storage.session : webKV('sessionStorage');
     this.now_ = opts.now || (() => Date.now());
     this.masker_ = createMasker({ mode: 'strict', mask_selectors: [], block_selectors: [] });

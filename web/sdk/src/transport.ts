@@ -133,7 +133,7 @@ export async function gzip(s: string): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-/** What the transport reads of an answer. */
+/** What the transport reads of an answer (of the headers, only Retry-After). */
 export interface ResponseLike {
   ok: boolean;
   status: number;
@@ -163,13 +163,8 @@ export function workerMain(scope: { onmessage: ((e: MessageEvent) => void) | nul
     }
     try {
       const r = await fetch(url, { method: 'POST', body, credentials: 'omit', mode: 'cors' });
-      let text = '';
-      try {
-        text = await r.text();
-      } catch {
-        /* an unreadable body: as if empty */
-      }
-      scope.postMessage([id, r.status, r.headers.get('Retry-After'), text]);
+      // an unreadable body: as if empty
+      scope.postMessage([id, r.status, r.headers.get('Retry-After'), await r.text().catch(() => '')]);
     } catch {
       scope.postMessage([id, 0]);
     }
@@ -201,8 +196,9 @@ export function workerPost(fallback: Post, src = `(${workerMain})(self)`): Post 
           const p = waiting.get(id);
           if (!p) return;
           waiting.delete(id);
-          if (!status) return p[2](new TypeError('network error'));
-          p[1]({ ok: status > 199 && status < 300, status, headers: { get: (h) => (/^retry-after$/i.test(h) ? retry : null) }, json: async () => JSON.parse(text) });
+          if (!status) return p[2](Error('network'));
+          // fetch exposes no 1xx; the transport reads no header but Retry-After
+          p[1]({ ok: status < 300, status, headers: { get: () => retry }, json: async () => JSON.parse(text) });
         };
         w.onerror = broken;
       } catch {

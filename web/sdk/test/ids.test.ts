@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { IDLE_MS, Identity, MAX_SESSION_MS, randomId, TOUCH_WRITE_MS } from '../src/ids';
-import { memoryKV } from '../src/storage';
+import { memoryKV, webKV } from '../src/storage';
 
 const T0 = 1_700_000_000_000;
 
@@ -167,5 +167,27 @@ describe('ids', () => {
     expect(id.touch(T0 + 1000 + IDLE_MS, () => seen.push(id.session))).toBe(true);
     expect(seen).toEqual([s0]);
     expect(id.session).not.toBe(s0);
+  });
+
+  test('webKV caches the reads of the keys it is told to until another document writes or the page resumes', () => {
+    localStorage.clear();
+    const kv = webKV('localStorage', ['tg_sess']);
+    kv.set('tg_sess', 'a');
+    kv.set('tg_vid', 'v');
+    expect(kv.get('tg_sess')).toBe('a');
+    localStorage.setItem('tg_sess', 'b'); // as another tab would; it fires no event in this document
+    localStorage.setItem('tg_vid', 'w');
+    expect(kv.get('tg_sess')).toBe('a'); // cached
+    expect(kv.get('tg_vid')).toBe('w'); // not a cached key
+    window.dispatchEvent(new Event('storage')); // what the other tab's write fires here
+    expect(kv.get('tg_sess')).toBe('b');
+    localStorage.setItem('tg_sess', 'c');
+    window.dispatchEvent(new Event('pageshow')); // back from the back/forward cache
+    expect(kv.get('tg_sess')).toBe('c');
+    kv.set('tg_sess', 'd'); // its own writes
+    expect(kv.get('tg_sess')).toBe('d');
+    kv.remove('tg_sess');
+    expect(kv.get('tg_sess')).toBeNull();
+    localStorage.clear();
   });
 });
