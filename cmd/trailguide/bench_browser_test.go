@@ -48,6 +48,17 @@ window.__ev = []; rrwebRecord.record({ emit: function (e) { window.__ev.push(e);
 <script src="{{endpoint}}/sdk/trailguide.js" async></script>`},
 }
 
+// oldSDKVariants are the two SDK variants with another build of the SDK,
+// served by the page's site from the directory TG_BENCH_OLD_SDK (e.g. the
+// bundles of an earlier commit: git show REV:web/dist/sdk/recorder.js ...),
+// to compare two builds in one run.
+var oldSDKVariants = []mainThreadVariant{
+	{"old-sdk", `<script>window.trailguide = {q: [['init', [{key: '` + demo.PublicKey + `', endpoint: '{{endpoint}}', friction: false}]]]};</script>
+<script src="{{site}}/old/sdk/trailguide.js" async></script>`},
+	{"old-sdk+friction", `<script>window.trailguide = {q: [['init', [{key: '` + demo.PublicKey + `', endpoint: '{{endpoint}}'}]]]};</script>
+<script src="{{site}}/old/sdk/trailguide.js" async></script>`},
+}
+
 // BenchmarkBrowserMainThread measures the main-thread cost of recording in
 // headless Chromium. The same scripted visitor moves, clicks and scrolls on
 // the demo landing page for a fixed time, once per variant and round,
@@ -69,7 +80,12 @@ window.__ev = []; rrwebRecord.record({ emit: function (e) { window.__ev.push(e);
 //	friction/rec     sdk+fric ÷ rec: what the live detector adds to recording
 //
 // TG_BENCH_SECONDS sets the interaction length per run (default 15);
-// TG_BENCH_TOP=1 prints each run's hottest recorder functions to stderr.
+// TG_BENCH_ROUNDS the number of rounds (default 3, or b.N when larger);
+// TG_BENCH_VARIANTS a comma-separated subset of the variants (the ratios
+// need rrweb, sdk and sdk+friction); TG_BENCH_TOP=1 prints each run's
+// hottest recorder functions to stderr, and the SDK's time by source module
+// and by function (inclusive) when the bundles are built unminified
+// (TG_SDK_NOMINIFY=1 make dist, not to be committed).
 func BenchmarkBrowserMainThread(b *testing.B) {
 	execPath := browsertest.Require(b)
 	rrwebJS, err := os.ReadFile(filepath.Join("..", "..", "web", "node_modules", "@rrweb", "record", "dist", "record.umd.min.cjs"))
@@ -86,19 +102,27 @@ func BenchmarkBrowserMainThread(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	allVariants := mainThreadVariants
+	oldSDK := os.Getenv("TG_BENCH_OLD_SDK")
+	if oldSDK != "" {
+		allVariants = append(slices.Clone(allVariants), oldSDKVariants...)
+	}
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
+		case oldSDK != "" && strings.HasPrefix(r.URL.Path, "/old/sdk/"):
+			w.Header().Set("Content-Type", "text/javascript")
+			http.ServeFile(w, r, filepath.Join(oldSDK, filepath.Base(r.URL.Path)))
 		case r.URL.Path == "/bench/rrweb-record.js":
 			w.Header().Set("Content-Type", "text/javascript")
 			w.Write(rrwebJS)
 		case strings.HasPrefix(r.URL.Path, "/v/"):
 			name := strings.TrimPrefix(r.URL.Path, "/v/")
-			i := slices.IndexFunc(mainThreadVariants, func(v mainThreadVariant) bool { return v.name == name })
+			i := slices.IndexFunc(allVariants, func(v mainThreadVariant) bool { return v.name == name })
 			if i < 0 {
 				http.NotFound(w, r)
 				return
 			}
-			head := strings.NewReplacer("{{endpoint}}", endpoint, "{{site}}", "http://"+r.Host).Replace(mainThreadVariants[i].head)
+			head := strings.NewReplacer("{{endpoint}}", endpoint, "{{site}}", "http://"+r.Host).Replace(allVariants[i].head)
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			io.WriteString(w, strings.Replace(page, "<head>", "<head>\n<base href=\""+endpoint+"/demo/\">\n"+head, 1))
 		default:
@@ -107,13 +131,26 @@ func BenchmarkBrowserMainThread(b *testing.B) {
 	}))
 	b.Cleanup(site.Close)
 
-	rounds := max(b.N, 3)
+	rounds := 3
+	if v := os.Getenv("TG_BENCH_ROUNDS"); v != "" {
+		fmt.Sscanf(v, "%d", &rounds)
+	}
+	rounds = max(b.N, rounds)
+	variants := allVariants
+	if v := os.Getenv("TG_BENCH_VARIANTS"); v != "" {
+		names := strings.Split(v, ",")
+		variants = slices.DeleteFunc(slices.Clone(variants), func(v mainThreadVariant) bool { return !slices.Contains(names, v.name) })
+	}
+	var modules *bundleModules
+	if os.Getenv("TG_BENCH_TOP") != "" {
+		modules = loadBundleModules(endpoint)
+	}
 	type series struct{ renderer, sdk, friction, rrweb []float64 }
 	runs := map[string]*series{}
 	b.ResetTimer()
 	for round := range rounds {
-		for _, v := range mainThreadVariants {
-			c, err := mainThreadRun(execPath, b.TempDir(), site.URL+"/v/"+v.name, time.Duration(seconds)*time.Second, int64(round))
+		for _, v := range variants {
+			c, err := mainThreadRun(execPath, b.TempDir(), site.URL+"/v/"+v.name, time.Duration(seconds)*time.Second, int64(round), modules)
 			if err != nil {
 				b.Fatalf("%s, round %d: %v", v.name, round, err)
 			}
@@ -131,6 +168,8 @@ func BenchmarkBrowserMainThread(b *testing.B) {
 				for _, e := range top[:min(len(top), 25)] {
 					fmt.Fprintf(os.Stderr, "%s round %d: %7.1f ms  %s\n", v.name, round, e.v, e.k)
 				}
+				printBreakdown(v.name, round, "module", c.ByModule, perMin)
+				printBreakdown(v.name, round, "function", c.ByFunc, perMin)
 			}
 			sr := runs[v.name]
 			if sr == nil {
@@ -149,14 +188,22 @@ func BenchmarkBrowserMainThread(b *testing.B) {
 		slices.Sort(xs)
 		return xs[len(xs)/2]
 	}
-	for _, v := range mainThreadVariants {
+	for _, v := range variants {
 		sr := runs[v.name]
 		b.Logf("%-13s renderer main thread %5.0f ms/min %v; rrweb %4.0f %v; sdk %4.0f %v; friction.js %4.0f %v", v.name,
 			med(sr.renderer), roundAll(sr.renderer), med(sr.rrweb), roundAll(sr.rrweb), med(sr.sdk), roundAll(sr.sdk),
 			med(sr.friction), roundAll(sr.friction))
 	}
+	for _, name := range []string{"rrweb", "sdk", "sdk+friction"} {
+		if runs[name] == nil {
+			return // a subset without the ratios
+		}
+	}
 	rr, rec := med(runs["rrweb"].rrweb), med(runs["sdk"].sdk)
 	full, fric := med(runs["sdk+friction"].sdk), med(runs["sdk+friction"].friction)
+	if old := runs["old-sdk"]; old != nil {
+		b.ReportMetric(med(old.sdk)/rr, "old-sdk/rrweb")
+	}
 	b.ReportMetric(rr, "rrweb_ms/min")
 	b.ReportMetric(rec, "rec_ms/min")
 	b.ReportMetric(full, "sdk+fric_ms/min")
@@ -176,7 +223,7 @@ func roundAll(xs []float64) []float64 {
 // mainThreadRun opens url in a fresh browser, waits for the page (and the
 // recorder, when there is one) to settle, then plays the scripted visitor
 // for d and returns the main-thread task time it took, in ms.
-func mainThreadRun(execPath, profile, url string, d time.Duration, seed int64) (mainThreadCost, error) {
+func mainThreadRun(execPath, profile, url string, d time.Duration, seed int64, modules *bundleModules) (mainThreadCost, error) {
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), browsertest.Options(execPath, profile, 1280, 800)...)
 	defer cancelAlloc()
 	ctx, cancel := chromedp.NewContext(allocCtx)
@@ -216,7 +263,7 @@ func mainThreadRun(execPath, profile, url string, d time.Duration, seed int64) (
 	if err != nil {
 		return mainThreadCost{}, err
 	}
-	if strings.Contains(url, "/v/sdk") {
+	if strings.Contains(url, "sdk") {
 		if err := waitSDK(ctx); err != nil {
 			return mainThreadCost{}, fmt.Errorf("sdk: %w", err)
 		}
@@ -276,7 +323,7 @@ func mainThreadRun(execPath, profile, url string, d time.Duration, seed int64) (
 	}), cpu(&after)); err != nil {
 		return mainThreadCost{}, err
 	}
-	c := attribute(prof)
+	c := attribute(prof, modules)
 	c.Renderer = after - before
 	return c, nil
 }
@@ -293,12 +340,16 @@ type mainThreadCost struct {
 	SDK      float64 // trailguide.js, recorder.js or friction.js
 	Friction float64 // friction.js
 	Rrweb    float64 // the bare @rrweb/record bundle
+	// With TG_BENCH_TOP and unminified bundles: the SDK's time by the
+	// innermost source module of the SDK's own code on the stack ("rrweb"
+	// when only rrweb's code is), and by function, inclusive.
+	ByModule, ByFunc map[string]float64
 }
 
 // attribute sums the profile's sample time by the code on each sample's
 // stack.
-func attribute(p *profiler.Profile) mainThreadCost {
-	c := mainThreadCost{Top: map[string]float64{}}
+func attribute(p *profiler.Profile, modules *bundleModules) mainThreadCost {
+	c := mainThreadCost{Top: map[string]float64{}, ByModule: map[string]float64{}, ByFunc: map[string]float64{}}
 	if p == nil {
 		return c
 	}
@@ -318,10 +369,20 @@ func attribute(p *profiler.Profile) mainThreadCost {
 		// sample i stands for.
 		us := float64(p.TimeDeltas[i+1])
 		var sdk, fric, rr bool
+		module := ""
+		funcs := map[string]bool{}
 		for n := byID[id]; n != nil; n = byID[parent[n.ID]] {
 			u := ""
 			if n.CallFrame != nil {
 				u = n.CallFrame.URL
+				if m := modules.of(u, n.CallFrame.LineNumber); m != "" {
+					if module == "" && !strings.Contains(m, "node_modules") {
+						module = m
+					}
+					if !strings.Contains(m, "node_modules") {
+						funcs[m+" "+n.CallFrame.FunctionName] = true
+					}
+				}
 			}
 			switch {
 			case strings.HasSuffix(u, "/sdk/friction.js"):
@@ -342,6 +403,15 @@ func attribute(p *profiler.Profile) mainThreadCost {
 		}
 		if sdk {
 			c.SDK += us / 1000
+			if modules != nil {
+				if module == "" {
+					module = "rrweb and other libraries"
+				}
+				c.ByModule[module] += us / 1000
+				for f := range funcs {
+					c.ByFunc[f] += us / 1000
+				}
+			}
 		}
 		if fric {
 			c.Friction += us / 1000
@@ -351,6 +421,68 @@ func attribute(p *profiler.Profile) mainThreadCost {
 		}
 	}
 	return c
+}
+
+// bundleModules maps the lines of the unminified SDK bundles to the source
+// module they come from (esbuild's "// path" comments), for TG_BENCH_TOP.
+type bundleModules struct {
+	// by bundle file name: the first line of each module, in order
+	starts map[string][]moduleStart
+}
+
+type moduleStart struct {
+	line int64 // 0-based, like the profile's
+	name string
+}
+
+func loadBundleModules(endpoint string) *bundleModules {
+	m := &bundleModules{starts: map[string][]moduleStart{}}
+	for _, f := range []string{"trailguide.js", "recorder.js", "friction.js"} {
+		res, err := http.Get(endpoint + "/sdk/" + f)
+		if err != nil {
+			continue
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		for i, l := range strings.Split(string(body), "\n") {
+			t := strings.TrimSpace(l)
+			if name, ok := strings.CutPrefix(t, "// "); ok && (strings.HasSuffix(name, ".ts") || strings.HasSuffix(name, ".js")) && !strings.Contains(name, " ") {
+				m.starts[f] = append(m.starts[f], moduleStart{int64(i), name})
+			}
+		}
+	}
+	return m
+}
+
+// of returns the module of line (0-based) of the bundle at url, or "".
+func (m *bundleModules) of(url string, line int64) string {
+	if m == nil {
+		return ""
+	}
+	st := m.starts[url[strings.LastIndex(url, "/")+1:]]
+	i, _ := slices.BinarySearchFunc(st, line, func(s moduleStart, l int64) int { return int(s.line - l) })
+	if i < len(st) && st[i].line == line {
+		return st[i].name
+	}
+	if i == 0 {
+		return ""
+	}
+	return st[i-1].name
+}
+
+func printBreakdown(variant string, round int, what string, m map[string]float64, perMin float64) {
+	type kv struct {
+		k string
+		v float64
+	}
+	var all []kv
+	for k, v := range m {
+		all = append(all, kv{k, v})
+	}
+	slices.SortFunc(all, func(a, b kv) int { return int(b.v*1000 - a.v*1000) })
+	for _, e := range all[:min(len(all), 30)] {
+		fmt.Fprintf(os.Stderr, "%s round %d by %s: %7.1f ms/min  %s\n", variant, round, what, e.v*perMin, e.k)
+	}
 }
 
 // rendererMainCPU sums the CPU time, in ns, of the main thread of every

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -264,5 +266,72 @@ func verifySDKStreams(t *testing.T, data string, proxy *captureProxy) {
 	t.Logf("%d windows, %d events stored once each, %d resent batches deduplicated", len(bySeq), total, resends)
 	if resends == 0 {
 		t.Error("no batch was ever resent: the outages tested nothing")
+	}
+}
+
+// TestSDKWorkerAndCSPFallback checks where the SDK's batch requests are made
+// in real Chromium: from its Worker on a page that allows blob: workers, and
+// from the page itself (the fallback) on one whose CSP forbids them, with
+// the batches acknowledged either way. The page counts the SDK's ordinary
+// (not page-hide) batch POSTs that go through its own fetch.
+func TestSDKWorkerAndCSPFallback(t *testing.T) {
+	browserCtx := browsertest.New(t, 3*time.Minute)
+	srv := startE2EServer(t, t.TempDir(), "--demo")
+	proxy := newCaptureProxy(t, srv.URL)
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/csp" {
+			w.Header().Set("Content-Security-Policy", "worker-src 'self'")
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html><head><script>
+window.__posts = 0;
+const f = window.fetch;
+window.fetch = function (u, o) {
+  if (String(u).includes('/ingest/v1/batch') && !(o && o.keepalive)) window.__posts++;
+  return f.apply(this, arguments);
+};
+</script><script src="%s/sdk/trailguide.js" data-key="%s" async></script></head>
+<body><h1>Worker test %s</h1><button id="b">Press</button><p>%s</p></body></html>`, proxy.URL, e2eDemoKey, r.URL.Path, strings.Repeat("Some text to record. ", 200))
+	}))
+	t.Cleanup(site.Close)
+
+	for _, tc := range []struct {
+		path       string
+		mainThread bool
+	}{{"/plain", false}, {"/csp", true}} {
+		if err := chromedp.Do(browserCtx, chromedp.Navigate(site.URL+tc.path), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
+			t.Fatal(err)
+		}
+		if err := waitSDK(browserCtx); err != nil {
+			t.Fatal(err)
+		}
+		before := len(proxy.Requests())
+		for i := 0; i < 3; i++ {
+			if err := chromedp.Do(browserCtx, chromedp.MouseClickXY(float64(40+i*10), 60), chromedp.Sleep(200*time.Millisecond)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// flush until a batch of this page (its pageview) is acknowledged
+		eventually(t, 40*time.Second, tc.path+": an acknowledged batch", func() error {
+			if _, err := chromedp.Run(browserCtx, chromedp.Evaluate[any](`window.trailguide.flush()`)); err != nil {
+				return err
+			}
+			for _, r := range proxy.Requests()[before:] {
+				if r.Path == "/ingest/v1/batch" && r.Status == http.StatusOK && bytes.Contains(r.Body, []byte(`"url":"`+site.URL+tc.path)) {
+					return nil
+				}
+			}
+			return fmt.Errorf("none yet")
+		})
+		posts, err := chromedp.Run(browserCtx, chromedp.Evaluate[float64](`window.__posts`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.mainThread && posts == 0 {
+			t.Errorf("%s: the CSP forbids blob: workers, yet no batch was POSTed from the page", tc.path)
+		}
+		if !tc.mainThread && posts != 0 {
+			t.Errorf("%s: %v batch POSTs from the page's main thread; want them all in the Worker", tc.path, posts)
+		}
 	}
 }

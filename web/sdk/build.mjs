@@ -25,6 +25,10 @@ const common = {
   // rrweb, the DOM and the wire format use no such names.
   mangleProps: /[^_]_$/,
 };
+// TG_SDK_NOMINIFY=1: readable bundles for profiling (function names kept,
+// esbuild's "// path" comment before each module; `make bench-browser` with
+// TG_BENCH_TOP=1 uses them). Never commit a build made with it.
+if (process.env.TG_SDK_NOMINIFY) Object.assign(common, { minify: false, mangleProps: undefined });
 
 // Parts of @rrweb/record that the options the SDK passes (client.ts
 // recordOptions: recordCanvas, collectFonts, inlineImages and

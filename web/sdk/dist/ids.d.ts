@@ -1,6 +1,12 @@
 import { type KV } from './storage';
 export declare const IDLE_MS: number;
 export declare const MAX_SESSION_MS: number;
+/**
+ * Activity is written to localStorage at most this often (and on page hide):
+ * every write costs the page's main thread, and the session's 30 minutes
+ * do not need a finer clock.
+ */
+export declare const TOUCH_WRITE_MS = 5000;
 export declare const K_VISITOR = "tg_vid";
 export declare const K_SESSION = "tg_sess";
 export declare const K_WINDOW = "tg_win";
@@ -16,6 +22,9 @@ export declare class Identity {
     private last_;
     private seq_;
     private lastWrite_;
+    /** the last tg_sess text read and what it parsed to: activity re-reads it on every event */
+    private raw_;
+    private parsed_;
     constructor(local_: KV, tab_: KV, now: number);
     /** Load or create the session and window at page load. */
     private resume_;
@@ -26,9 +35,10 @@ export declare class Identity {
     /**
      * Record user activity. Returns true when the session changed (expired, or
      * another tab already started a new one); the caller then starts a new
-     * stream: seq 0, context, full snapshot, pageview.
+     * stream: seq 0, context, full snapshot, pageview. `beforeRoll` runs
+     * first when it does, while the old session is still current.
      */
-    touch(now: number): boolean;
+    touch(now: number, beforeRoll?: () => void): boolean;
     /**
      * Reserve the next seq of this window's stream (persisted at once). The
      * counter is re-read from the tab's storage first: a page restored from the
@@ -37,6 +47,8 @@ export declare class Identity {
      * drop this batch as a duplicate of theirs.
      */
     nextSeq(): number;
+    /** Write the last activity now if it was not written yet (page hide). */
+    save(): void;
     peekSeq(): number;
     private writeSession_;
     private writeWindow_;

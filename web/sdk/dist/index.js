@@ -104,7 +104,7 @@ function memoryKV() {
     remove: (k) => void m.delete(k)
   };
 }
-function webKV(kind) {
+function webKV(kind, cached = []) {
   let s;
   try {
     s = window[kind];
@@ -115,21 +115,29 @@ function webKV(kind) {
     return memoryKV();
   }
   const st = s;
+  let cache = {};
+  const drop = () => cache = {};
+  for (const t of ["storage", "pageshow", "resume"]) addEventListener(t, drop, true);
   return {
     get(k) {
       try {
-        return st.getItem(k);
+        if (k in cache) return cache[k];
+        const v = st.getItem(k);
+        if (cached.indexOf(k) >= 0) cache[k] = v;
+        return v;
       } catch {
         return null;
       }
     },
     set(k, v) {
+      delete cache[k];
       try {
         st.setItem(k, v);
       } catch {
       }
     },
     remove(k) {
+      delete cache[k];
       try {
         st.removeItem(k);
       } catch {
@@ -137,8 +145,7 @@ function webKV(kind) {
     }
   };
 }
-function readJSON(kv, key) {
-  const raw = kv.get(key);
+function readJSON(kv, key, raw = kv.get(key)) {
   if (!raw) return null;
   try {
     return JSON.parse(raw);
@@ -150,7 +157,7 @@ function readJSON(kv, key) {
 // sdk/src/ids.ts
 var IDLE_MS = 30 * 60 * 1e3;
 var MAX_SESSION_MS = 12 * 60 * 60 * 1e3;
-var TOUCH_WRITE_MS = 1e3;
+var TOUCH_WRITE_MS = 5e3;
 var K_VISITOR = "tg_vid";
 var K_SESSION = "tg_sess";
 var K_WINDOW = "tg_win";
@@ -174,6 +181,9 @@ var Identity = class {
     this.last_ = 0;
     this.seq_ = 0;
     this.lastWrite_ = 0;
+    /** the last tg_sess text read and what it parsed to: activity re-reads it on every event */
+    this.raw_ = null;
+    this.parsed_ = null;
     let v = local_.get(K_VISITOR);
     if (!v || !ID_RE.test(v)) {
       v = randomId();
@@ -201,7 +211,12 @@ var Identity = class {
   }
   /** What touch(now) would do, without changing anything. */
   decide_(now) {
-    const s = readJSON(this.local_, K_SESSION);
+    const raw = this.local_.get(K_SESSION);
+    if (raw !== this.raw_) {
+      this.raw_ = raw;
+      this.parsed_ = readJSON(this.local_, K_SESSION, raw);
+    }
+    const s = this.parsed_;
     if (s && ID_RE.test(s.id) && s.id !== this.session && now - s.last < IDLE_MS && now - s.start < MAX_SESSION_MS) {
       return { session: s.id, start: s.start, last: now, rolled: true };
     }
@@ -218,10 +233,12 @@ var Identity = class {
   /**
    * Record user activity. Returns true when the session changed (expired, or
    * another tab already started a new one); the caller then starts a new
-   * stream: seq 0, context, full snapshot, pageview.
+   * stream: seq 0, context, full snapshot, pageview. `beforeRoll` runs
+   * first when it does, while the old session is still current.
    */
-  touch(now) {
+  touch(now, beforeRoll) {
     const d = this.decide_(now);
+    if (d.rolled && beforeRoll) beforeRoll();
     this.session = d.session;
     this.start_ = d.start;
     this.last_ = d.last;
@@ -247,6 +264,11 @@ var Identity = class {
     const s = this.seq_++;
     this.writeWindow_();
     return s;
+  }
+  /** Write the last activity now if it was not written yet (page hide). */
+  save() {
+    const s = readJSON(this.local_, K_SESSION);
+    if (this.last_ > this.lastWrite_ && (!s || s.id === this.session && s.last < this.last_)) this.writeSession_(this.last_);
   }
   peekSeq() {
     return this.seq_;
@@ -860,8 +882,7 @@ function startSignals(o) {
     (e) => {
       const t = e.target;
       if (!mouse(e) || !t || t.nodeType !== 1) return;
-      const c = clickTarget(t);
-      let el = t.closest(INTERACTIVE2) || (isInteractive(win, c) ? c : null);
+      let el = t.closest(INTERACTIVE2) || (isInteractive(win, t) ? t : null);
       if (el && el.tagName === "LABEL" && win.getComputedStyle(el).cursor !== "pointer") el = null;
       if (hv && el === hv.el) {
         clearTimeout(hv.timer);
@@ -1017,6 +1038,58 @@ async function gzip(s) {
   const stream = new Blob([s]).stream().pipeThrough(new CompressionStream("gzip"));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
+function workerMain(scope) {
+  scope.onmessage = async (e) => {
+    const [id, url, json, gz] = e.data;
+    let body = json;
+    if (gz) {
+      try {
+        body = new Uint8Array(await new Response(new Blob([json]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer());
+      } catch {
+      }
+    }
+    try {
+      const r = await fetch(url, { method: "POST", body, credentials: "omit", mode: "cors" });
+      scope.postMessage([id, r.status, r.headers.get("Retry-After"), await r.text().catch(() => "")]);
+    } catch {
+      scope.postMessage([id, 0]);
+    }
+  };
+}
+function workerPost(fallback, src = `(${workerMain})(self)`) {
+  let w;
+  let n = 0;
+  const waiting = /* @__PURE__ */ new Map();
+  const broken = () => {
+    w = null;
+    for (const [a, ok, fail] of waiting.values()) fallback(...a).then(ok, fail);
+    waiting.clear();
+  };
+  return (...a) => {
+    if (w === void 0) {
+      try {
+        w = new Worker(URL.createObjectURL(new Blob([src], { type: "text/javascript" })));
+        w.onmessage = (e) => {
+          const [id, status, retry, text] = e.data;
+          const p = waiting.get(id);
+          if (!p) return;
+          waiting.delete(id);
+          if (!status) return p[2](Error("network"));
+          p[1]({ ok: status < 300, status, headers: { get: () => retry }, json: async () => JSON.parse(text) });
+        };
+        w.onerror = broken;
+      } catch {
+        w = null;
+      }
+    }
+    if (!w) return fallback(...a);
+    const worker = w;
+    return new Promise((ok, fail) => {
+      waiting.set(++n, [a, ok, fail]);
+      worker.postMessage([n, ...a]);
+    });
+  };
+}
 function encodeBatch(key, sdk, p, sentAt) {
   const head = {
     key,
@@ -1052,6 +1125,12 @@ var Transport = class {
       debug: opts.debug || ((...a) => console.debug(...a))
     };
     this.url_ = opts.endpoint.replace(/\/+$/, "") + "/ingest/v1/batch";
+    const compress = opts.compress;
+    const main = (url, json, gz) => {
+      const send = (body) => this.stopped_ ? Promise.reject(new Error("stopped")) : this.o_.fetch(url, { method: "POST", body, credentials: "omit", mode: "cors" });
+      return gz && compress ? compress(json).then((b) => send(b), () => send(json)) : send(json);
+    };
+    this.post_ = opts.post ? opts.post(main) : main;
   }
   get isStopped() {
     return this.stopped_;
@@ -1128,16 +1207,7 @@ var Transport = class {
     p.dropped = this.dropped_;
     try {
       const json = encodeBatch(this.o_.key, this.o_.sdk, p, this.o_.now());
-      let body = json;
-      if (this.o_.compress && json.length >= GZIP_MIN_BYTES) {
-        try {
-          body = await this.o_.compress(json);
-        } catch {
-          body = json;
-        }
-      }
-      if (this.stopped_) return;
-      const res = await this.o_.fetch(this.url_, { method: "POST", body, credentials: "omit", mode: "cors" });
+      const res = await this.post_(this.url_, json, !!this.o_.compress && json.length >= GZIP_MIN_BYTES);
       if (res.ok) {
         let r = {};
         try {
@@ -1379,7 +1449,7 @@ var Client = class {
     this.offPage_ = [];
     this.o_ = opts;
     this.win_ = opts.window || window;
-    this.local_ = opts.storage ? opts.storage.local : webKV("localStorage");
+    this.local_ = opts.storage ? opts.storage.local : webKV("localStorage", [K_SESSION]);
     this.tab_ = opts.storage ? opts.storage.session : webKV("sessionStorage");
     this.now_ = opts.now || (() => Date.now());
     this.masker_ = createMasker({ mode: "strict", mask_selectors: [], block_selectors: [] });
@@ -1410,6 +1480,8 @@ var Client = class {
       fetch: this.o_.fetch,
       sendBeacon: this.o_.sendBeacon !== void 0 ? this.o_.sendBeacon : typeof this.win_.navigator.sendBeacon === "function" ? (u, d) => this.win_.navigator.sendBeacon(u, d) : null,
       compress: this.o_.compress !== void 0 ? this.o_.compress : gzipSupported() ? gzip : null,
+      // off the main thread, unless a test or build brings its own fetch
+      post: this.o_.fetch || typeof Worker == "undefined" ? void 0 : workerPost,
       now: this.now_,
       random: this.o_.random,
       onStop: () => {
@@ -1539,13 +1611,7 @@ var Client = class {
     const ids = this.ids_;
     const t = this.transport_;
     if (!ids || !t) return;
-    const now = this.now_();
-    if (!ids.wouldRoll(now)) {
-      ids.touch(now);
-      return;
-    }
-    t.cut();
-    ids.touch(now);
+    if (!ids.touch(this.now_(), () => t.cut())) return;
     t.setContext(buildContext(this.win_));
     this.sendIdentityIfNew_();
     this.snapshot_();
@@ -1643,6 +1709,7 @@ var Client = class {
   pageHide_(gone) {
     if (!this.transport_) return;
     if (this.signals_) this.signals_.leave(gone);
+    if (this.ids_) this.ids_.save();
     this.transport_.unload();
   }
   /** Stop recording, capturing and sending at once, for this page load. */

@@ -4,5 +4,5 @@ export interface KV {
     remove(key: string): void;
 }
 export declare function memoryKV(): KV;
-export declare function webKV(kind: 'localStorage' | 'sessionStorage'): KV;
-export declare function readJSON<T>(kv: KV, key: string): T | null;
+export declare function webKV(kind: 'localStorage' | 'sessionStorage', cached?: string[]): KV;
+export declare function readJSON<T>(kv: KV, key: string, raw?: string | null): T | null;

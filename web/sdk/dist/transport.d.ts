@@ -24,6 +24,12 @@ export interface TransportOptions {
     sendBeacon?: ((url: string, data: BodyInit) => boolean) | null;
     /** gzip; null disables compression */
     compress?: ((s: string) => Promise<Uint8Array>) | null;
+    /**
+     * Sends a batch body (ordinary, not page-hide, requests): given the main
+     * thread's own way of doing it (compress, then fetch), returns another,
+     * e.g. workerPost.
+     */
+    post?: (mainThread: Post) => Post;
     now?: () => number;
     random?: () => number;
     onStop?: () => void;
@@ -65,6 +71,35 @@ export declare function backoff(attempt: number, random?: () => number): number;
 export declare function parseRetryAfter(v: string | null, now: number): number | null;
 export declare function gzipSupported(): boolean;
 export declare function gzip(s: string): Promise<Uint8Array>;
+/** What the transport reads of an answer (of the headers, only Retry-After). */
+export interface ResponseLike {
+    ok: boolean;
+    status: number;
+    headers: {
+        get(name: string): string | null;
+    };
+    json(): Promise<unknown>;
+}
+/** POSTs a batch body: `gz` when it is worth compressing; rejects on a network error. */
+export type Post = (url: string, json: string, gz: boolean) => Promise<ResponseLike>;
+/**
+ * The Worker's code, self-contained (it is run from its source text): each
+ * message [id, url, json, gz] is gzipped when gz (as is when that fails),
+ * POSTed, and answered [id, status, Retry-After, body text], or [id, 0] when
+ * the request failed.
+ */
+export declare function workerMain(scope: {
+    onmessage: ((e: MessageEvent) => void) | null;
+    postMessage(m: unknown): void;
+}): void;
+/**
+ * A Post that runs in a dedicated Worker made from workerMain's source (a
+ * blob: URL), started at the first request. When the Worker cannot be made
+ * (no Worker, or the page's CSP forbids blob: workers: the constructor
+ * throws, or the Worker reports an error instead of loading), every request,
+ * those waiting included, goes through `fallback` instead.
+ */
+export declare function workerPost(fallback: Post, src?: string): Post;
 /** Build a batch body; events and signals are already-serialized JSON. */
 export declare function encodeBatch(key: string, sdk: string, p: Pick<Pending, 'seq' | 'visitor' | 'session' | 'window' | 'context' | 'events' | 'signals' | 'dropped'>, sentAt: number): string;
 export declare class Transport {
@@ -82,6 +117,7 @@ export declare class Transport {
     private dropped_;
     private offline_;
     private readonly url_;
+    private readonly post_;
     private readonly o_;
     constructor(opts: TransportOptions);
     get isStopped(): boolean;

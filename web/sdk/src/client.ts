@@ -7,7 +7,7 @@ import { createMasker, DEFAULT_MASK, type Masker, type MaskRecordOptions, type M
 import type { FrictionOptions, LiveFriction } from './friction/dom';
 import { startSignals, type Signals } from './signals';
 import { type KV, readJSON, webKV } from './storage';
-import { gzip, gzipSupported, Transport, UNSENT_KEY } from './transport';
+import { gzip, gzipSupported, Transport, UNSENT_KEY, workerPost } from './transport';
 import { SDK_NAME } from './version';
 import type { SDKConfig, Signal } from './wire';
 
@@ -150,7 +150,7 @@ export class Client {
   constructor(opts: InitOptions) {
     this.o_ = opts;
     this.win_ = opts.window || window;
-    this.local_ = opts.storage ? opts.storage.local : webKV('localStorage');
+    this.local_ = opts.storage ? opts.storage.local : webKV('localStorage', [K_SESSION]);
     this.tab_ = opts.storage ? opts.storage.session : webKV('sessionStorage');
     this.now_ = opts.now || (() => Date.now());
     this.masker_ = createMasker({ mode: 'strict', mask_selectors: [], block_selectors: [] });
@@ -190,6 +190,8 @@ export class Client {
             ? (u, d) => this.win_.navigator.sendBeacon(u, d)
             : null,
       compress: this.o_.compress !== undefined ? this.o_.compress : gzipSupported() ? gzip : null,
+      // off the main thread, unless a test or build brings its own fetch
+      post: this.o_.fetch || typeof Worker == 'undefined' ? undefined : workerPost,
       now: this.now_,
       random: this.o_.random,
       onStop: () => {
@@ -329,13 +331,8 @@ export class Client {
     const ids = this.ids_;
     const t = this.transport_;
     if (!ids || !t) return;
-    const now = this.now_();
-    if (!ids.wouldRoll(now)) {
-      ids.touch(now);
-      return;
-    }
-    t.cut(); // what was captured so far belongs to the old session
-    ids.touch(now);
+    // what was captured so far belongs to the old session
+    if (!ids.touch(this.now_(), () => t.cut())) return;
     t.setContext(buildContext(this.win_));
     this.sendIdentityIfNew_();
     this.snapshot_();
@@ -450,6 +447,7 @@ export class Client {
   private pageHide_(gone?: boolean): void {
     if (!this.transport_) return;
     if (this.signals_) this.signals_.leave(gone);
+    if (this.ids_) this.ids_.save();
     this.transport_.unload();
   }
 

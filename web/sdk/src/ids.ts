@@ -10,8 +10,12 @@ import { type KV, readJSON } from './storage';
 
 export const IDLE_MS = 30 * 60 * 1000;
 export const MAX_SESSION_MS = 12 * 60 * 60 * 1000;
-/** Activity is written to localStorage at most this often. */
-const TOUCH_WRITE_MS = 1000;
+/**
+ * Activity is written to localStorage at most this often (and on page hide):
+ * every write costs the page's main thread, and the session's 30 minutes
+ * do not need a finer clock.
+ */
+export const TOUCH_WRITE_MS = 5000;
 
 export const K_VISITOR = 'tg_vid';
 export const K_SESSION = 'tg_sess';
@@ -50,6 +54,9 @@ export class Identity {
   private last_ = 0;
   private seq_ = 0;
   private lastWrite_ = 0;
+  /** the last tg_sess text read and what it parsed to: activity re-reads it on every event */
+  private raw_: string | null = null;
+  private parsed_: StoredSession | null = null;
 
   constructor(
     private local_: KV,
@@ -85,7 +92,12 @@ export class Identity {
 
   /** What touch(now) would do, without changing anything. */
   private decide_(now: number): { session: string; start: number; last: number; rolled: boolean } {
-    const s = readJSON<StoredSession>(this.local_, K_SESSION);
+    const raw = this.local_.get(K_SESSION);
+    if (raw !== this.raw_) {
+      this.raw_ = raw;
+      this.parsed_ = readJSON<StoredSession>(this.local_, K_SESSION, raw);
+    }
+    const s = this.parsed_;
     if (s && ID_RE.test(s.id) && s.id !== this.session && now - s.last < IDLE_MS && now - s.start < MAX_SESSION_MS) {
       // another tab rolled over first: join its session
       return { session: s.id, start: s.start, last: now, rolled: true };
@@ -105,10 +117,12 @@ export class Identity {
   /**
    * Record user activity. Returns true when the session changed (expired, or
    * another tab already started a new one); the caller then starts a new
-   * stream: seq 0, context, full snapshot, pageview.
+   * stream: seq 0, context, full snapshot, pageview. `beforeRoll` runs
+   * first when it does, while the old session is still current.
    */
-  touch(now: number): boolean {
+  touch(now: number, beforeRoll?: () => void): boolean {
     const d = this.decide_(now);
+    if (d.rolled && beforeRoll) beforeRoll();
     this.session = d.session;
     this.start_ = d.start;
     this.last_ = d.last;
@@ -135,6 +149,13 @@ export class Identity {
     const s = this.seq_++;
     this.writeWindow_();
     return s;
+  }
+
+  /** Write the last activity now if it was not written yet (page hide). */
+  save(): void {
+    const s = readJSON<StoredSession>(this.local_, K_SESSION);
+    // never over another tab's newer session or activity
+    if (this.last_ > this.lastWrite_ && (!s || (s.id === this.session && s.last < this.last_))) this.writeSession_(this.last_);
   }
 
   peekSeq(): number {

@@ -17,7 +17,7 @@ export function memoryKV(): KV {
   };
 }
 
-export function webKV(kind: 'localStorage' | 'sessionStorage'): KV {
+export function webKV(kind: 'localStorage' | 'sessionStorage', cached: string[] = []): KV {
   let s: Storage | undefined;
   try {
     s = window[kind];
@@ -28,15 +28,27 @@ export function webKV(kind: 'localStorage' | 'sessionStorage'): KV {
     return memoryKV();
   }
   const st = s;
+  // Reads of the `cached` keys are cached: each read costs the page's main
+  // thread, and the session is read on every user event. Another document's
+  // write (another tab, an iframe) fires a storage event here, which drops
+  // the cache; a page frozen in the back/forward cache misses those, so
+  // resuming drops it too.
+  let cache: Record<string, string | null> = {};
+  const drop = (): unknown => (cache = {});
+  for (const t of ['storage', 'pageshow', 'resume']) addEventListener(t, drop, true);
   return {
     get(k) {
       try {
-        return st.getItem(k);
+        if (k in cache) return cache[k];
+        const v = st.getItem(k);
+        if (cached.indexOf(k) >= 0) cache[k] = v;
+        return v;
       } catch {
         return null;
       }
     },
     set(k, v) {
+      delete cache[k];
       try {
         st.setItem(k, v);
       } catch {
@@ -44,6 +56,7 @@ export function webKV(kind: 'localStorage' | 'sessionStorage'): KV {
       }
     },
     remove(k) {
+      delete cache[k];
       try {
         st.removeItem(k);
       } catch {
@@ -53,8 +66,7 @@ export function webKV(kind: 'localStorage' | 'sessionStorage'): KV {
   };
 }
 
-export function readJSON<T>(kv: KV, key: string): T | null {
-  const raw = kv.get(key);
+export function readJSON<T>(kv: KV, key: string, raw = kv.get(key)): T | null {
   if (!raw) return null;
   try {
     return JSON.parse(raw) as T;

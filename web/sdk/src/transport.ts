@@ -6,6 +6,9 @@
 //   - at most one request in flight; batches go out in seq order
 //   - gzip via CompressionStream when available, else plain JSON; no custom
 //     headers, so no CORS preflight (the server sniffs the gzip magic bytes)
+//   - in the browser, gzip and the POST run in a Worker (workerPost), off
+//     the page's main thread; where the page forbids it (CSP worker-src) or
+//     Workers are missing, both run on the main thread as before
 //   - 200 {"ack"} → next; 200 {"stop":true} → stop for this page load, never
 //     retried; 429/503/5xx/network error → retry the same batch with
 //     exponential backoff and jitter (cap 60 s) or after Retry-After; any
@@ -44,6 +47,12 @@ export interface TransportOptions {
   sendBeacon?: ((url: string, data: BodyInit) => boolean) | null;
   /** gzip; null disables compression */
   compress?: ((s: string) => Promise<Uint8Array>) | null;
+  /**
+   * Sends a batch body (ordinary, not page-hide, requests): given the main
+   * thread's own way of doing it (compress, then fetch), returns another,
+   * e.g. workerPost.
+   */
+  post?: (mainThread: Post) => Post;
   now?: () => number;
   random?: () => number;
   onStop?: () => void;
@@ -124,6 +133,87 @@ export async function gzip(s: string): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
+/** What the transport reads of an answer (of the headers, only Retry-After). */
+export interface ResponseLike {
+  ok: boolean;
+  status: number;
+  headers: { get(name: string): string | null };
+  json(): Promise<unknown>;
+}
+
+/** POSTs a batch body: `gz` when it is worth compressing; rejects on a network error. */
+export type Post = (url: string, json: string, gz: boolean) => Promise<ResponseLike>;
+
+/**
+ * The Worker's code, self-contained (it is run from its source text): each
+ * message [id, url, json, gz] is gzipped when gz (as is when that fails),
+ * POSTed, and answered [id, status, Retry-After, body text], or [id, 0] when
+ * the request failed.
+ */
+export function workerMain(scope: { onmessage: ((e: MessageEvent) => void) | null; postMessage(m: unknown): void }): void {
+  scope.onmessage = async (e) => {
+    const [id, url, json, gz] = e.data as [number, string, string, boolean];
+    let body: BodyInit = json;
+    if (gz) {
+      try {
+        body = new Uint8Array(await new Response(new Blob([json]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
+      } catch {
+        /* sent as is */
+      }
+    }
+    try {
+      const r = await fetch(url, { method: 'POST', body, credentials: 'omit', mode: 'cors' });
+      // an unreadable body: as if empty
+      scope.postMessage([id, r.status, r.headers.get('Retry-After'), await r.text().catch(() => '')]);
+    } catch {
+      scope.postMessage([id, 0]);
+    }
+  };
+}
+
+/**
+ * A Post that runs in a dedicated Worker made from workerMain's source (a
+ * blob: URL), started at the first request. When the Worker cannot be made
+ * (no Worker, or the page's CSP forbids blob: workers: the constructor
+ * throws, or the Worker reports an error instead of loading), every request,
+ * those waiting included, goes through `fallback` instead.
+ */
+export function workerPost(fallback: Post, src = `(${workerMain})(self)`): Post {
+  let w: Worker | null | undefined; // undefined: not started yet; null: unavailable
+  let n = 0;
+  const waiting = new Map<number, [Parameters<Post>, (r: ResponseLike) => void, (e: unknown) => void]>();
+  const broken = (): void => {
+    w = null;
+    for (const [a, ok, fail] of waiting.values()) fallback(...a).then(ok, fail);
+    waiting.clear();
+  };
+  return (...a) => {
+    if (w === undefined) {
+      try {
+        w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
+        w.onmessage = (e) => {
+          const [id, status, retry, text] = e.data as [number, number, string | null, string];
+          const p = waiting.get(id);
+          if (!p) return;
+          waiting.delete(id);
+          if (!status) return p[2](Error('network'));
+          // fetch exposes no 1xx; the transport reads no header but Retry-After
+          p[1]({ ok: status < 300, status, headers: { get: () => retry }, json: async () => JSON.parse(text) });
+        };
+        w.onerror = broken;
+      } catch {
+        w = null;
+      }
+    }
+    if (!w) return fallback(...a);
+    const worker = w;
+    return new Promise((ok, fail) => {
+      waiting.set(++n, [a, ok, fail]);
+      worker.postMessage([n, ...a]);
+    });
+  };
+}
+
 /** Build a batch body; events and signals are already-serialized JSON. */
 export function encodeBatch(
   key: string,
@@ -161,7 +251,8 @@ export class Transport {
   private dropped_ = 0;
   private offline_ = false;
   private readonly url_: string;
-  private readonly o_: Required<Omit<TransportOptions, 'sendBeacon' | 'compress' | 'onStop' | 'onAck' | 'store'>> &
+  private readonly post_: Post;
+  private readonly o_: Required<Omit<TransportOptions, 'sendBeacon' | 'compress' | 'onStop' | 'onAck' | 'store' | 'post'>> &
     Pick<TransportOptions, 'sendBeacon' | 'compress' | 'onStop' | 'onAck' | 'store'>;
 
   constructor(opts: TransportOptions) {
@@ -175,6 +266,14 @@ export class Transport {
       debug: opts.debug || ((...a) => console.debug(...a)),
     };
     this.url_ = opts.endpoint.replace(/\/+$/, '') + '/ingest/v1/batch';
+    const compress = opts.compress;
+    const main: Post = (url, json, gz) => {
+      // stopped while compressing: send nothing
+      const send = (body: BodyInit): Promise<ResponseLike> =>
+        this.stopped_ ? Promise.reject(new Error('stopped')) : this.o_.fetch(url, { method: 'POST', body, credentials: 'omit', mode: 'cors' });
+      return gz && compress ? compress(json).then((b) => send(b as BodyInit), () => send(json)) : send(json);
+    };
+    this.post_ = opts.post ? opts.post(main) : main;
   }
 
   get isStopped(): boolean {
@@ -264,16 +363,7 @@ export class Transport {
     p.dropped = this.dropped_;
     try {
       const json = encodeBatch(this.o_.key, this.o_.sdk, p, this.o_.now());
-      let body: BodyInit = json;
-      if (this.o_.compress && json.length >= GZIP_MIN_BYTES) {
-        try {
-          body = (await this.o_.compress(json)) as BodyInit;
-        } catch {
-          body = json;
-        }
-      }
-      if (this.stopped_) return;
-      const res = await this.o_.fetch(this.url_, { method: 'POST', body, credentials: 'omit', mode: 'cors' });
+      const res = await this.post_(this.url_, json, !!this.o_.compress && json.length >= GZIP_MIN_BYTES);
       if (res.ok) {
         let r: IngestResponse = {};
         try {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { IDLE_MS, Identity, MAX_SESSION_MS, randomId } from '../src/ids';
-import { memoryKV } from '../src/storage';
+import { IDLE_MS, Identity, MAX_SESSION_MS, randomId, TOUCH_WRITE_MS } from '../src/ids';
+import { memoryKV, webKV } from '../src/storage';
 
 const T0 = 1_700_000_000_000;
 
@@ -130,5 +130,64 @@ describe('ids', () => {
     expect(id.visitor).toMatch(/^[0-9a-f]{32}$/);
     expect(id.session).toMatch(/^[0-9a-f]{32}$/);
     expect(id.window).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  test('activity is written at most every TOUCH_WRITE_MS, and on page hide', () => {
+    const local = memoryKV();
+    let writes = 0;
+    const counted = { ...local, set: (k: string, v: string) => (k === 'tg_sess' && writes++, local.set(k, v)) };
+    const id = new Identity(counted, memoryKV(), T0);
+    writes = 0;
+    for (let t = T0 + 100; t < T0 + 3 * TOUCH_WRITE_MS; t += 100) id.touch(t);
+    expect(writes).toBe(2); // at T0 + TOUCH_WRITE_MS and T0 + 2 * TOUCH_WRITE_MS
+    const last = T0 + 3 * TOUCH_WRITE_MS - 100;
+    expect(JSON.parse(local.get('tg_sess')!).last).toBeLessThan(last);
+    id.save();
+    expect(JSON.parse(local.get('tg_sess')!)).toEqual({ id: id.session, start: T0, last });
+    id.save(); // nothing new
+    expect(writes).toBe(3);
+  });
+
+  test("page hide never writes over another tab's newer session", () => {
+    const local = memoryKV();
+    const a = new Identity(local, memoryKV(), T0);
+    a.touch(T0 + 100); // not written yet
+    const other = JSON.stringify({ id: randomId(), start: T0 + 50, last: T0 + 50 });
+    local.set('tg_sess', other);
+    a.save();
+    expect(local.get('tg_sess')).toBe(other);
+  });
+
+  test('beforeRoll runs before a rollover, while the old session is current', () => {
+    const id = new Identity(memoryKV(), memoryKV(), T0);
+    const s0 = id.session;
+    const seen: string[] = [];
+    expect(id.touch(T0 + 1000, () => seen.push(id.session))).toBe(false);
+    expect(seen).toEqual([]);
+    expect(id.touch(T0 + 1000 + IDLE_MS, () => seen.push(id.session))).toBe(true);
+    expect(seen).toEqual([s0]);
+    expect(id.session).not.toBe(s0);
+  });
+
+  test('webKV caches the reads of the keys it is told to until another document writes or the page resumes', () => {
+    localStorage.clear();
+    const kv = webKV('localStorage', ['tg_sess']);
+    kv.set('tg_sess', 'a');
+    kv.set('tg_vid', 'v');
+    expect(kv.get('tg_sess')).toBe('a');
+    localStorage.setItem('tg_sess', 'b'); // as another tab would; it fires no event in this document
+    localStorage.setItem('tg_vid', 'w');
+    expect(kv.get('tg_sess')).toBe('a'); // cached
+    expect(kv.get('tg_vid')).toBe('w'); // not a cached key
+    window.dispatchEvent(new Event('storage')); // what the other tab's write fires here
+    expect(kv.get('tg_sess')).toBe('b');
+    localStorage.setItem('tg_sess', 'c');
+    window.dispatchEvent(new Event('pageshow')); // back from the back/forward cache
+    expect(kv.get('tg_sess')).toBe('c');
+    kv.set('tg_sess', 'd'); // its own writes
+    expect(kv.get('tg_sess')).toBe('d');
+    kv.remove('tg_sess');
+    expect(kv.get('tg_sess')).toBeNull();
+    localStorage.clear();
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { gzip } from '../src/transport';
 import {
   backoff,
   BACKOFF_CAP_MS,
@@ -10,6 +11,8 @@ import {
   UNSENT_KEY,
   UNSENT_MAX_BATCHES,
   utf8Len,
+  workerMain,
+  workerPost,
 } from '../src/transport';
 import type { Signal } from '../src/wire';
 import { memoryKV } from '../src/storage';
@@ -357,5 +360,124 @@ describe('handed-over batches survive a failed page-hide send', () => {
     const saved = JSON.parse(store.get(UNSENT_KEY) as string);
     expect(saved).toHaveLength(UNSENT_MAX_BATCHES);
     expect(saved[0].seq).toBe(5);
+  });
+});
+
+describe('off the main thread (workerPost)', () => {
+  // A Worker stand-in: runs workerMain's code in this thread behind
+  // asynchronous messages, with the global fetch as the Worker's.
+  class FakeWorker {
+    static made = 0;
+    static fail: 'throw' | 'error' | null = null;
+    onmessage: ((e: MessageEvent) => void) | null = null;
+    onerror: (() => void) | null = null;
+    inner = {
+      onmessage: null as ((e: MessageEvent) => void) | null,
+      postMessage: (m: unknown) => void Promise.resolve().then(() => this.onmessage && this.onmessage({ data: m } as MessageEvent)),
+    };
+    constructor(url: string) {
+      expect(url).toBe('blob:worker');
+      if (FakeWorker.fail === 'throw') throw new DOMException('CSP worker-src', 'SecurityError');
+      FakeWorker.made++;
+      if (FakeWorker.fail !== 'error') workerMain(this.inner);
+    }
+    postMessage(m: unknown): void {
+      if (FakeWorker.fail === 'error') void Promise.resolve().then(() => this.onerror && this.onerror());
+      else void Promise.resolve().then(() => this.inner.onmessage && this.inner.onmessage({ data: m } as MessageEvent));
+    }
+  }
+  let createObjectURL: typeof URL.createObjectURL;
+  beforeEach(() => {
+    vi.useRealTimers(); // stream internals (gzip) need real timers
+    FakeWorker.made = 0;
+    FakeWorker.fail = null;
+    vi.stubGlobal('Worker', FakeWorker);
+    createObjectURL = URL.createObjectURL;
+    URL.createObjectURL = () => 'blob:worker';
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    URL.createObjectURL = createObjectURL;
+  });
+
+  // the page's fetch must not be used while the Worker works
+  const pageFetch = (): FakeFetch => {
+    const f = fakeFetch();
+    f.queue.push(() => new Error('main-thread fetch used'));
+    return f;
+  };
+  const big = (t: Transport): void => {
+    for (let i = 0; i < 40; i++) t.addSignal(sig(i)); // > 1 KB: worth compressing
+  };
+
+  test('batches are gzipped and POSTed in the Worker; the answer reaches the transport', async () => {
+    const wf = fakeFetch();
+    vi.stubGlobal('fetch', wf.fetch);
+    const page = pageFetch();
+    const onAck = vi.fn();
+    wf.queue.push(ok({ ack: 0, snapshot: true }));
+    const t = make(page, { compress: gzip, post: workerPost, onAck });
+    big(t);
+    t.flush();
+    await vi.waitFor(() => expect(onAck).toHaveBeenCalled());
+    expect(page.requests).toHaveLength(0);
+    const b = wf.batches();
+    expect(b).toHaveLength(1);
+    expect(b[0]).toMatchObject({ method: 'POST', gzip: true, keepalive: false });
+    expect(b[0].json.signals).toHaveLength(40);
+    expect(onAck).toHaveBeenCalledWith(0, true);
+    expect(FakeWorker.made).toBe(1);
+    t.addSignal(sig(99)); // small: sent as is, by the same Worker
+    t.flush();
+    await vi.waitFor(() => expect(onAck).toHaveBeenCalledTimes(2));
+    expect(wf.batches()).toHaveLength(2);
+    expect(wf.batches()[1].gzip).toBe(false);
+    expect(FakeWorker.made).toBe(1);
+  });
+
+  test('Retry-After, stop and network errors behave as on the main thread', async () => {
+    vi.useFakeTimers();
+    const wf = fakeFetch();
+    vi.stubGlobal('fetch', wf.fetch);
+    const onStop = vi.fn();
+    wf.queue.push(status(429, { 'Retry-After': '10' }), new TypeError('offline'), ok({ stop: true }));
+    const t = make(pageFetch(), { post: workerPost, onStop });
+    t.addSignal(sig(1));
+    t.flush();
+    await vi.advanceTimersByTimeAsync(9_000);
+    expect(wf.batches()).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(wf.batches()).toHaveLength(2); // then a network error: backoff ≤ 2 s at attempt 1
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(wf.batches()).toHaveLength(3);
+    expect(wf.batches().map((r) => r.json.seq)).toEqual([0, 0, 0]);
+    expect(onStop).toHaveBeenCalledTimes(1);
+    expect(t.isStopped).toBe(true);
+  });
+
+  test('a Worker the page forbids (constructor throws) leaves everything on the main thread', async () => {
+    FakeWorker.fail = 'throw';
+    const ff = fakeFetch();
+    const t = make(ff, { compress: gzip, post: workerPost });
+    big(t);
+    t.flush();
+    await vi.waitFor(() => expect(ff.batches()).toHaveLength(1));
+    expect(ff.batches()[0].gzip).toBe(true);
+  });
+
+  test('a Worker that reports an error instead of loading: the waiting request and later ones go on the main thread', async () => {
+    FakeWorker.fail = 'error';
+    const ff = fakeFetch();
+    const t = make(ff, { compress: gzip, post: workerPost });
+    big(t);
+    t.flush();
+    await vi.waitFor(() => expect(ff.batches()).toHaveLength(1));
+    expect(ff.batches()[0].gzip).toBe(true);
+    await vi.waitFor(() => expect(t.stats().inFlight).toBe(false));
+    t.addSignal(sig(1));
+    t.flush();
+    await vi.waitFor(() => expect(ff.batches()).toHaveLength(2));
+    expect(ff.batches().map((r) => r.json.seq)).toEqual([0, 1]);
+    expect(FakeWorker.made).toBe(1);
   });
 });
