@@ -253,6 +253,20 @@ func verifySDKStreams(t *testing.T, data string, proxy *captureProxy) {
 		recording.SortEvents(want)
 		if len(got) != len(want) {
 			t.Errorf("window %s: %d events stored, %d sent (distinct seqs %d..%d)", k.window[:8], len(got), len(want), order[0], order[len(order)-1])
+			// Which seqs: what was sent under each, and what each stored
+			// chunk holds.
+			var sentPer, storedPer []string
+			for _, s := range order {
+				var evs []json.RawMessage
+				_ = json.Unmarshal(seqs[s], &evs)
+				sentPer = append(sentPer, fmt.Sprintf("%d:%d", s, len(evs)))
+			}
+			if chunks, err := sessions.Chunks(ctx, project.ID, k.session); err == nil {
+				for _, c := range recording.WindowChunks(chunks, k.window) {
+					storedPer = append(storedPer, fmt.Sprintf("%d-%d:%d", c.SeqFrom, c.SeqTo, c.EventCount))
+				}
+			}
+			t.Logf("sent per seq %v; stored chunks %v", sentPer, storedPer)
 			continue
 		}
 		for i := range got {
