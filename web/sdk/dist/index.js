@@ -96,6 +96,7 @@ function buildContext(win = window) {
 }
 
 // sdk/src/storage.ts
+var K_FRICTION = "tg_fx";
 function memoryKV() {
   const m = /* @__PURE__ */ new Map();
   return {
@@ -1497,6 +1498,8 @@ var Client = class {
         config: cfg == null ? void 0 : cfg.friction,
         masker: () => this.masker_,
         now: this.now_,
+        tab: this.tab_,
+        window: this.ids_ ? this.ids_.window : "",
         report: (d, el) => {
           const s = { type: "friction", ts: d.t, url: d.url || this.scrubbedURL_(), name: d.type, props: d.details };
           if (d.selector) s.selector = d.selector;
@@ -1618,6 +1621,7 @@ var Client = class {
     this.halt_();
     for (const k of [K_CONSENT, K_USER, UNSENT_KEY, K_VISITOR, K_SESSION]) this.local_.remove(k);
     this.tab_.remove(K_WINDOW);
+    this.tab_.remove(K_FRICTION);
   }
   optIn() {
     this.local_.remove(K_OPTOUT);

@@ -1,4 +1,5 @@
 import type { Masker } from '../mask';
+import { type KV } from '../storage';
 import type { Signal } from '../wire';
 import type { FrictionConfig } from './config';
 import type { Detection } from './types';
@@ -11,6 +12,13 @@ export interface FrictionOptions {
     now: () => number;
     /** a final detection and the element it concerns (the document when none) */
     report: (d: Detection, target: EventTarget) => void;
+    /**
+     * The tab's storage (sessionStorage) and window id: the last two pages
+     * are carried to the next page load of the window for quick back. Without
+     * them, quick back is seen only within this document.
+     */
+    tab?: KV;
+    window?: string;
 }
 export interface LiveFriction {
     /** the client's own signals: pageview, track, hover and failed requests become inputs */
