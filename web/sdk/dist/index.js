@@ -1500,6 +1500,7 @@ var Client = class {
         now: this.now_,
         tab: this.tab_,
         window: this.ids_ ? this.ids_.window : "",
+        recording: () => !!this.stopRecording_,
         report: (d, el) => {
           const s = { type: "friction", ts: d.t, url: d.url || this.scrubbedURL_(), name: d.type, props: d.details };
           if (d.selector) s.selector = d.selector;
@@ -1533,6 +1534,7 @@ var Client = class {
   }
   event_(e) {
     if (!this.transport_) return;
+    if (this.friction_ && this.friction_.recorded) this.friction_.recorded(e);
     const ev = e;
     if (ev && ev.type === 3 && ev.data && ACTIVE_SOURCES.indexOf(ev.data.source) >= 0) this.activity_();
     this.transport_.addEvent(this.masker_.event(e, this.o_.recorder && this.o_.recorder.mirror));

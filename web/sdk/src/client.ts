@@ -286,6 +286,7 @@ export class Client {
         now: this.now_,
         tab: this.tab_,
         window: this.ids_ ? this.ids_.window : '',
+        recording: () => !!this.stopRecording_,
         report: (d, el) => {
           const s: Signal = { type: 'friction', ts: d.t, url: d.url || this.scrubbedURL_(), name: d.type, props: d.details };
           if (d.selector) s.selector = d.selector;
@@ -321,6 +322,7 @@ export class Client {
 
   private event_(e: unknown): void {
     if (!this.transport_) return;
+    if (this.friction_ && this.friction_.recorded) this.friction_.recorded(e);
     const ev = e as { type?: number; data?: { source?: number } };
     if (ev && ev.type === 3 && ev.data && ACTIVE_SOURCES.indexOf(ev.data.source as number) >= 0) this.activity_();
     this.transport_.addEvent(this.masker_.event(e, this.o_.recorder && this.o_.recorder.mirror));

@@ -19,10 +19,18 @@ export interface FrictionOptions {
      */
     tab?: KV;
     window?: string;
+    /**
+     * True while rrweb records the page: the live detector then takes its
+     * pointer samples from rrweb's own mousemove events (recorded()), the
+     * ones the server sees, instead of sampling them itself.
+     */
+    recording?: () => boolean;
 }
 export interface LiveFriction {
     /** the client's own signals: pageview, track, hover and failed requests become inputs */
     signal(s: Signal): void;
+    /** every rrweb event, as emitted (mousemove positions become inputs while recording) */
+    recorded?(e: unknown): void;
     stop(): void;
 }
 export declare function startFriction(o: FrictionOptions): LiveFriction;

@@ -29,6 +29,12 @@ export interface FrictionOptions {
    */
   tab?: KV;
   window?: string;
+  /**
+   * True while rrweb records the page: the live detector then takes its
+   * pointer samples from rrweb's own mousemove events (recorded()), the
+   * ones the server sees, instead of sampling them itself.
+   */
+  recording?: () => boolean;
 }
 
 interface Carry {
@@ -39,7 +45,16 @@ interface Carry {
 export interface LiveFriction {
   /** the client's own signals: pageview, track, hover and failed requests become inputs */
   signal(s: Signal): void;
+  /** every rrweb event, as emitted (mousemove positions become inputs while recording) */
+  recorded?(e: unknown): void;
   stop(): void;
+}
+
+/** rrweb: an IncrementalSnapshot (3) of source MouseMove (1), as friction/session.go reads it. */
+interface RRMoves {
+  type?: number;
+  timestamp?: number;
+  data?: { source?: number; positions?: Array<{ x: number; y: number; timeOffset?: number }> };
 }
 
 export function startFriction(o: FrictionOptions): LiveFriction {
@@ -183,8 +198,15 @@ export function startFriction(o: FrictionOptions): LiveFriction {
     if (ev.message || ev.error) push({ kind: 'error', name: String(ev.message || 'Error').slice(0, 200) });
   });
   on(win, 'unhandledrejection', () => push({ kind: 'error', name: 'Unhandled rejection' }));
+  // While rrweb records, its samples (recorded() below) are the inputs:
+  // two 50 ms throttles of their own start at different moves and drift
+  // apart, and on a fast shake (two or three samples per leg) different
+  // samples can see a different number of reversals. Sampled the same way
+  // (the first move at least MOUSEMOVE_SAMPLE_MS after the last sample) when
+  // the page is not recorded.
   let lastMove = -Infinity;
   on(doc, 'mousemove', (e) => {
+    if (o.recording && o.recording()) return;
     const t = now();
     if (t - lastMove < MOUSEMOVE_SAMPLE_MS) return;
     lastMove = t;
@@ -249,6 +271,12 @@ export function startFriction(o: FrictionOptions): LiveFriction {
         live.push((last = { t: s.ts, url: s.url, kind: 'hover', selector: s.selector, tag: s.tag, text: s.text, duration: p.duration, interactive: p.interactive }), t || undefined);
       }
       else if (s.type === 'error' && s.source === 'request') push({ kind: 'request_failed', name: s.name, status: p.status, started: p.started });
+    },
+    recorded(e) {
+      const r = e as RRMoves;
+      if (!r || r.type !== 3 || !r.data || r.data.source !== 1 || !r.data.positions || typeof r.timestamp !== 'number') return;
+      const u = url();
+      for (const p of r.data.positions) live.push((last = { t: r.timestamp + (p.timeOffset || 0), url: u, kind: 'mousemove', x: p.x, y: p.y }));
     },
     stop() {
       for (const f of off.splice(0)) f();
