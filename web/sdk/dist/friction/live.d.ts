@@ -25,8 +25,11 @@ export declare class LiveDetector {
     private readonly horizon_;
     constructor(o: LiveOptions);
     /**
-     * Adds one input (in time order) and the object it concerns (an Element,
-     * for the CustomEvent). A `carried` input happened in another page load of
+     * Adds one input and the object it concerns (an Element, for the
+     * CustomEvent). Inputs come in time order, except rrweb's pointer samples,
+     * which arrive when rrweb flushes them (up to 500 ms late); detect()
+     * orders by time, and the thrashed cursor, the only detector that reads
+     * them, is final thrash_window_ms after its last sample. A `carried` input happened in another page load of
      * the tab (a pageview or click from sessionStorage, docs/FRICTION.md §5
      * "Quick back across page loads"): it is context only. Detections are
      * reported by the page load in which their last input happened, so one
