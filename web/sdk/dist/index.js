@@ -96,6 +96,7 @@ function buildContext(win = window) {
 }
 
 // sdk/src/storage.ts
+var K_FRICTION = "tg_fx";
 function memoryKV() {
   const m = /* @__PURE__ */ new Map();
   return {
@@ -1569,6 +1570,9 @@ var Client = class {
         config: cfg == null ? void 0 : cfg.friction,
         masker: () => this.masker_,
         now: this.now_,
+        tab: this.tab_,
+        window: this.ids_ ? this.ids_.window : "",
+        recording: () => !!this.stopRecording_,
         report: (d, el) => {
           const s = { type: "friction", ts: d.t, url: d.url || this.scrubbedURL_(), name: d.type, props: d.details };
           if (d.selector) s.selector = d.selector;
@@ -1602,6 +1606,7 @@ var Client = class {
   }
   event_(e) {
     if (!this.transport_) return;
+    if (this.friction_ && this.friction_.recorded) this.friction_.recorded(e);
     const ev = e;
     if (ev && ev.type === 3 && ev.data && ACTIVE_SOURCES.indexOf(ev.data.source) >= 0) this.activity_();
     this.transport_.addEvent(this.masker_.event(e, this.o_.recorder && this.o_.recorder.mirror));
@@ -1684,6 +1689,7 @@ var Client = class {
     this.halt_();
     for (const k of [K_CONSENT, K_USER, UNSENT_KEY, K_VISITOR, K_SESSION]) this.local_.remove(k);
     this.tab_.remove(K_WINDOW);
+    this.tab_.remove(K_FRICTION);
   }
   optIn() {
     this.local_.remove(K_OPTOUT);

@@ -6,7 +6,7 @@ import { Identity, K_SESSION, K_VISITOR, K_WINDOW } from './ids';
 import { createMasker, DEFAULT_MASK, type Masker, type MaskRecordOptions, type MirrorLike, type PrivacyOption } from './mask';
 import type { FrictionOptions, LiveFriction } from './friction/dom';
 import { startSignals, type Signals } from './signals';
-import { type KV, readJSON, webKV } from './storage';
+import { type KV, K_FRICTION, readJSON, webKV } from './storage';
 import { gzip, gzipSupported, Transport, UNSENT_KEY, workerPost } from './transport';
 import { SDK_NAME } from './version';
 import type { SDKConfig, Signal } from './wire';
@@ -286,6 +286,9 @@ export class Client {
         config: (cfg as { friction?: FrictionOptions['config'] } | null)?.friction,
         masker: () => this.masker_,
         now: this.now_,
+        tab: this.tab_,
+        window: this.ids_ ? this.ids_.window : '',
+        recording: () => !!this.stopRecording_,
         report: (d, el) => {
           const s: Signal = { type: 'friction', ts: d.t, url: d.url || this.scrubbedURL_(), name: d.type, props: d.details };
           if (d.selector) s.selector = d.selector;
@@ -321,6 +324,7 @@ export class Client {
 
   private event_(e: unknown): void {
     if (!this.transport_) return;
+    if (this.friction_ && this.friction_.recorded) this.friction_.recorded(e);
     const ev = e as { type?: number; data?: { source?: number } };
     if (ev && ev.type === 3 && ev.data && ACTIVE_SOURCES.indexOf(ev.data.source as number) >= 0) this.activity_();
     this.transport_.addEvent(this.masker_.event(e, this.o_.recorder && this.o_.recorder.mirror));
@@ -417,6 +421,7 @@ export class Client {
     this.halt_();
     for (const k of [K_CONSENT, K_USER, UNSENT_KEY, K_VISITOR, K_SESSION]) this.local_.remove(k);
     this.tab_.remove(K_WINDOW);
+    this.tab_.remove(K_FRICTION);
   }
 
   optIn(): void {

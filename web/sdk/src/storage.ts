@@ -8,6 +8,13 @@ export interface KV {
   remove(key: string): void;
 }
 
+/**
+ * sessionStorage: the last two pages of the tab and the last click on each,
+ * for the live quick back across page loads (friction/dom.ts). Written only
+ * while the SDK runs (so never before consent) and deleted when it is halted.
+ */
+export const K_FRICTION = 'tg_fx';
+
 export function memoryKV(): KV {
   const m = new Map<string, string>();
   return {

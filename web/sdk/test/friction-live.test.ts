@@ -232,6 +232,31 @@ describe('live wiring', () => {
     expect(seen.map((d) => d.type)).toEqual(['form_abandonment']);
   });
 
+  test('while rrweb records, pointer samples are rrweb\'s own (what the server sees), not a second throttle', async () => {
+    vi.useFakeTimers();
+    document.body.innerHTML = '<main><table id="t"><tr><td>x</td></tr></table></main>';
+    p = await openPage({ friction: startFriction });
+    const seen: Detection[] = [];
+    p.client.on('friction', (d) => seen.push(d as Detection));
+    // a fast shake seen only by the DOM listener: not an input while recording
+    for (let i = 0; i < 40; i++) {
+      document.dispatchEvent(new MouseEvent('mousemove', { bubbles: true, clientX: i % 2 ? 500 : 100, clientY: 200 }));
+      p.clock.t += 60;
+      await vi.advanceTimersByTimeAsync(60);
+    }
+    p.clock.t += 3000;
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(seen).toEqual([]);
+    // the same shake in rrweb's mousemove events (positions relative to the event's timestamp)
+    const t0 = p.clock.t;
+    const positions = Array.from({ length: 24 }, (_, i) => ({ x: i % 2 ? 500 : 100, y: 200, id: 5, timeOffset: i * 60 - 23 * 60 }));
+    p.clock.t += 23 * 60;
+    p.rec.emit({ type: 3, data: { source: 1, positions }, timestamp: p.clock.t });
+    p.clock.t += 3000;
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(seen.map((d) => [d.type, d.t])).toEqual([['thrashed_cursor', t0 + 60]]);
+  });
+
   test('friction: false starts nothing', async () => {
     p = await openPage({ friction: false });
     expect((p.client as unknown as { friction_: unknown }).friction_).toBeNull();

@@ -5,6 +5,7 @@
 import { scrubURL } from '../context';
 import { clickFacts, FIELD, formOf, navigates, onOpen } from '../facts';
 import type { Masker } from '../mask';
+import { K_FRICTION, readJSON, type KV } from '../storage';
 import { clickTarget, elementText, selectorFor } from '../selector';
 import type { Signal } from '../wire';
 import { LiveDetector } from './live';
@@ -21,12 +22,39 @@ export interface FrictionOptions {
   now: () => number;
   /** a final detection and the element it concerns (the document when none) */
   report: (d: Detection, target: EventTarget) => void;
+  /**
+   * The tab's storage (sessionStorage) and window id: the last two pages
+   * are carried to the next page load of the window for quick back. Without
+   * them, quick back is seen only within this document.
+   */
+  tab?: KV;
+  window?: string;
+  /**
+   * True while rrweb records the page: the live detector then takes its
+   * pointer samples from rrweb's own mousemove events (recorded()), the
+   * ones the server sees, instead of sampling them itself.
+   */
+  recording?: () => boolean;
+}
+
+interface Carry {
+  w: string;
+  x: FrictionInput[];
 }
 
 export interface LiveFriction {
   /** the client's own signals: pageview, track, hover and failed requests become inputs */
   signal(s: Signal): void;
+  /** every rrweb event, as emitted (mousemove positions become inputs while recording) */
+  recorded?(e: unknown): void;
   stop(): void;
+}
+
+/** rrweb: an IncrementalSnapshot (3) of source MouseMove (1), as friction/session.go reads it. */
+interface RRMoves {
+  type?: number;
+  timestamp?: number;
+  data?: { source?: number; positions?: Array<{ x: number; y: number; timeOffset?: number }> };
 }
 
 export function startFriction(o: FrictionOptions): LiveFriction {
@@ -170,8 +198,15 @@ export function startFriction(o: FrictionOptions): LiveFriction {
     if (ev.message || ev.error) push({ kind: 'error', name: String(ev.message || 'Error').slice(0, 200) });
   });
   on(win, 'unhandledrejection', () => push({ kind: 'error', name: 'Unhandled rejection' }));
+  // While rrweb records, its samples (recorded() below) are the inputs:
+  // two 50 ms throttles of their own start at different moves and drift
+  // apart, and on a fast shake (two or three samples per leg) different
+  // samples can see a different number of reversals. Sampled the same way
+  // (the first move at least MOUSEMOVE_SAMPLE_MS after the last sample) when
+  // the page is not recorded.
   let lastMove = -Infinity;
   on(doc, 'mousemove', (e) => {
+    if (o.recording && o.recording()) return;
     const t = now();
     if (t - lastMove < MOUSEMOVE_SAMPLE_MS) return;
     lastMove = t;
@@ -188,15 +223,42 @@ export function startFriction(o: FrictionOptions): LiveFriction {
   // not undo the abandonment. The client sends a `leave` signal at every
   // pagehide too, so the server ends the visit at the same leave.
   // docs/FRICTION.md §5.
-  on(win, 'pagehide', () => push({ kind: 'page_leave' }));
+  // Quick back across page loads (docs/FRICTION.md §5): the next page load
+  // of this window (a new document, or this one restored from the bfcache)
+  // continues from the last two pages. Only inputs newer than this
+  // document's leave are taken in: the rest this document has seen itself.
+  const tab = o.tab;
+  let hiddenAt = -Infinity;
+  let restored = false;
+  const carryIn = (): void => {
+    const c = tab && readJSON<Carry>(tab, K_FRICTION);
+    if (!c || c.w !== (o.window || '') || !Array.isArray(c.x)) return;
+    const t = now();
+    for (const x of c.x) if (x && typeof x.t === 'number' && x.t > hiddenAt && x.t <= t) live.push(x, undefined, true);
+  };
+  const carryOut = (): void => {
+    if (tab) tab.set(K_FRICTION, JSON.stringify({ w: o.window || '', x: live.carry() } as Carry));
+  };
+  on(win, 'pagehide', () => {
+    hiddenAt = push({ kind: 'page_leave' }).t;
+    restored = true;
+    carryOut();
+  });
 
+  carryIn();
   // The client's first pageview was sent before this chunk loaded.
   push({ kind: 'pageview' });
+  carryOut();
 
   return {
     signal(s) {
       const p = (s.props || {}) as { duration?: number; status?: number; started?: number; interactive?: boolean };
-      if (s.type === 'pageview') push({ kind: 'pageview' });
+      if (s.type === 'pageview') {
+        // the pageview of a page restored from the bfcache: first what other page loads saw meanwhile
+        if (restored) carryIn();
+        restored = false;
+        push({ kind: 'pageview' });
+      }
       else if (s.type === 'track') push({ kind: 'track', name: s.name });
       // a hover is known when the dwell ends; its t is the dwell's start
       else if (s.type === 'hover') {
@@ -210,9 +272,16 @@ export function startFriction(o: FrictionOptions): LiveFriction {
       }
       else if (s.type === 'error' && s.source === 'request') push({ kind: 'request_failed', name: s.name, status: p.status, started: p.started });
     },
+    recorded(e) {
+      const r = e as RRMoves;
+      if (!r || r.type !== 3 || !r.data || r.data.source !== 1 || !r.data.positions || typeof r.timestamp !== 'number') return;
+      const u = url();
+      for (const p of r.data.positions) live.push((last = { t: r.timestamp + (p.timeOffset || 0), url: u, kind: 'mousemove', x: p.x, y: p.y }));
+    },
     stop() {
       for (const f of off.splice(0)) f();
       live.stop();
+      if (tab) tab.remove(K_FRICTION);
     },
   };
 }

@@ -11,6 +11,7 @@
 import { detect } from './detect';
 import { withDefaults, type FrictionConfig } from './config';
 import type { Detection, FrictionInput } from './types';
+import { pageKey } from './stream';
 
 /** Re-run the detectors at most this often (ms). */
 export const EVAL_DELAY_MS = 250;
@@ -36,6 +37,8 @@ export class LiveDetector {
   private inputs_: FrictionInput[] = [];
   private seqs_: number[] = [];
   private targets_: unknown[] = [];
+  /** inputs carried over from an earlier page load of the tab (see carry()) */
+  private carried_: boolean[] = [];
   private seq_ = 0;
   private done_ = new Set<string>();
   private timer_: unknown;
@@ -58,11 +61,24 @@ export class LiveDetector {
     );
   }
 
-  /** Adds one input (in time order) and the object it concerns (an Element, for the CustomEvent). */
-  push(x: FrictionInput, target?: unknown): void {
+  /**
+   * Adds one input and the object it concerns (an Element, for the
+   * CustomEvent). Inputs come in time order, except rrweb's pointer samples,
+   * which arrive when rrweb flushes them (up to 500 ms late); detect()
+   * orders by time, and the thrashed cursor, the only detector that reads
+   * them, is final thrash_window_ms after its last sample. A `carried` input happened in another page load of
+   * the tab (a pageview or click from sessionStorage, docs/FRICTION.md §5
+   * "Quick back across page loads"): it is context only. Detections are
+   * reported by the page load in which their last input happened, so one
+   * whose last evidence is carried, or that starts with a carried input
+   * (except a quick back, which starts on the page before), is not reported
+   * here: another page load did or could.
+   */
+  push(x: FrictionInput, target?: unknown, carried = false): void {
     this.inputs_.push(x);
     this.seqs_.push(this.seq_++);
     this.targets_.push(target);
+    this.carried_.push(carried);
     if (x.kind === 'page_leave') this.evaluate(true);
     else this.schedule_(this.o_.now() + EVAL_DELAY_MS);
   }
@@ -77,6 +93,8 @@ export class LiveDetector {
       if (d.type === 'exit' || !d.evidence.length) continue;
       const key = d.type + ':' + this.seqs_[d.evidence[0]];
       if (this.done_.has(key)) continue;
+      const c = this.carried_;
+      if (c[d.evidence[d.evidence.length - 1]] || (c[d.evidence[0]] && d.type !== 'quick_back')) continue;
       const final = this.finalAt_(d);
       if (!all && final > now) {
         next = Math.min(next, final);
@@ -99,6 +117,37 @@ export class LiveDetector {
     this.inputs_ = [];
     this.seqs_ = [];
     this.targets_ = [];
+    this.carried_ = [];
+  }
+
+  /**
+   * What the next page load of the tab needs to see a quick back: the
+   * pageviews of the last two pages (consecutive distinct PageKeys, the first
+   * of a run of reloads) and the last click on each.
+   */
+  carry(): FrictionInput[] {
+    const xs = this.inputs_;
+    const pvs: number[] = [];
+    let last = '';
+    xs.forEach((x, i) => {
+      if (x.kind !== 'pageview') return;
+      const k = pageKey(x.url);
+      if (pvs.length && k === last) return;
+      pvs.push(i);
+      last = k;
+    });
+    const out: FrictionInput[] = [];
+    let click: FrictionInput | null = null;
+    for (let i = pvs.length > 1 ? pvs[pvs.length - 2] : pvs.length ? pvs[0] : xs.length; i < xs.length; i++) {
+      const x = xs[i];
+      if (pvs.includes(i)) {
+        if (click) out.push(click);
+        click = null;
+        out.push(x);
+      } else if (x.kind === 'click') click = x;
+    }
+    if (click) out.push(click);
+    return out;
   }
 
   /**
@@ -149,6 +198,7 @@ export class LiveDetector {
     this.inputs_ = ix.map((i) => this.inputs_[i]);
     this.seqs_ = ix.map((i) => this.seqs_[i]);
     this.targets_ = ix.map((i) => this.targets_[i]);
+    this.carried_ = ix.map((i) => this.carried_[i]);
   }
 
   private schedule_(at: number): void {
