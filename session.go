@@ -119,7 +119,7 @@ type SessionDelta struct {
 	Clicks     int
 	Errors     int
 	Events     int
-	Dropped    int64 // batches the SDK reported dropping unsent
+	Dropped    int64  // batches the SDK reported dropping unsent
 	EntryURL   string // first pageview URL in the batch, if any
 	ExitURL    string // last URL seen in the batch, if any
 	Context    *Context

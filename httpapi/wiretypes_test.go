@@ -20,7 +20,7 @@ import (
 func TestWireTypesMatchDashboard(t *testing.T) {
 	ts := tsInterfaces(t, "../web/dashboard/src/types.ts", "../web/sdk/src/friction/config.ts")
 	tests := []struct {
-		ts string
+		ts  string
 		go_ any
 	}{
 		{"SessionPage", trailguide.SessionPage{}},

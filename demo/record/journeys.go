@@ -191,7 +191,7 @@ func editSettings(v *visitor) {
 	v.fill("#title", "Product lead")
 	v.sleep(300*time.Millisecond, 700*time.Millisecond)
 	v.click("#bio")
-	v.key('\r') // new line in the contenteditable
+	v.Keys("\r") // new line in the contenteditable
 	v.typeText("Planning the Q3 roadmap with a small, happy team.")
 	v.sleep(400*time.Millisecond, 900*time.Millisecond)
 	v.fill("#status-note", "Heads-down on Fridays.")

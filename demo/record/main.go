@@ -35,6 +35,8 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/trailguide/trailguide/internal/drive"
 )
 
 // canonicalOrigin replaces the recorder's random loopback origin in the
@@ -208,7 +210,7 @@ func record(browserCtx context.Context, capt *capture, srv *http.Server, j *jour
 	ctx, cancel := context.WithTimeout(tabCtx, timeout)
 	defer cancel()
 	v := &visitor{
-		ctx:    ctx,
+		Tab:    drive.Tab{Ctx: ctx},
 		base:   "http://" + r.addr + "/demo/",
 		dev:    j.Device,
 		rnd:    rand.New(rand.NewPCG(uint64(seed), 0x7261696c)),
@@ -223,7 +225,7 @@ func record(browserCtx context.Context, capt *capture, srv *http.Server, j *jour
 		v.idle(minSession - d + time.Duration(v.rnd.Int64N(int64(6*time.Second))))
 	}
 	v.leave()
-	r.err = v.err
+	r.err = v.Err
 	sink.quiet(time.Now(), 2*time.Second, 15*time.Second)
 	r.duration = time.Since(start)
 	r.bodies = sink.snapshot()

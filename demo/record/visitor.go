@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"math"
@@ -18,6 +17,8 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/trailguide/trailguide/internal/drive"
 )
 
 // device is what a visitor's browser pretends to be.
@@ -36,51 +37,18 @@ type device struct {
 // swipes, and there are pauses for reading. Methods keep the first error and
 // do nothing after it, so journeys read as plain scripts; run returns it.
 type visitor struct {
-	ctx    context.Context
+	drive.Tab
 	base   string // http://127.0.0.1:PORT/demo/
 	dev    device
 	rnd    *rand.Rand
 	logger *slog.Logger
 	x, y   float64 // where the mouse is
 	clicks int     // for clickCount of quick repeated clicks
-	err    error
-}
-
-func (v *visitor) fail(err error) {
-	if v.err == nil && err != nil {
-		v.err = err
-	}
-}
-
-func (v *visitor) do(actions ...chromedp.Action[chromedp.Void]) {
-	if v.err != nil {
-		return
-	}
-	v.fail(chromedp.Do(v.ctx, actions...))
-}
-
-func (v *visitor) call(f func(ctx context.Context, t *chromedp.Target) error) {
-	v.do(chromedp.Func(f))
-}
-
-// eval runs JavaScript and decodes its JSON-able result into out (may be nil).
-func (v *visitor) eval(expr string, out any) {
-	if v.err != nil {
-		return
-	}
-	raw, err := chromedp.Run(v.ctx, chromedp.Evaluate[json.RawMessage](expr))
-	if err != nil {
-		v.fail(fmt.Errorf("eval %.60q: %w", expr, err))
-		return
-	}
-	if out != nil && len(raw) > 0 {
-		v.fail(json.Unmarshal(raw, out))
-	}
 }
 
 // sleep pauses for a random time in [lo, hi].
 func (v *visitor) sleep(lo, hi time.Duration) {
-	if v.err != nil {
+	if v.Err != nil {
 		return
 	}
 	d := lo
@@ -88,8 +56,8 @@ func (v *visitor) sleep(lo, hi time.Duration) {
 		d += time.Duration(v.rnd.Int64N(int64(hi - lo)))
 	}
 	select {
-	case <-v.ctx.Done():
-		v.fail(v.ctx.Err())
+	case <-v.Ctx.Done():
+		v.Fail(v.Ctx.Err())
 	case <-time.After(d):
 	}
 }
@@ -103,7 +71,7 @@ func (v *visitor) read(secs float64) {
 // emulate applies the device before the first page loads.
 func (v *visitor) emulate() {
 	d := v.dev
-	v.call(func(ctx context.Context, t *chromedp.Target) error {
+	v.Call(func(ctx context.Context, t *chromedp.Target) error {
 		// console output and failed requests reach the -v log (main.go)
 		if _, err := cdp.Call(ctx, t, runtime.Enable, cdp.Empty{}); err != nil {
 			return err
@@ -158,7 +126,7 @@ func (v *visitor) open(path, referrer string) {
 	// The file server answers /demo/index.html with a redirect to /demo/,
 	// as the real server does; start where people land.
 	url := v.base + strings.TrimPrefix(path, "index.html")
-	v.call(func(ctx context.Context, t *chromedp.Target) error {
+	v.Call(func(ctx context.Context, t *chromedp.Target) error {
 		res, err := cdp.Call(ctx, t, page.Navigate, page.NavigateParams{URL: url, Referrer: referrer})
 		if err != nil {
 			return err
@@ -182,17 +150,17 @@ func (v *visitor) waitPage(part string) {
 		onPage = `(location.pathname.endsWith('/') || location.pathname.endsWith('/index.html'))`
 	}
 	deadline := time.Now().Add(15 * time.Second)
-	for v.err == nil {
+	for v.Err == nil {
 		var ready bool
-		v.eval(onPage+` && document.readyState === 'complete' && !!(window.trailguide && typeof window.trailguide.version === 'string')`, &ready)
+		v.Eval(onPage+` && document.readyState === 'complete' && !!(window.trailguide && typeof window.trailguide.version === 'string')`, &ready)
 		if ready {
 			break
 		}
 		if time.Now().After(deadline) {
 			var state string
-			v.eval(`JSON.stringify({href: location.href, ready: document.readyState, sdk: !!(window.trailguide && window.trailguide.version),
+			v.Eval(`JSON.stringify({href: location.href, ready: document.readyState, sdk: !!(window.trailguide && window.trailguide.version),
 				invalid: Array.from(document.querySelectorAll('.invalid'), e => e.dataset.field), status: (document.querySelector('[role=status]') || {}).textContent})`, &state)
-			v.fail(fmt.Errorf("page %s did not load with the SDK: %s", part, state))
+			v.Fail(fmt.Errorf("page %s did not load with the SDK: %s", part, state))
 			return
 		}
 		v.sleep(100*time.Millisecond, 100*time.Millisecond)
@@ -210,10 +178,10 @@ type box struct {
 
 func (v *visitor) measure(sel string) box {
 	var b box
-	v.eval(fmt.Sprintf(`(() => { const el = document.querySelector(%q); if (!el) return {Found: false};
+	v.Eval(fmt.Sprintf(`(() => { const el = document.querySelector(%q); if (!el) return {Found: false};
 		const r = el.getBoundingClientRect(); return {X: r.left, Y: r.top, W: r.width, H: r.height, VH: innerHeight, Found: r.width > 0 && r.height > 0}; })()`, sel), &b)
-	if v.err == nil && !b.Found {
-		v.fail(fmt.Errorf("element %s not found or hidden", sel))
+	if v.Err == nil && !b.Found {
+		v.Fail(fmt.Errorf("element %s not found or hidden", sel))
 	}
 	return b
 }
@@ -222,7 +190,7 @@ func (v *visitor) measure(sel string) box {
 // returns its box.
 func (v *visitor) reveal(sel string) box {
 	b := v.measure(sel)
-	for i := 0; i < 40 && v.err == nil; i++ {
+	for i := 0; i < 40 && v.Err == nil; i++ {
 		top, bottom := b.VH*0.12, b.VH*0.85
 		if b.Y >= top && b.Y+math.Min(b.H, b.VH*0.5) <= bottom {
 			return b
@@ -245,7 +213,7 @@ func (v *visitor) reveal(sel string) box {
 // scroll moves the page by dy CSS pixels with wheel notches (mouse) or a
 // swipe (touch).
 func (v *visitor) scroll(dy float64) {
-	if v.err != nil || dy == 0 {
+	if v.Err != nil || dy == 0 {
 		return
 	}
 	if v.dev.Touch {
@@ -255,12 +223,12 @@ func (v *visitor) scroll(dy float64) {
 		// the page sees the same scroll events.)
 		steps := 8 + v.rnd.IntN(5)
 		done := 0.0
-		for i := 1; i <= steps && v.err == nil; i++ {
+		for i := 1; i <= steps && v.Err == nil; i++ {
 			t := float64(i) / float64(steps)
 			to := dy * (1 - (1-t)*(1-t))
 			step := math.Round(to - done)
 			done += step
-			v.eval(fmt.Sprintf(`window.scrollBy(0, %g), true`, step), nil)
+			v.Eval(fmt.Sprintf(`window.scrollBy(0, %g), true`, step), nil)
 			v.sleep(16*time.Millisecond, 34*time.Millisecond)
 		}
 		v.sleep(150*time.Millisecond, 350*time.Millisecond)
@@ -277,14 +245,14 @@ func (v *visitor) scroll(dy float64) {
 	budget := time.Duration(n * float64(35+v.rnd.Int64N(56)) * float64(time.Millisecond))
 	start := time.Now()
 	done := 0.0
-	for math.Abs(dy-done) > 0.5 && v.err == nil {
+	for math.Abs(dy-done) > 0.5 && v.Err == nil {
 		f := math.Min(1, float64(time.Since(start))/float64(budget))
 		behind := math.Abs(dy)*f - math.Abs(done) // px the wheel is late by
 		k := math.Max(1, math.Round(behind/notch))
 		d := math.Copysign(math.Min(k*notch, math.Abs(dy-done)), dy)
 		done += d
 		x, y := v.x, v.y
-		v.call(func(ctx context.Context, t *chromedp.Target) error {
+		v.Call(func(ctx context.Context, t *chromedp.Target) error {
 			_, err := cdp.Call(ctx, t, dispatchWheel, wheelParams{Type: "mouseWheel", X: x, Y: y, DeltaX: 0, DeltaY: d})
 			return err
 		})
@@ -296,13 +264,13 @@ func (v *visitor) scroll(dy float64) {
 // scrollTo scrolls to a fraction (0..1) of the document height.
 func (v *visitor) scrollTo(frac float64) {
 	var s struct{ Y, Max float64 }
-	v.eval(`({Y: scrollY, Max: document.documentElement.scrollHeight - innerHeight})`, &s)
+	v.Eval(`({Y: scrollY, Max: document.documentElement.scrollHeight - innerHeight})`, &s)
 	v.scroll(frac*s.Max - s.Y)
 }
 
 // moveTo glides the mouse to (x, y) on a slightly curved, eased path.
 func (v *visitor) moveTo(x, y float64) {
-	if v.err != nil || v.dev.Touch {
+	if v.Err != nil || v.dev.Touch {
 		v.x, v.y = x, y
 		return
 	}
@@ -312,12 +280,12 @@ func (v *visitor) moveTo(x, y float64) {
 	cx := (v.x+x)/2 + (v.rnd.Float64()-0.5)*dist*0.3
 	cy := (v.y+y)/2 + (v.rnd.Float64()-0.5)*dist*0.3
 	x0, y0 := v.x, v.y
-	for i := 1; i <= steps && v.err == nil; i++ {
+	for i := 1; i <= steps && v.Err == nil; i++ {
 		t := float64(i) / float64(steps)
 		t = t * t * (3 - 2*t) // ease in and out
 		px := (1-t)*(1-t)*x0 + 2*(1-t)*t*cx + t*t*x
 		py := (1-t)*(1-t)*y0 + 2*(1-t)*t*cy + t*t*y
-		v.call(func(ctx context.Context, tg *chromedp.Target) error {
+		v.Call(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := cdp.Call(ctx, tg, input.DispatchMouseEvent, input.DispatchMouseEventParams{Type: input.DispatchMouseEventTypeMouseMoved, X: px, Y: py})
 			return err
 		})
@@ -337,7 +305,7 @@ func (v *visitor) hover(sel string, secs float64) {
 	x, y := v.point(b)
 	v.moveTo(x, y)
 	end := time.Now().Add(time.Duration(secs * float64(time.Second)))
-	for v.err == nil && time.Now().Before(end) {
+	for v.Err == nil && time.Now().Before(end) {
 		v.moveTo(x+(v.rnd.Float64()-0.5)*b.W*0.4, y+(v.rnd.Float64()-0.5)*b.H*0.4)
 		v.sleep(200*time.Millisecond, 600*time.Millisecond)
 	}
@@ -357,7 +325,7 @@ func (v *visitor) click(sel string) {
 // reports (2 for the second of a quick pair...).
 func (v *visitor) press(x, y float64, n int64) {
 	if v.dev.Touch {
-		v.call(func(ctx context.Context, t *chromedp.Target) error {
+		v.Call(func(ctx context.Context, t *chromedp.Target) error {
 			if _, err := cdp.Call(ctx, t, input.DispatchTouchEvent, input.DispatchTouchEventParams{
 				Type: input.DispatchTouchEventTypeTouchStart, TouchPoints: []*input.TouchPoint{{X: x, Y: y}},
 			}); err != nil {
@@ -369,7 +337,7 @@ func (v *visitor) press(x, y float64, n int64) {
 		})
 		return
 	}
-	v.call(func(ctx context.Context, t *chromedp.Target) error {
+	v.Call(func(ctx context.Context, t *chromedp.Target) error {
 		p := input.DispatchMouseEventParams{Type: input.DispatchMouseEventTypeMousePressed, X: x, Y: y, Button: input.MouseButtonLeft, Buttons: 1, ClickCount: n}
 		if _, err := cdp.Call(ctx, t, input.DispatchMouseEvent, p); err != nil {
 			return err
@@ -387,10 +355,10 @@ func (v *visitor) rage(sel string, n int) {
 	b := v.reveal(sel)
 	x, y := v.point(b)
 	v.moveTo(x, y)
-	for i := 0; i < n && v.err == nil; i++ {
+	for i := 0; i < n && v.Err == nil; i++ {
 		jx, jy := x+(v.rnd.Float64()-0.5)*8, y+(v.rnd.Float64()-0.5)*8
 		if !v.dev.Touch {
-			v.call(func(ctx context.Context, t *chromedp.Target) error {
+			v.Call(func(ctx context.Context, t *chromedp.Target) error {
 				_, err := cdp.Call(ctx, t, input.DispatchMouseEvent, input.DispatchMouseEventParams{Type: input.DispatchMouseEventTypeMouseMoved, X: jx, Y: jy})
 				return err
 			})
@@ -405,31 +373,19 @@ func (v *visitor) clickQuick(sel string, n int) {
 	b := v.reveal(sel)
 	x, y := v.point(b)
 	v.moveTo(x, y)
-	for i := 0; i < n && v.err == nil; i++ {
+	for i := 0; i < n && v.Err == nil; i++ {
 		v.press(x, y, 1)
 		v.sleep(180*time.Millisecond, 380*time.Millisecond)
 	}
 }
 
-// key sends one key (a rune, or kb.Backspace, kb.Tab...).
-func (v *visitor) key(r rune) {
-	v.call(func(ctx context.Context, t *chromedp.Target) error {
-		for _, p := range kb.Encode(r) {
-			if _, err := cdp.Call(ctx, t, input.DispatchKeyEvent, *p); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
 // typeText types s into the focused element, one key at a time.
 func (v *visitor) typeText(s string) {
 	for _, r := range s {
-		if v.err != nil {
+		if v.Err != nil {
 			return
 		}
-		v.key(r)
+		v.Keys(string(r))
 		if r == ' ' || v.rnd.IntN(12) == 0 {
 			v.sleep(120*time.Millisecond, 320*time.Millisecond)
 		} else {
@@ -446,7 +402,7 @@ func (v *visitor) fill(sel, s string) {
 		Active string
 		Y      float64
 	}
-	v.eval(`({Active: document.activeElement && document.activeElement.id, Y: scrollY})`, &st)
+	v.Eval(`({Active: document.activeElement && document.activeElement.id, Y: scrollY})`, &st)
 	v.logger.Debug("fill", "sel", sel, "active", st.Active, "scrollY", st.Y, "x", v.x, "y", v.y)
 	v.typeText(s)
 }
@@ -454,9 +410,9 @@ func (v *visitor) fill(sel, s string) {
 // clear deletes the focused field's text with backspace, key by key.
 func (v *visitor) clear(sel string) {
 	var n int
-	v.eval(fmt.Sprintf(`(document.querySelector(%q).value || document.querySelector(%q).textContent || '').length`, sel, sel), &n)
-	for i := 0; i < n && v.err == nil; i++ {
-		v.key([]rune(kb.Backspace)[0])
+	v.Eval(fmt.Sprintf(`(document.querySelector(%q).value || document.querySelector(%q).textContent || '').length`, sel, sel), &n)
+	for i := 0; i < n && v.Err == nil; i++ {
+		v.Keys(kb.Backspace)
 		v.sleep(25*time.Millisecond, 70*time.Millisecond)
 	}
 }
@@ -468,9 +424,9 @@ func (v *visitor) choose(sel, label string) {
 	x, y := v.point(b)
 	v.moveTo(x, y)
 	v.sleep(100*time.Millisecond, 250*time.Millisecond)
-	v.eval(fmt.Sprintf(`document.querySelector(%q).focus(), true`, sel), nil)
+	v.Eval(fmt.Sprintf(`document.querySelector(%q).focus(), true`, sel), nil)
 	var already bool
-	v.eval(fmt.Sprintf(`(() => { const s = document.querySelector(%q); return s.options[s.selectedIndex].text.toLowerCase().startsWith(%q); })()`, sel, strings.ToLower(label)), &already)
+	v.Eval(fmt.Sprintf(`(() => { const s = document.querySelector(%q); return s.options[s.selectedIndex].text.toLowerCase().startsWith(%q); })()`, sel, strings.ToLower(label)), &already)
 	if already {
 		return // leaving the field is all that happens
 	}
@@ -479,24 +435,24 @@ func (v *visitor) choose(sel, label string) {
 	// Typeahead depends on timing; when it lands elsewhere, step there with
 	// the arrow keys, as a person would.
 	var st struct{ Cur, Want int }
-	v.eval(fmt.Sprintf(`(() => { const s = document.querySelector(%q);
+	v.Eval(fmt.Sprintf(`(() => { const s = document.querySelector(%q);
 		const want = Array.from(s.options).findIndex(o => o.text.toLowerCase().startsWith(%q));
 		return {Cur: s.selectedIndex, Want: want}; })()`, sel, strings.ToLower(label)), &st)
-	if v.err == nil && st.Want < 0 {
-		v.fail(fmt.Errorf("select %s has no option %q", sel, label))
+	if v.Err == nil && st.Want < 0 {
+		v.Fail(fmt.Errorf("select %s has no option %q", sel, label))
 	}
-	for i := st.Cur; i < st.Want && v.err == nil; i++ {
-		v.key([]rune(kb.ArrowDown)[0])
+	for i := st.Cur; i < st.Want && v.Err == nil; i++ {
+		v.Keys(kb.ArrowDown)
 		v.sleep(150*time.Millisecond, 300*time.Millisecond)
 	}
-	for i := st.Cur; i > st.Want && v.err == nil; i-- {
-		v.key([]rune(kb.ArrowUp)[0])
+	for i := st.Cur; i > st.Want && v.Err == nil; i-- {
+		v.Keys(kb.ArrowUp)
 		v.sleep(150*time.Millisecond, 300*time.Millisecond)
 	}
 	var got string
-	v.eval(fmt.Sprintf(`(() => { const s = document.querySelector(%q); return s.options[s.selectedIndex].text; })()`, sel), &got)
-	if v.err == nil && !strings.HasPrefix(strings.ToLower(got), strings.ToLower(label)) {
-		v.fail(fmt.Errorf("select %s: got %q, want %q", sel, got, label))
+	v.Eval(fmt.Sprintf(`(() => { const s = document.querySelector(%q); return s.options[s.selectedIndex].text; })()`, sel), &got)
+	if v.Err == nil && !strings.HasPrefix(strings.ToLower(got), strings.ToLower(label)) {
+		v.Fail(fmt.Errorf("select %s: got %q, want %q", sel, got, label))
 	}
 }
 
@@ -504,7 +460,7 @@ func (v *visitor) choose(sel, label string) {
 // mouse, the occasional short scroll.
 func (v *visitor) idle(d time.Duration) {
 	end := time.Now().Add(d)
-	for v.err == nil && time.Now().Before(end) {
+	for v.Err == nil && time.Now().Before(end) {
 		switch {
 		case v.dev.Touch: // no pointer to move: reading means nudging the page
 			dy := float64(60 + v.rnd.IntN(160))
@@ -531,7 +487,7 @@ func (v *visitor) follow(sel, path string) {
 // back goes back in history and waits for the page. It does not wait for
 // a load event: a page restored from the back/forward cache fires none.
 func (v *visitor) back(path string) {
-	v.call(func(ctx context.Context, t *chromedp.Target) error {
+	v.Call(func(ctx context.Context, t *chromedp.Target) error {
 		h, err := cdp.Call(ctx, t, page.GetNavigationHistory, cdp.Empty{})
 		if err != nil {
 			return err
@@ -550,28 +506,28 @@ func (v *visitor) back(path string) {
 // what it still holds.
 func (v *visitor) leave() {
 	v.sleep(300*time.Millisecond, 900*time.Millisecond)
-	v.do(chromedp.Navigate("about:blank"))
+	v.Do(chromedp.Navigate("about:blank"))
 }
 
 // text reads an element's text, for checks.
 func (v *visitor) text(sel string) string {
 	var s string
-	v.eval(fmt.Sprintf(`(document.querySelector(%q) || {}).textContent || ''`, sel), &s)
+	v.Eval(fmt.Sprintf(`(document.querySelector(%q) || {}).textContent || ''`, sel), &s)
 	return s
 }
 
 // expect fails the journey when the page does not show what it should.
 func (v *visitor) expect(sel, contains string) {
-	if got := v.text(sel); v.err == nil && !strings.Contains(got, contains) {
-		v.fail(fmt.Errorf("%s shows %q, want %q", sel, got, contains))
+	if got := v.text(sel); v.Err == nil && !strings.Contains(got, contains) {
+		v.Fail(fmt.Errorf("%s shows %q, want %q", sel, got, contains))
 	}
 }
 
 // expectClass fails the journey when sel does not have class c.
 func (v *visitor) expectClass(sel, c string) {
 	var ok bool
-	v.eval(fmt.Sprintf(`!!(document.querySelector(%q) || {classList: {contains() { return false; }}}).classList.contains(%q)`, sel, c), &ok)
-	if v.err == nil && !ok {
-		v.fail(fmt.Errorf("%s lacks class %q", sel, c))
+	v.Eval(fmt.Sprintf(`!!(document.querySelector(%q) || {classList: {contains() { return false; }}}).classList.contains(%q)`, sel, c), &ok)
+	if v.Err == nil && !ok {
+		v.Fail(fmt.Errorf("%s lacks class %q", sel, c))
 	}
 }

@@ -2,7 +2,6 @@ package frictionharness_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -30,6 +29,7 @@ import (
 	"github.com/trailguide/trailguide/httpapi"
 	"github.com/trailguide/trailguide/ingest"
 	"github.com/trailguide/trailguide/internal/browsertest"
+	"github.com/trailguide/trailguide/internal/drive"
 	fh "github.com/trailguide/trailguide/internal/frictionharness"
 	"github.com/trailguide/trailguide/sqlite"
 	"github.com/trailguide/trailguide/web"
@@ -115,7 +115,7 @@ func fixtureJourneys() []fixtureJourney {
 				v.click("#blank")
 				v.sleep(1200 * time.Millisecond)
 				// The new tab came to the front; the visitor comes back to this one.
-				v.call(func(ctx context.Context, t *chromedp.Target) error {
+				v.Call(func(ctx context.Context, t *chromedp.Target) error {
 					_, err := cdp.Call(ctx, t, page.BringToFront, cdp.Empty{})
 					return err
 				})
@@ -191,7 +191,7 @@ func fixtureJourneys() []fixtureJourney {
 					v.sweep(to, y+float64(i%3)*4, 120*time.Millisecond)
 					if i >= 15 && i%4 == 3 {
 						var ok bool
-						if v.eval(seen, &ok); ok {
+						if v.Eval(seen, &ok); ok {
 							break
 						}
 					}
@@ -237,9 +237,9 @@ func fixtureJourneys() []fixtureJourney {
 			Expect: []fh.Expect{exp(friction.FormAbandonment, "#signup", 1, "two committed fields, no submit, the visit ends")},
 			Run: func(v *tab) {
 				v.fill("#name", "Ada Lovelace")
-				v.key(kb.Tab)
+				v.Keys(kb.Tab)
 				v.fill("#email", "ada@example.com")
-				v.key(kb.Tab)
+				v.Keys(kb.Tab)
 				v.sleep(800 * time.Millisecond)
 				v.click("#to-b")
 				v.waitPage("b.html")
@@ -254,7 +254,7 @@ func fixtureJourneys() []fixtureJourney {
 						v.clear("#code")
 					}
 					v.typeText(code)
-					v.key(kb.Tab)
+					v.Keys(kb.Tab)
 					v.sleep(400 * time.Millisecond)
 				}
 				v.click("#submit")
@@ -272,8 +272,8 @@ func fixtureJourneys() []fixtureJourney {
 			Why: "Leaves the pointer on the 'Company size' label while choosing a size with the keyboard (4 s), then on the plain-text paragraph while reading (4 s).",
 			Run: func(v *tab) {
 				v.dwell("#size-label", 300*time.Millisecond)
-				v.eval(`document.querySelector('#size').focus(), true`, nil)
-				v.key(kb.ArrowDown)
+				v.Eval(`document.querySelector('#size').focus(), true`, nil)
+				v.Keys(kb.ArrowDown)
 				v.dwell("#size-label", 3700*time.Millisecond)
 				v.want(`document.querySelector('#size').selectedIndex === 1`, "a size was chosen with the keyboard")
 				v.dwell("#prose", 4*time.Second)
@@ -497,8 +497,8 @@ func runFixture(browserCtx context.Context, base string, j fixtureJourney) (stri
 	defer cancelTab()
 	ctx, cancel := context.WithTimeout(tabCtx, 60*time.Second)
 	defer cancel()
-	v := &tab{ctx: ctx, base: base}
-	v.call(func(ctx context.Context, t *chromedp.Target) error {
+	v := &tab{Tab: drive.Tab{Ctx: ctx}, base: base}
+	v.Call(func(ctx context.Context, t *chromedp.Target) error {
 		// The download link must not write anywhere.
 		c := chromedp.FromContext(ctx)
 		_, err := cdp.Call(ctx, c.Browser, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
@@ -511,69 +511,40 @@ func runFixture(browserCtx context.Context, base string, j fixtureJourney) (stri
 	// the end of a hover) to pass while the page is still open.
 	v.sleep(3 * time.Second)
 	var session string
-	v.eval(`(JSON.parse(localStorage.getItem('tg_sess') || '{}').id || '')`, &session)
-	if v.err == nil && session == "" {
-		v.fail(fmt.Errorf("no session id in localStorage"))
+	v.Eval(`(JSON.parse(localStorage.getItem('tg_sess') || '{}').id || '')`, &session)
+	if v.Err == nil && session == "" {
+		v.Fail(fmt.Errorf("no session id in localStorage"))
 	}
-	v.do(chromedp.Navigate("about:blank"))
+	v.Do(chromedp.Navigate("about:blank"))
 	v.sleep(300 * time.Millisecond)
-	return session, v.err
+	return session, v.Err
 }
 
 // tab drives one page like a person: the pointer travels to what it
 // clicks, keys are typed one at a time. Methods keep the first error and do
 // nothing after it.
 type tab struct {
-	ctx  context.Context
+	drive.Tab
 	base string
 	x, y float64
-	err  error
-}
-
-func (v *tab) fail(err error) {
-	if v.err == nil && err != nil {
-		v.err = err
-	}
-}
-
-func (v *tab) do(actions ...chromedp.Action[chromedp.Void]) {
-	if v.err == nil {
-		v.fail(chromedp.Do(v.ctx, actions...))
-	}
-}
-
-func (v *tab) call(f func(ctx context.Context, t *chromedp.Target) error) { v.do(chromedp.Func(f)) }
-
-func (v *tab) eval(expr string, out any) {
-	if v.err != nil {
-		return
-	}
-	raw, err := chromedp.Run(v.ctx, chromedp.Evaluate[json.RawMessage](expr))
-	if err != nil {
-		v.fail(fmt.Errorf("eval %.60q: %w", expr, err))
-		return
-	}
-	if out != nil && len(raw) > 0 {
-		v.fail(json.Unmarshal(raw, out))
-	}
 }
 
 // want records the ground truth: the page shows that the behaviour happened.
 func (v *tab) want(expr, what string) {
 	var ok bool
-	v.eval(expr, &ok)
-	if v.err == nil && !ok {
-		v.fail(fmt.Errorf("not so: %s (%s)", what, expr))
+	v.Eval(expr, &ok)
+	if v.Err == nil && !ok {
+		v.Fail(fmt.Errorf("not so: %s (%s)", what, expr))
 	}
 }
 
 func (v *tab) sleep(d time.Duration) {
-	if v.err != nil {
+	if v.Err != nil {
 		return
 	}
 	select {
-	case <-v.ctx.Done():
-		v.fail(v.ctx.Err())
+	case <-v.Ctx.Done():
+		v.Fail(v.Ctx.Err())
 	case <-time.After(d):
 	}
 }
@@ -582,7 +553,7 @@ func (v *tab) sleep(d time.Duration) {
 // detector run.
 func (v *tab) open(path string) {
 	url := v.base + path
-	v.call(func(ctx context.Context, t *chromedp.Target) error {
+	v.Call(func(ctx context.Context, t *chromedp.Target) error {
 		res, err := cdp.Call(ctx, t, page.Navigate, page.NavigateParams{URL: url})
 		if err == nil && res.ErrorText != "" {
 			err = fmt.Errorf("navigate %s: %s", url, res.ErrorText)
@@ -600,14 +571,14 @@ func (v *tab) waitPage(name string) {
 		name = name[:i]
 	}
 	expr := fmt.Sprintf(`location.pathname.endsWith(%q) && document.readyState === 'complete' && !!(window.trailguide && typeof window.trailguide.version === 'string') && !!window.__trailguide_friction`, "/"+name)
-	for deadline := time.Now().Add(15 * time.Second); v.err == nil; v.sleep(100 * time.Millisecond) {
+	for deadline := time.Now().Add(15 * time.Second); v.Err == nil; v.sleep(100 * time.Millisecond) {
 		var ok bool
-		v.eval(expr, &ok)
+		v.Eval(expr, &ok)
 		if ok {
 			break
 		}
 		if time.Now().After(deadline) {
-			v.fail(fmt.Errorf("page %s did not load with the SDK and its friction chunk", name))
+			v.Fail(fmt.Errorf("page %s did not load with the SDK and its friction chunk", name))
 		}
 	}
 	v.sleep(700 * time.Millisecond)
@@ -615,7 +586,7 @@ func (v *tab) waitPage(name string) {
 
 // back goes back in history (the page may come from the bfcache).
 func (v *tab) back(name string) {
-	v.call(func(ctx context.Context, t *chromedp.Target) error {
+	v.Call(func(ctx context.Context, t *chromedp.Target) error {
 		h, err := cdp.Call(ctx, t, page.GetNavigationHistory, cdp.Empty{})
 		if err != nil {
 			return err
@@ -637,17 +608,17 @@ func (v *tab) center(sel string) (float64, float64) {
 		X, Y  float64
 		Found bool
 	}
-	v.eval(fmt.Sprintf(`(() => { const el = document.querySelector(%q); if (!el) return {Found: false};
+	v.Eval(fmt.Sprintf(`(() => { const el = document.querySelector(%q); if (!el) return {Found: false};
 		el.scrollIntoView({block: 'center'}); const r = el.getBoundingClientRect();
 		return {X: r.left + r.width / 2, Y: r.top + r.height / 2, Found: r.width > 0 && r.height > 0}; })()`, sel), &b)
-	if v.err == nil && !b.Found {
-		v.fail(fmt.Errorf("element %s not found or hidden", sel))
+	if v.Err == nil && !b.Found {
+		v.Fail(fmt.Errorf("element %s not found or hidden", sel))
 	}
 	return b.X, b.Y
 }
 
 func (v *tab) mouse(typ input.DispatchMouseEventType, x, y float64, buttons int64, count int64) {
-	v.call(func(ctx context.Context, t *chromedp.Target) error {
+	v.Call(func(ctx context.Context, t *chromedp.Target) error {
 		p := input.DispatchMouseEventParams{Type: typ, X: x, Y: y, Buttons: buttons, ClickCount: count}
 		if typ != input.DispatchMouseEventTypeMouseMoved {
 			p.Button = input.MouseButtonLeft
@@ -660,7 +631,7 @@ func (v *tab) mouse(typ input.DispatchMouseEventType, x, y float64, buttons int6
 // glide moves the pointer to (x, y) in n equal steps, step apart.
 func (v *tab) glide(x, y float64, n int, step time.Duration) {
 	x0, y0 := v.x, v.y
-	for i := 1; i <= n && v.err == nil; i++ {
+	for i := 1; i <= n && v.Err == nil; i++ {
 		f := float64(i) / float64(n)
 		v.mouse(input.DispatchMouseEventTypeMouseMoved, x0+(x-x0)*f, y0+(y-y0)*f, 0, 0)
 		v.sleep(step)
@@ -673,7 +644,7 @@ func (v *tab) glide(x, y float64, n int, step time.Duration) {
 func (v *tab) sweep(x, y float64, d time.Duration) {
 	x0, y0 := v.x, v.y
 	start := time.Now()
-	for v.err == nil {
+	for v.Err == nil {
 		f := math.Min(1, float64(time.Since(start))/float64(d))
 		v.mouse(input.DispatchMouseEventTypeMouseMoved, x0+(x-x0)*f, y0+(y-y0)*f, 0, 0)
 		if f >= 1 {
@@ -708,7 +679,7 @@ func (v *tab) click(sel string) {
 func (v *tab) quick(sel string, n int, gap time.Duration) {
 	x, y := v.center(sel)
 	v.moveTo(x, y)
-	for i := 0; i < n && v.err == nil; i++ {
+	for i := 0; i < n && v.Err == nil; i++ {
 		v.press(x, y, 1)
 		v.sleep(gap)
 	}
@@ -718,7 +689,7 @@ func (v *tab) quick(sel string, n int, gap time.Duration) {
 func (v *tab) rage(sel string, n int) {
 	x, y := v.center(sel)
 	v.moveTo(x, y)
-	for i := 0; i < n && v.err == nil; i++ {
+	for i := 0; i < n && v.Err == nil; i++ {
 		jx, jy := x+float64(i%3-1)*3, y+float64((i+1)%3-1)*3
 		v.mouse(input.DispatchMouseEventTypeMouseMoved, jx, jy, 0, 0)
 		v.press(jx, jy, int64(min(i+1, 3)))
@@ -742,7 +713,7 @@ func (v *tab) multi(sel string, n int) {
 func (v *tab) dwell(sel string, d time.Duration) {
 	x, y := v.center(sel)
 	v.moveTo(x, y)
-	for end := time.Now().Add(d); v.err == nil && time.Now().Before(end); {
+	for end := time.Now().Add(d); v.Err == nil && time.Now().Before(end); {
 		v.glide(x+float64(time.Now().UnixMilli()%7-3), y+float64(time.Now().UnixMilli()%5-2), 2, 20*time.Millisecond)
 		v.sleep(300 * time.Millisecond)
 	}
@@ -751,10 +722,10 @@ func (v *tab) dwell(sel string, d time.Duration) {
 // wheel scrolls by dy CSS px in 100 px notches under the pointer.
 func (v *tab) wheel(dy float64) {
 	n := int(math.Ceil(math.Abs(dy) / 100))
-	for i := 0; i < n && v.err == nil; i++ {
+	for i := 0; i < n && v.Err == nil; i++ {
 		d := math.Copysign(math.Min(100, math.Abs(dy)-float64(i)*100), dy)
 		x, y := v.x, v.y
-		v.call(func(ctx context.Context, t *chromedp.Target) error {
+		v.Call(func(ctx context.Context, t *chromedp.Target) error {
 			_, err := cdp.Call(ctx, t, dispatchWheel, wheelParams{Type: "mouseWheel", X: x, Y: y, DeltaY: d})
 			return err
 		})
@@ -775,22 +746,9 @@ type wheelParams struct {
 	DeltaY float64 `json:"deltaY"`
 }
 
-func (v *tab) key(r string) {
-	v.call(func(ctx context.Context, t *chromedp.Target) error {
-		for _, c := range r {
-			for _, p := range kb.Encode(c) {
-				if _, err := cdp.Call(ctx, t, input.DispatchKeyEvent, *p); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-}
-
 func (v *tab) typeText(s string) {
 	for _, r := range s {
-		v.key(string(r))
+		v.Keys(string(r))
 		v.sleep(40 * time.Millisecond)
 	}
 }
@@ -805,10 +763,10 @@ func (v *tab) fill(sel, s string) {
 // clear deletes the focused field's text with backspace.
 func (v *tab) clear(sel string) {
 	var n int
-	v.eval(fmt.Sprintf(`document.querySelector(%q).value.length`, sel), &n)
-	v.eval(fmt.Sprintf(`(() => { const el = document.querySelector(%q); el.setSelectionRange(el.value.length, el.value.length); return true; })()`, sel), nil)
-	for i := 0; i < n && v.err == nil; i++ {
-		v.key(kb.Backspace)
+	v.Eval(fmt.Sprintf(`document.querySelector(%q).value.length`, sel), &n)
+	v.Eval(fmt.Sprintf(`(() => { const el = document.querySelector(%q); el.setSelectionRange(el.value.length, el.value.length); return true; })()`, sel), nil)
+	for i := 0; i < n && v.Err == nil; i++ {
+		v.Keys(kb.Backspace)
 		v.sleep(25 * time.Millisecond)
 	}
 }
