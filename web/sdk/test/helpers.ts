@@ -1,6 +1,8 @@
 // Test helpers: a fake fetch that records what would leave the browser and
 // answers from a script, plus deterministic storage and ids.
 import { memoryKV, type KV } from '../src/storage';
+import { Transport } from '../src/transport';
+import type { Signal } from '../src/wire';
 
 export interface SentRequest {
   url: string;
@@ -114,3 +116,22 @@ export function seededStorage(now: number): { local: KV; session: KV } {
   session.set('tg_win', JSON.stringify({ id: WINDOW, session: SESSION, seq: 0 }));
   return { local, session };
 }
+
+/** A Transport on a fake fetch, uncompressed, with fresh ids; `extra` overrides any option. */
+export function makeTransport(ff: FakeFetch, extra: Partial<ConstructorParameters<typeof Transport>[0]> = {}): Transport {
+  let seq = 0;
+  return new Transport({
+    endpoint: 'https://tg.example/',
+    key: 'pk_test',
+    sdk: 'trailguide-js/test',
+    ids: { visitor: 'v'.repeat(32), session: 's'.repeat(32), window: 'w'.repeat(32), nextSeq: () => seq++ },
+    fetch: ff.fetch,
+    compress: null,
+    random: () => 0.5,
+    debug: () => undefined,
+    ...extra,
+  });
+}
+
+/** The i-th track signal. */
+export const sig = (i: number): Signal => ({ type: 'track', ts: 1000 + i, url: 'https://app.example/', name: 'e' + i });

@@ -1,25 +1,10 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { MAX_OUTBOX, Transport, UNSENT_KEY, UNSENT_MAX_BATCHES } from '../src/transport';
+import { MAX_OUTBOX, UNSENT_KEY, UNSENT_MAX_BATCHES } from '../src/transport';
 import { memoryKV } from '../src/storage';
 import type { Signal } from '../src/wire';
-import { fakeFetch, ok, settle, status, type FakeFetch } from './helpers';
+import { fakeFetch, makeTransport, ok, settle, sig, status, type FakeFetch } from './helpers';
 
-function make(ff: FakeFetch, extra: Partial<ConstructorParameters<typeof Transport>[0]> = {}) {
-  let seq = 0;
-  return new Transport({
-    endpoint: 'https://tg.example',
-    key: 'pk_test',
-    sdk: 'trailguide-js/test',
-    ids: { visitor: 'v'.repeat(32), session: 's'.repeat(32), window: 'w'.repeat(32), nextSeq: () => seq++ },
-    fetch: ff.fetch,
-    compress: null,
-    random: () => 0,
-    debug: () => undefined,
-    ...extra,
-  });
-}
-
-const sig = (i: number): Signal => ({ type: 'track', ts: 1000 + i, url: 'https://app.example/', name: 'e' + i });
+const make = (ff: FakeFetch, extra: Parameters<typeof makeTransport>[1] = {}) => makeTransport(ff, { random: () => 0, ...extra });
 
 beforeEach(() => {
   vi.useFakeTimers();

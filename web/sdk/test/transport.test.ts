@@ -16,28 +16,9 @@ import {
 } from '../src/transport';
 import type { Signal } from '../src/wire';
 import { memoryKV } from '../src/storage';
-import { deferred, fakeFetch, ok, settle, status, type FakeFetch } from './helpers';
+import { deferred, fakeFetch, makeTransport, ok, settle, sig, status, type FakeFetch } from './helpers';
 
-function ids() {
-  let seq = 0;
-  return { visitor: 'v'.repeat(32), session: 's'.repeat(32), window: 'w'.repeat(32), nextSeq: () => seq++ };
-}
-
-function make(ff: FakeFetch, extra: Partial<ConstructorParameters<typeof Transport>[0]> = {}) {
-  return new Transport({
-    endpoint: 'https://tg.example/',
-    key: 'pk_test',
-    sdk: 'trailguide-js/test',
-    ids: ids(),
-    fetch: ff.fetch,
-    compress: null,
-    random: () => 0.5,
-    debug: () => undefined,
-    ...extra,
-  });
-}
-
-const sig = (i: number): Signal => ({ type: 'track', ts: 1000 + i, url: 'https://app.example/', name: 'e' + i });
+const make = makeTransport;
 
 beforeEach(() => {
   vi.useFakeTimers();
