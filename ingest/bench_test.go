@@ -50,7 +50,11 @@ func rawPerBatch() int64 {
 
 // BenchmarkBaselineInProcess is DESIGN §6's in-process baseline: gunzip,
 // JSON decode and zstd of the same batches, nothing stored.
-func BenchmarkBaselineInProcess(b *testing.B) {
+func BenchmarkBaselineInProcess(b *testing.B) { benchBaseline(b, false) }
+
+// benchBaseline runs the in-process baseline over the benchmark batches, in
+// parallel, with the server's scrubber over each decoded batch when scrub.
+func benchBaseline(b *testing.B, scrub bool) {
 	bodies := benchBodies(max(b.N, 1200))
 	b.SetBytes(rawPerBatch())
 	b.ReportAllocs()
@@ -59,24 +63,32 @@ func BenchmarkBaselineInProcess(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		var buf bytes.Buffer
 		for pb.Next() {
-			body := bodies[int(next.Add(1)-1)%len(bodies)]
-			zr, err := gzip.NewReader(bytes.NewReader(body.Gzip))
-			if err != nil {
-				b.Fatal(err)
-			}
-			buf.Reset()
-			if _, err := io.Copy(&buf, zr); err != nil {
-				b.Fatal(err)
-			}
-			var batch trailguide.Batch
-			if err := json.Unmarshal(buf.Bytes(), &batch); err != nil {
-				b.Fatal(err)
+			batch := decodeBench(b, &buf, bodies[int(next.Add(1)-1)%len(bodies)].Gzip)
+			if scrub {
+				scrubBatch(batch)
 			}
 			if _, err := recording.Encode(batch.Events, recording.LevelFast); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
+}
+
+// decodeBench gunzips body through buf and decodes the batch.
+func decodeBench(b *testing.B, buf *bytes.Buffer, body []byte) *trailguide.Batch {
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		b.Fatal(err)
+	}
+	buf.Reset()
+	if _, err := io.Copy(buf, zr); err != nil {
+		b.Fatal(err)
+	}
+	var batch trailguide.Batch
+	if err := json.Unmarshal(buf.Bytes(), &batch); err != nil {
+		b.Fatal(err)
+	}
+	return &batch
 }
 
 // BenchmarkServiceIngest runs Service.Ingest into real sqlite and fileblob
@@ -178,35 +190,7 @@ func (f fixed) Now() time.Time { return time.Time(f) }
 // BenchmarkBaselineWithScrub is BenchmarkBaselineInProcess plus the
 // server's scrubber over every decoded batch: the ratio of the two is what
 // scrubbing costs ingest (docs/PRIVACY.md reports it).
-func BenchmarkBaselineWithScrub(b *testing.B) {
-	bodies := benchBodies(max(b.N, 1200))
-	b.SetBytes(rawPerBatch())
-	b.ReportAllocs()
-	b.ResetTimer()
-	var next atomic.Int64
-	b.RunParallel(func(pb *testing.PB) {
-		var buf bytes.Buffer
-		for pb.Next() {
-			body := bodies[int(next.Add(1)-1)%len(bodies)]
-			zr, err := gzip.NewReader(bytes.NewReader(body.Gzip))
-			if err != nil {
-				b.Fatal(err)
-			}
-			buf.Reset()
-			if _, err := io.Copy(&buf, zr); err != nil {
-				b.Fatal(err)
-			}
-			var batch trailguide.Batch
-			if err := json.Unmarshal(buf.Bytes(), &batch); err != nil {
-				b.Fatal(err)
-			}
-			scrubBatch(&batch)
-			if _, err := recording.Encode(batch.Events, recording.LevelFast); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-}
+func BenchmarkBaselineWithScrub(b *testing.B) { benchBaseline(b, true) }
 
 // BenchmarkScrubBatch is the scrubber alone over decoded batches.
 func BenchmarkScrubBatch(b *testing.B) {

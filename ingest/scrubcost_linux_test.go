@@ -2,15 +2,11 @@ package ingest
 
 import (
 	"bytes"
-	"encoding/json"
-	"io"
 	"runtime"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/klauspost/compress/gzip"
-	"github.com/trailguide/trailguide"
 	"github.com/trailguide/trailguide/recording"
 )
 
@@ -40,20 +36,9 @@ func BenchmarkScrubCost(b *testing.B) {
 	for i := range b.N {
 		body := bodies[i%len(bodies)]
 		t0 := threadCPU(b)
-		zr, err := gzip.NewReader(bytes.NewReader(body.Gzip))
-		if err != nil {
-			b.Fatal(err)
-		}
-		buf.Reset()
-		if _, err := io.Copy(&buf, zr); err != nil {
-			b.Fatal(err)
-		}
-		var batch trailguide.Batch
-		if err := json.Unmarshal(buf.Bytes(), &batch); err != nil {
-			b.Fatal(err)
-		}
+		batch := decodeBench(b, &buf, body.Gzip)
 		t1 := threadCPU(b)
-		scrubBatch(&batch)
+		scrubBatch(batch)
 		t2 := threadCPU(b)
 		if _, err := recording.Encode(batch.Events, recording.LevelFast); err != nil {
 			b.Fatal(err)
