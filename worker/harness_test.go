@@ -70,9 +70,7 @@ func TestFrictionHarness(t *testing.T) {
 	// as TestDemoFriction does.
 	sessions, _ := seedDemoClosed(t, len(journeys))
 
-	server, live := frictionharness.NewScores(), frictionharness.NewScores()
-	totalServer, totalLive := map[string]int{}, map[string]int{}
-	var perJourney strings.Builder
+	run := frictionharness.NewRun()
 	for _, j := range journeys {
 		id := demoSessionID(j.Session)
 		s, err := sessions.Session(ctx, "demo", id)
@@ -86,9 +84,8 @@ func TestFrictionHarness(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv, lv := frictionharness.Split(events)
-		frictionharness.Count(totalServer, srv)
-		frictionharness.Count(totalLive, lv)
+		lab := labels.Journeys[j.Name]
+		srv, _ := run.Add(j.Name, lab, events)
 		// The stored events agree with the session's counts.
 		for _, typ := range frictionharness.Types {
 			c := 0
@@ -101,19 +98,6 @@ func TestFrictionHarness(t *testing.T) {
 				t.Errorf("%s: %d server %s events, session counts %d", j.Name, c, typ, s.FrictionCounts[typ])
 			}
 		}
-		lab := labels.Journeys[j.Name]
-		srvNotes := server.Journey(lab, srv)
-		liveNotes := live.Journey(lab, lv)
-		if len(srvNotes)+len(liveNotes) > 0 {
-			fmt.Fprintf(&perJourney, "%s\n", j.Name)
-			for _, x := range srvNotes {
-				fmt.Fprintf(&perJourney, "    server %s\n", x)
-			}
-			for _, x := range liveNotes {
-				fmt.Fprintf(&perJourney, "    live   %s\n", x)
-			}
-		}
-
 		// Regressions we never want: a journey labelled "nothing" with a
 		// server rage, dead or error click.
 		if len(lab.Expect) == 0 && len(lab.Unlabelled) == 0 {
@@ -126,9 +110,9 @@ func TestFrictionHarness(t *testing.T) {
 	}
 
 	// The tallies add up: every detection is counted exactly once.
-	for _, e := range append(server.Check("server", totalServer), live.Check("live", totalLive)...) {
+	for _, e := range run.Check() {
 		t.Error(e)
 	}
-	t.Log(frictionharness.Table(fmt.Sprintf("precision and recall over %d labelled journeys", len(journeys)), server, live))
-	t.Log("\nmisses and false positives by journey:\n" + perJourney.String())
+	t.Log(run.Table(fmt.Sprintf("precision and recall over %d labelled journeys", len(journeys))))
+	t.Log(run.Notes())
 }

@@ -433,9 +433,7 @@ func TestFixturePages(t *testing.T) {
 	for _, e := range labels.Validate(names) {
 		t.Error(e)
 	}
-	server, live := fh.NewScores(), fh.NewScores()
-	totalServer, totalLive := map[string]int{}, map[string]int{}
-	var perJourney strings.Builder
+	run := fh.NewRun()
 	for i, j := range journeys {
 		id := results[i].session
 		s, err := sessions.Session(ctx, "fixtures", id)
@@ -449,20 +447,7 @@ func TestFixturePages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv, lv := fh.Split(events)
-		fh.Count(totalServer, srv)
-		fh.Count(totalLive, lv)
-		lab := labels.Journeys[j.Name]
-		srvNotes, liveNotes := server.Journey(lab, srv), live.Journey(lab, lv)
-		if len(srvNotes)+len(liveNotes) > 0 {
-			fmt.Fprintf(&perJourney, "%s\n", j.Name)
-			for _, x := range srvNotes {
-				fmt.Fprintf(&perJourney, "    server %s\n", x)
-			}
-			for _, x := range liveNotes {
-				fmt.Fprintf(&perJourney, "    live   %s\n", x)
-			}
-		}
+		srv, lv := run.Add(j.Name, labels.Journeys[j.Name], events)
 		// The regressions we never want: a rage, dead or error click that
 		// no label of the journey allows, on either side.
 		for side, ds := range map[string][]fh.Detection{"server": srv, "live": lv} {
@@ -476,12 +461,12 @@ func TestFixturePages(t *testing.T) {
 			}
 		}
 	}
-	for _, e := range append(server.Check("server", totalServer), live.Check("live", totalLive)...) {
+	for _, e := range run.Check() {
 		t.Error(e)
 	}
-	table := fh.Table(fmt.Sprintf("precision and recall over %d fixture-page journeys", len(journeys)), server, live)
+	table := run.Table(fmt.Sprintf("precision and recall over %d fixture-page journeys", len(journeys)))
 	t.Log(table)
-	t.Log("\nmisses and false positives by journey:\n" + perJourney.String())
+	t.Log(run.Notes())
 	fmt.Print(table) // also without -v: the figures are the point of the test
 }
 

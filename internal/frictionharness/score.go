@@ -271,3 +271,46 @@ func Count(total map[string]int, ds []Detection) {
 		total[d.Type]++
 	}
 }
+
+// Run scores a harness journey by journey: both sides' scores, the tallies
+// Check compares them with, and the misses and false positives by journey.
+type Run struct {
+	Server, Live           Scores
+	totalServer, totalLive map[string]int
+	notes                  strings.Builder
+}
+
+// NewRun starts an empty run.
+func NewRun() *Run {
+	return &Run{Server: NewScores(), Live: NewScores(), totalServer: map[string]int{}, totalLive: map[string]int{}}
+}
+
+// Add scores one journey's stored events against its label and returns the
+// server's and the live detections, for a harness's own checks.
+func (r *Run) Add(name string, lab Journey, events []*trailguide.Event) (server, live []Detection) {
+	server, live = Split(events)
+	Count(r.totalServer, server)
+	Count(r.totalLive, live)
+	srvNotes, liveNotes := r.Server.Journey(lab, server), r.Live.Journey(lab, live)
+	if len(srvNotes)+len(liveNotes) > 0 {
+		fmt.Fprintf(&r.notes, "%s\n", name)
+		for _, x := range srvNotes {
+			fmt.Fprintf(&r.notes, "    server %s\n", x)
+		}
+		for _, x := range liveNotes {
+			fmt.Fprintf(&r.notes, "    live   %s\n", x)
+		}
+	}
+	return server, live
+}
+
+// Check reports tallies that do not add up (every detection counted once).
+func (r *Run) Check() []string {
+	return append(r.Server.Check("server", r.totalServer), r.Live.Check("live", r.totalLive)...)
+}
+
+// Table is the precision and recall table of the run.
+func (r *Run) Table(title string) string { return Table(title, r.Server, r.Live) }
+
+// Notes lists the misses and false positives by journey.
+func (r *Run) Notes() string { return "\nmisses and false positives by journey:\n" + r.notes.String() }
