@@ -115,6 +115,41 @@ func (c *stormClient) run(hc *http.Client, target *atomic.Pointer[string], stop 
 	}
 }
 
+// storm is clients running against the current server until Stop.
+type storm struct {
+	cs   []*stormClient
+	stop chan struct{}
+	wg   sync.WaitGroup
+	errs chan error
+}
+
+// startStorm starts every client, each sending to whatever target holds.
+func startStorm(cs []*stormClient, hc *http.Client, target *atomic.Pointer[string]) *storm {
+	s := &storm{cs: cs, stop: make(chan struct{}), errs: make(chan error, len(cs))}
+	for _, c := range cs {
+		s.wg.Go(func() { c.run(hc, target, s.stop, s.errs) })
+	}
+	return s
+}
+
+// Acked is how many batches the clients got acknowledged so far.
+func (s *storm) Acked() (n int64) {
+	for _, c := range s.cs {
+		n += c.acked.Load()
+	}
+	return n
+}
+
+// Stop stops the clients, waits for them and reports what they found wrong.
+func (s *storm) Stop(t *testing.T) {
+	close(s.stop)
+	s.wg.Wait()
+	close(s.errs)
+	for err := range s.errs {
+		t.Error(err)
+	}
+}
+
 // sendUntilAck posts body until the current server answers 200 with its
 // ack, or stop is closed. It reports whether it was acknowledged.
 func sendUntilAck(hc *http.Client, target *atomic.Pointer[string], body []byte, seq int64, stop <-chan struct{}, st *sendStats) (bool, error) {
@@ -188,19 +223,8 @@ func TestCrashStorm(t *testing.T) {
 	target.Store(&srv.URL)
 
 	hc := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	errs := make(chan error, clients)
-	for _, c := range cs {
-		wg.Go(func() { c.run(hc, &target, stop, errs) })
-	}
-
-	totalAcked := func() (n int64) {
-		for _, c := range cs {
-			n += c.acked.Load()
-		}
-		return n
-	}
+	st := startStorm(cs, hc, &target)
+	totalAcked := st.Acked
 	// progress waits (bounded) until the clients got more acks than n, so
 	// that every server lifetime is killed while it is being written to,
 	// however slow the machine.
@@ -227,12 +251,7 @@ func TestCrashStorm(t *testing.T) {
 	// client had in flight when stopped may or may not be stored, and is
 	// checked below as "at most once".
 	time.Sleep(time.Second)
-	close(stop)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+	st.Stop(t)
 	srv.Stop()
 
 	acked, tries := 0, int64(0)

@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -88,18 +87,8 @@ func TestDiskFull(t *testing.T) {
 		}}
 	}
 	hc := &http.Client{Timeout: 10 * time.Second}
-	stop := make(chan struct{})
-	errs := make(chan error, clients)
-	var wg sync.WaitGroup
-	for _, c := range cs {
-		wg.Go(func() { c.run(hc, &target, stop, errs) })
-	}
-	acked := func() (n int64) {
-		for _, c := range cs {
-			n += c.acked.Load()
-		}
-		return n
-	}
+	st := startStorm(cs, hc, &target)
+	acked := st.Acked
 	unavailable := func() (n int64) {
 		for _, c := range cs {
 			n += c.stats.unavailable.Load()
@@ -148,12 +137,7 @@ func TestDiskFull(t *testing.T) {
 		return nil
 	})
 	t.Logf("resumed %s after space returned", time.Since(t0).Round(time.Millisecond))
-	close(stop)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+	st.Stop(t)
 	srv.Stop()
 	t.Logf("acked %d before the disk filled, %d while full, %d in all; %d answers 503 + Retry-After",
 		before, full-during, acked(), unavailable())
