@@ -134,6 +134,8 @@ func TestJSON(t *testing.T) {
 		{"numbers untouched", `{"timestamp":4111111111111111,"x":1}`, `{"timestamp":4111111111111111,"x":1}`, Counts{}},
 		{"meta href", `{"type":4,"data":{"href":"https://a.test/?code=1","width":800}}`, `{"type":4,"data":{"href":"https://a.test/?code=redacted","width":800}}`, Counts{URL: 1}},
 		{"array of strings", `["Bearer abcdefghijk", "ok"]`, `["Bearer [redacted]", "ok"]`, Counts{Bearer: 1}},
+		// the SDK's mask for a select and its options (CHOICE_MASK) is nothing to catch
+		{"masked select", `{"tagName":"select","attributes":{"value":"***","title":"***"},"childNodes":[{"tagName":"option","attributes":{"value":"***","label":"***"},"childNodes":[{"type":3,"textContent":"***"}]}]}`, `{"tagName":"select","attributes":{"value":"***","title":"***"},"childNodes":[{"tagName":"option","attributes":{"value":"***","label":"***"},"childNodes":[{"type":3,"textContent":"***"}]}]}`, Counts{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,21 +26,29 @@ import (
 // gets fresh random canaries, so a value found anywhere can only come from
 // that case's page.
 var canaryNames = []string{
-	"visible",                             // ordinary page text (<h1>): the positive control, recorded unless the mode or a rule masks it
-	"email",                               // an email address in page text
-	"card",                                // a card number in page text (Luhn-valid)
-	"mailto",                              // a mailto: link
-	"link",                                // ?token= in a link's href
-	"form",                                // ?code= in a form's action
-	"masked",                              // text of a data-tg-mask element
-	"blocked",                             // text of a data-tg-block element
-	"text",                                // typed into a text input
-	"pw",                                  // typed into a password field
-	"pw2",                                 // typed into it after a "show password" toggle turned it into type=text
-	"pwu",                                 // typed into <input TYPE="PASSWORD">
-	"hidden",                              // value of a hidden input
-	"textarea",                            // typed into a textarea
-	"select",                              // the value of the option chosen in a select
+	"visible",           // ordinary page text (<h1>): the positive control, recorded unless the mode or a rule masks it
+	"email",             // an email address in page text
+	"card",              // a card number in page text (Luhn-valid)
+	"mailto",            // a mailto: link
+	"link",              // ?token= in a link's href
+	"form",              // ?code= in a form's action
+	"masked",            // text of a data-tg-mask element
+	"blocked",           // text of a data-tg-block element
+	"text",              // typed into a text input
+	"pw",                // typed into a password field
+	"pw2",               // typed into it after a "show password" toggle turned it into type=text
+	"pwu",               // typed into <input TYPE="PASSWORD">
+	"hidden",            // value of a hidden input
+	"textarea",          // typed into a textarea
+	"select",            // the value of the option chosen in a select
+	"selecttext",        // its text (which the page then copies into the select's title)
+	"optother",          // the text of an option not chosen
+	"optlabel",          // an option's label attribute
+	"multi1", "multi1t", // value and text of an option clicked in a multi-select
+	"multi2", "multi2t", // value and text of a second option the page selects in it
+	"datalist",                            // the value of a datalist option, typed into its input
+	"dltext",                              // that datalist option's text
+	"fancy",                               // the text of the option chosen in a customizable select (copied into its <selectedcontent>)
 	"cc",                                  // typed into autocomplete=cc-number
 	"otp",                                 // typed into autocomplete=one-time-code
 	"react",                               // set like a React controlled input: native value setter + input event
@@ -73,16 +81,19 @@ type canaryCase struct {
 // mode and each unmask switch reaches exactly what it names.
 func TestE2EPrivacyCanaries(t *testing.T) {
 	labels := []string{"placeholder", "title", "aria", "alt"}
+	// relaxed records the choices of selects, and their options; a datalist's
+	// input is typed text, so its options are masked in every mode
+	choices := []string{"select", "selecttext", "optother", "optlabel", "multi1", "multi1t", "multi2", "multi2t", "fancy"}
 	cases := []canaryCase{
 		{name: "balanced (default)", want: []string{"visible"}},
 		{name: "strict", privacy: map[string]any{"mode": "strict"}, want: nil},
 		// relaxed: choices and the labels of fields; typed text stays masked
-		{name: "relaxed", privacy: map[string]any{"mode": "relaxed"}, want: append([]string{"visible", "select"}, labels...)},
+		{name: "relaxed", privacy: map[string]any{"mode": "relaxed"}, want: append(append([]string{"visible"}, choices...), labels...)},
 		{name: "data-tg-unmask on the textarea", unmaskTextarea: true, want: []string{"visible", "textarea"}},
 		// an unmask rule for every input still never reaches passwords
 		// (also switched), hidden, card and one-time-code fields
 		{name: "unmask rules: every input and the email paragraph", privacy: map[string]any{"unmask_selectors": []string{"input", "#email-text"}},
-			want: append([]string{"visible", "email", "text", "react", "shadow", "iframe"}, labels...)},
+			want: append([]string{"visible", "email", "text", "react", "shadow", "iframe", "datalist"}, labels...)},
 		{name: "relaxed with mask rules", privacy: map[string]any{"mode": "relaxed", "mask_selectors": []string{"h1", "select", "#labels"}},
 			want: []string{"alt"}},
 		{name: "init privacy strict over a relaxed project", privacy: map[string]any{"mode": "relaxed"}, initPrivacy: "strict", want: nil},
@@ -344,9 +355,22 @@ func actOnCanaryPage(t *testing.T, ctx context.Context, site string, c map[strin
 	focusAndType(`document.querySelector('#shadow-host').shadowRoot.querySelector('#shadow').focus()`, c["shadowtyped"])
 	focusAndType(`document.querySelector('#frame').contentDocument.querySelector('#in-frame').focus()`, c["iframe"])
 	// choose the option as a person does (the change event rrweb listens to)
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(() => { const s = document.querySelector('#select'); s.value = %q; s.dispatchEvent(new Event('input', {bubbles: true})); s.dispatchEvent(new Event('change', {bubbles: true})); return s.value === %q; })()`, c["select"], c["select"]))); err != nil {
-		t.Fatalf("choose: %v", err)
+	choose := func(sel, value string) {
+		t.Helper()
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(() => { const s = document.querySelector(%q); s.value = %q; s.dispatchEvent(new Event('input', {bubbles: true})); s.dispatchEvent(new Event('change', {bubbles: true})); return s.value === %q; })()`, sel, value, value))); err != nil {
+			t.Fatalf("choose %s: %v", sel, err)
+		}
 	}
+	choose("#select", c["select"])
+	choose("#fancy", "f")
+	// a multi-select: one option clicked (click signal, rrweb's click on the option), one more added by the page
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#multi option:nth-child(1)")), chromedp.Sleep(200*time.Millisecond)); err != nil {
+		t.Fatalf("click an option: %v", err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const s = document.querySelector('#multi'); s.options[2].selected = true; s.dispatchEvent(new Event('change', {bubbles: true})); return true; })()`)); err != nil {
+		t.Fatalf("multi-select: %v", err)
+	}
+	typeInto("#city", c["datalist"])
 	// a React-style controlled input: the native setter, then an input event
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(() => { const el = document.querySelector('#react'); Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(el, %q); el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true})); return true; })()`, c["react"]))); err != nil {
 		t.Fatalf("react input: %v", err)
@@ -356,13 +380,16 @@ func actOnCanaryPage(t *testing.T, ctx context.Context, site string, c map[strin
 		const q = (s) => document.querySelector(s);
 		return { text: q('#text').value, pw: q('#pw').value, pwu: q('#pwu').value, textarea: q('#textarea').value, cc: q('#cc').value,
 			otp: q('#otp').value, ce: q('#ce').textContent, shadow: q('#shadow-host').shadowRoot.querySelector('#shadow').value,
-			iframe: q('#frame').contentDocument.querySelector('#in-frame').value, select: q('#select').value, react: q('#react').value };
+			iframe: q('#frame').contentDocument.querySelector('#in-frame').value, select: q('#select').value, react: q('#react').value,
+			title: q('#select').title, multi: Array.from(q('#multi').selectedOptions, (o) => o.value).join(','), city: q('#city').value,
+			fancy: q('#fancy selectedcontent').textContent };
 	})()`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]string{"text": c["text"], "pw": c["pw"] + c["pw2"], "pwu": c["pwu"], "textarea": c["textarea"], "cc": c["cc"], "otp": c["otp"],
-		"ce": c["ce"], "shadow": c["shadow"] + c["shadowtyped"], "iframe": c["iframe"], "select": c["select"], "react": c["react"]}
+		"ce": c["ce"], "shadow": c["shadow"] + c["shadowtyped"], "iframe": c["iframe"], "select": c["select"], "react": c["react"],
+		"title": c["selecttext"], "multi": c["multi1"] + "," + c["multi2"], "city": c["datalist"], "fancy": c["fancy"]}
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("field %s holds %q, want %q", k, got[k], v)

@@ -83,6 +83,14 @@ const PATCHES = [
     with: 'class CrossOriginIframeMirror {}\n',
   },
   {
+    // rrdom's node class, bundled only for an `instanceof` in hasShadowRoot:
+    // the recorder never meets an rrdom node (those live in the replayer)
+    name: 'rrdom-node',
+    start: 'class BaseRRNode {',
+    end: 'function on(type, fn, target = document) {',
+    with: 'class BaseRRNode {}\n',
+  },
+  {
     name: 'cross-origin-iframe-messages',
     start: '  handleMessage(message) {',
     end: 'class ShadowDomManager {',

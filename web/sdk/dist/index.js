@@ -286,6 +286,8 @@ var Identity = class {
 // sdk/src/mask.ts
 var EDITABLE_SELECTOR = '[contenteditable]:not([contenteditable="false"])';
 var MEDIA_SELECTOR = "img,picture,video,audio,canvas,svg,iframe,object,embed";
+var CHOICE_MASK = "***";
+var LIST = "select,datalist";
 var DEFAULT_MASK = { mode: "balanced", mask_selectors: [], block_selectors: [], unmask_selectors: [] };
 var MODES = ["relaxed", "balanced", "strict"];
 var MASK_INPUT_OPTIONS = { input: true, textarea: true, select: true };
@@ -344,28 +346,29 @@ function createMasker(cfg, doc = document, privacy) {
   const userMask = ["[data-tg-mask]", ...validSelectors(c.mask_selectors, doc), ...validSelectors(p.mask_selectors, doc)].join();
   const maskSel = userMask + "," + EDITABLE_SELECTOR;
   const unmaskSel = ["[data-tg-unmask]", ...validSelectors(c.unmask_selectors, doc)].join();
-  const blocks = ["[data-tg-block]", ...validSelectors(c.block_selectors, doc), ...validSelectors(p.block_selectors, doc)];
+  const blocks = ["[data-tg-block]", "selectedcontent", ...validSelectors(c.block_selectors, doc), ...validSelectors(p.block_selectors, doc)];
   if (mode == "strict") blocks.push(MEDIA_SELECTOR);
   const blockSelector = blocks.join();
   const unmasked = (el) => closest(el, unmaskSel) && !closest(el, userMask);
   const input = (s, el) => {
     s = s || "";
     if (!el) return maskAll(s);
-    const f = el.tagName == "OPTION" ? el.closest("select") || el : el;
+    const list = el.closest(LIST);
+    const f = list || el;
     if (isNeverRecorded(f)) return "";
     if (unmasked(f)) return s;
-    if (closest(f, userMask)) return maskAll(s);
     const choice = f.tagName == "SELECT" || f.tagName == "INPUT" && CHOICE_TYPES.test(f.type);
-    return mode == "relaxed" && choice ? scrubPII(s) : maskAll(s);
+    return mode == "relaxed" && choice && !closest(f, userMask) ? scrubPII(s) : list ? s && CHOICE_MASK : maskAll(s);
   };
-  const text = (s, el) => !s || !s.trim() ? s : el && el.tagName == "TEXTAREA" ? input(s, el) : unmasked(el) ? s : mode == "strict" || closest(el, maskSel) ? maskAll(s) : scrubPII(s);
+  const inList = (el) => !!el && !!el.closest(LIST) && input("x", el) != "x";
+  const text = (s, el) => !s || !s.trim() ? s : el && (el.tagName == "TEXTAREA" || el.closest(LIST)) ? input(s, el) : unmasked(el) ? s : mode == "strict" || closest(el, maskSel) ? maskAll(s) : scrubPII(s);
   const attr = (el, tag, name, v) => {
     if (!v) return v;
     const field = FIELD_TAG.test(tag);
     if (URL_ATTR.test(name)) {
       return name == "srcset" ? v.split(",").map((part) => part.trim().replace(/^\S+/, scrubURL)).join(", ") : scrubURL(v);
     }
-    if (name == "value" && (field || !el)) return input(v, el);
+    if (name == "value" && (field || !el) || (name == "label" || TEXT_ATTR.test(name)) && el && el.closest(LIST)) return input(v, el);
     if (TEXT_ATTR.test(name)) return !el ? maskAll(v) : !field ? text(v, el) : unmasked(el) ? v : mode == "relaxed" && !closest(el, userMask) ? scrubPII(v) : maskAll(v);
     return v;
   };
@@ -377,8 +380,8 @@ function createMasker(cfg, doc = document, privacy) {
     const walk = (n, parent, tag) => {
       if (!n) return;
       if (n.type == 3) {
-        const t = n.textContent;
-        if (t && !/^(style|script)$/i.test(tag)) n.textContent = parent === void 0 ? maskAll(t) : text(t, parent);
+        const t2 = n.textContent;
+        if (t2 && !/^(style|script)$/i.test(tag)) n.textContent = parent === void 0 ? maskAll(t2) : text(t2, parent);
         return;
       }
       const el = n.type == 2 ? node(n.id) : null;
@@ -393,12 +396,16 @@ function createMasker(cfg, doc = document, privacy) {
         const p2 = elementOf(node(a.parentId));
         walk(a.node, p2 || void 0, p2 ? p2.tagName : "");
       }
-      for (const t of d.texts || []) {
-        const n = node(t.id);
+      for (const t2 of d.texts || []) {
+        const n = node(t2.id);
         const p2 = elementOf(n && n.parentNode);
-        if (t.value && !/^(STYLE|SCRIPT)$/.test(p2 ? p2.tagName : "")) t.value = p2 ? text(t.value, p2) : maskAll(t.value);
+        if (t2.value && !/^(STYLE|SCRIPT)$/.test(p2 ? p2.tagName : "")) t2.value = p2 ? text(t2.value, p2) : maskAll(t2.value);
       }
-      for (const a of d.attributes || []) {
+      d.attributes = (d.attributes || []).filter((a) => {
+        const el = node(a.id);
+        return !(el && el.tagName != "SELECT" && inList(el));
+      });
+      for (const a of d.attributes) {
         const el = node(a.id);
         for (const k in a.attributes) {
           const v = a.attributes[k];
@@ -407,6 +414,8 @@ function createMasker(cfg, doc = document, privacy) {
       }
     }
     if (ev.type == 3 && d.source == 5 && typeof d.text == "string") d.text = input(d.text, node(d.id));
+    const t = ev.type == 3 && d.source == 2 && node(d.id);
+    if (t && t.tagName != "SELECT" && inList(t) && mirror) d.id = mirror.getId(t.closest("select"));
     return e;
   };
   return {
@@ -505,7 +514,7 @@ function selectorFor(el) {
 }
 var INTERACTIVE = 'a,button,[role="button"],[role="link"],[role="menuitem"],[role="tab"],input,select,textarea,label,summary,[data-tg-id],[data-testid]';
 function clickTarget(el) {
-  let cur = el;
+  let cur = el.closest("select") || el;
   for (let i = 0; cur && i < 5; i++, cur = cur.parentElement) {
     try {
       if (cur.matches(INTERACTIVE)) return cur;
@@ -515,7 +524,7 @@ function clickTarget(el) {
   }
   return el;
 }
-var NO_TEXT_TAGS = /^(SCRIPT|STYLE|NOSCRIPT|TEXTAREA|SELECT|OPTION|TEMPLATE|INPUT)$/;
+var NO_TEXT_TAGS = /^(SCRIPT|STYLE|NOSCRIPT|TEXTAREA|SELECT|OPTION|DATALIST|TEMPLATE|INPUT)$/;
 function elementText(el, masker) {
   if (NO_TEXT_TAGS.test(el.tagName)) return "";
   if (matchesClosest(el, masker.blockSelector)) return "";
@@ -883,7 +892,7 @@ function startSignals(o) {
     (e) => {
       const t = e.target;
       if (!mouse(e) || !t || t.nodeType !== 1) return;
-      let el = t.closest(INTERACTIVE2) || (isInteractive(win, t) ? t : null);
+      let el = t.closest("select") || t.closest(INTERACTIVE2) || (isInteractive(win, t) ? t : null);
       if (el && el.tagName === "LABEL" && win.getComputedStyle(el).cursor !== "pointer") el = null;
       if (hv && el === hv.el) {
         clearTimeout(hv.timer);

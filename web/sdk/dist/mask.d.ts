@@ -1,6 +1,8 @@
 import type { MaskConfig, MaskMode } from './wire';
 export declare const EDITABLE_SELECTOR = "[contenteditable]:not([contenteditable=\"false\"])";
 export declare const MEDIA_SELECTOR = "img,picture,video,audio,canvas,svg,iframe,object,embed";
+/** What every masked option, option text and select value is recorded as. */
+export declare const CHOICE_MASK = "***";
 export declare const DEFAULT_MASK: MaskConfig;
 /** What init({privacy}) may set: a stricter mode and more mask/block rules, never unmask rules. */
 export type PrivacyOption = MaskMode | {
@@ -20,6 +22,7 @@ export interface MaskRecordOptions {
 /** rrweb's node lookup (record.mirror), to find the element behind a serialized node. */
 export interface MirrorLike {
     getNode(id: number): Node | null;
+    getId(n: Node | undefined | null): number;
 }
 export interface Masker {
     mode: MaskMode;

@@ -16,6 +16,13 @@
 // In every mode, whatever the rules say: password fields (also after a type
 // switch), hidden inputs and autocomplete=cc-*, one-time-code,
 // current-password, new-password fields record nothing (empty value).
+// A choice from a fixed list gives itself away by its length, so in every
+// mode that masks a <select>'s value, everything of the select and of every
+// <datalist> is CHOICE_MASK whatever its length: its value, each option's
+// text, value and label, the optgroups' labels, the select's title and
+// aria-label; options lose their selected state and their attribute
+// mutations, rrweb's clicks on an option name the select, and a customizable
+// select's <selectedcontent> (a copy of the chosen option) is blocked.
 // [data-tg-mask] masks an element's text, [data-tg-block] replaces it with a
 // same-size placeholder, [data-tg-unmask] records its text and values as they
 // are (except the never-recorded fields). Mask wins over unmask.
@@ -24,6 +31,9 @@ import type { MaskConfig, MaskMode } from './wire';
 
 export const EDITABLE_SELECTOR = '[contenteditable]:not([contenteditable="false"])';
 export const MEDIA_SELECTOR = 'img,picture,video,audio,canvas,svg,iframe,object,embed';
+/** What every masked option, option text and select value is recorded as. */
+export const CHOICE_MASK = '***';
+const LIST = 'select,datalist';
 
 export const DEFAULT_MASK: MaskConfig = { mode: 'balanced', mask_selectors: [], block_selectors: [], unmask_selectors: [] };
 
@@ -46,6 +56,7 @@ export interface MaskRecordOptions {
 /** rrweb's node lookup (record.mirror), to find the element behind a serialized node. */
 export interface MirrorLike {
   getNode(id: number): Node | null;
+  getId(n: Node | undefined | null): number;
 }
 
 export interface Masker {
@@ -137,7 +148,7 @@ export function createMasker(cfg: MaskConfig | null | undefined, doc: Document =
   const userMask = ['[data-tg-mask]', ...validSelectors(c.mask_selectors, doc), ...validSelectors(p.mask_selectors, doc)].join();
   const maskSel = userMask + ',' + EDITABLE_SELECTOR;
   const unmaskSel = ['[data-tg-unmask]', ...validSelectors(c.unmask_selectors, doc)].join();
-  const blocks = ['[data-tg-block]', ...validSelectors(c.block_selectors, doc), ...validSelectors(p.block_selectors, doc)];
+  const blocks = ['[data-tg-block]', 'selectedcontent', ...validSelectors(c.block_selectors, doc), ...validSelectors(p.block_selectors, doc)];
   if (mode == 'strict') blocks.push(MEDIA_SELECTOR);
   const blockSelector = blocks.join();
 
@@ -146,18 +157,20 @@ export function createMasker(cfg: MaskConfig | null | undefined, doc: Document =
   const input = (s: string, el: Element | null): string => {
     s = s || '';
     if (!el) return maskAll(s);
-    const f = el.tagName == 'OPTION' ? el.closest('select') || el : el;
+    const list = el.closest(LIST);
+    const f = list || el;
     if (isNeverRecorded(f)) return '';
     if (unmasked(f)) return s;
-    if (closest(f, userMask)) return maskAll(s);
     const choice = f.tagName == 'SELECT' || (f.tagName == 'INPUT' && CHOICE_TYPES.test((f as HTMLInputElement).type));
-    return mode == 'relaxed' && choice ? scrubPII(s) : maskAll(s);
+    return mode == 'relaxed' && choice && !closest(f, userMask) ? scrubPII(s) : list ? s && CHOICE_MASK : maskAll(s);
   };
+  /** `el` is in a select or datalist whose value is masked */
+  const inList = (el: Element | null): boolean => !!el && !!el.closest(LIST) && input('x', el) != 'x';
 
   const text = (s: string, el: Element | null): string =>
     !s || !s.trim()
       ? s
-      : el && el.tagName == 'TEXTAREA'
+      : el && (el.tagName == 'TEXTAREA' || el.closest(LIST))
         ? input(s, el)
         : unmasked(el)
           ? s
@@ -176,7 +189,7 @@ export function createMasker(cfg: MaskConfig | null | undefined, doc: Document =
             .join(', ')
         : scrubURL(v);
     }
-    if (name == 'value' && (field || !el)) return input(v, el);
+    if ((name == 'value' && (field || !el)) || ((name == 'label' || TEXT_ATTR.test(name)) && el && el.closest(LIST))) return input(v, el);
     if (TEXT_ATTR.test(name)) return !el ? maskAll(v) : !field ? text(v, el) : unmasked(el) ? v : mode == 'relaxed' && !closest(el, userMask) ? scrubPII(v) : maskAll(v);
     return v;
   };
@@ -212,7 +225,12 @@ export function createMasker(cfg: MaskConfig | null | undefined, doc: Document =
         const p = elementOf(n && n.parentNode);
         if (t.value && !/^(STYLE|SCRIPT)$/.test(p ? p.tagName : '')) t.value = p ? text(t.value, p) : maskAll(t.value);
       }
-      for (const a of d.attributes || []) {
+      // any attribute change of an option may be its choice: dropped
+      d.attributes = (d.attributes || []).filter((a: any) => {
+        const el = node(a.id) as Element | null;
+        return !(el && el.tagName != 'SELECT' && inList(el));
+      });
+      for (const a of d.attributes) {
         const el = node(a.id) as Element | null;
         for (const k in a.attributes) {
           const v = a.attributes[k];
@@ -221,6 +239,9 @@ export function createMasker(cfg: MaskConfig | null | undefined, doc: Document =
       }
     }
     if (ev.type == 3 && d.source == 5 && typeof d.text == 'string') d.text = input(d.text, node(d.id) as Element | null);
+    // a click, focus or touch on an option: on its select
+    const t = ev.type == 3 && d.source == 2 && (node(d.id) as Element | null);
+    if (t && t.tagName != 'SELECT' && inList(t) && mirror) d.id = mirror.getId(t.closest('select'));
     return e;
   };
 

@@ -103,7 +103,8 @@ const INTERACTIVE = 'a,button,[role="button"],[role="link"],[role="menuitem"],[r
 
 /** The element a click is about: the nearest interactive ancestor (a <span> inside a <button> is the button). */
 export function clickTarget(el: Element): Element {
-  let cur: Element | null = el;
+  // an option, or a customizable select's button: the select (which option is no one's business)
+  let cur: Element | null = el.closest('select') || el;
   for (let i = 0; cur && i < 5; i++, cur = cur.parentElement) {
     try {
       if (cur.matches(INTERACTIVE)) return cur;
@@ -114,7 +115,7 @@ export function clickTarget(el: Element): Element {
   return el;
 }
 
-const NO_TEXT_TAGS = /^(SCRIPT|STYLE|NOSCRIPT|TEXTAREA|SELECT|OPTION|TEMPLATE|INPUT)$/;
+const NO_TEXT_TAGS = /^(SCRIPT|STYLE|NOSCRIPT|TEXTAREA|SELECT|OPTION|DATALIST|TEMPLATE|INPUT)$/;
 
 /**
  * Up to MAX_TEXT characters of visible text inside `el`, masked per text node

@@ -273,7 +273,8 @@ export function startSignals(o: SignalOptions): Signals {
       const t = e.target as Element;
       if (!mouse(e) || !t || t.nodeType !== 1) return;
       // without an interactive ancestor, t is its own clickTarget
-      let el = t.closest(INTERACTIVE) || (isInteractive(win, t) ? t : null);
+      // an option is its select (clickTarget)
+      let el = t.closest('select') || t.closest(INTERACTIVE) || (isInteractive(win, t) ? t : null);
       // a <label> is a caption: a pointer parked on it is not weighing a click, unless it looks clickable
       if (el && el.tagName === 'LABEL' && win.getComputedStyle(el).cursor !== 'pointer') el = null;
       if (hv && el === hv.el) {

@@ -39,7 +39,7 @@ export function fakeRecorder(): FakeRecorder {
   }) as unknown as FakeRecorder;
   r.stop = stop;
   // the nodes of the snapshot above that exist in the page: <html> and <body>
-  r.mirror = { getNode: (id: number) => (id == 3 ? document.documentElement : id == 4 ? document.body : null) };
+  r.mirror = { getNode: (id: number) => (id == 3 ? document.documentElement : id == 4 ? document.body : null), getId: () => -1 };
   r.takeFullSnapshot = vi.fn(() => r.emit({ type: 2, data: { node: { type: 0, id: 1, childNodes: [] }, initialOffset: { left: 0, top: 0 } }, timestamp: now() }));
   r.emit = (e) => r.options && r.options.emit(e);
   (r as unknown as { setNow(f: () => number): void }).setNow = (f) => (now = f);

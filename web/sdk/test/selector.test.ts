@@ -55,6 +55,16 @@ describe('selectorFor', () => {
     document.body.innerHTML = '<div><p>text</p></div>';
     expect(clickTarget(q('p'))).toBe(q('p'));
   });
+
+  test('a click on an option, however deep, or on a customizable select\'s button, is a click on the select', () => {
+    document.body.innerHTML =
+      '<select id="s" multiple><optgroup label="g"><option><span><b><i><u><em id="deep">Oslo</em></u></i></b></span></option></optgroup></select>' +
+      '<select id="c"><button><selectedcontent>Oslo</selectedcontent></button><option>Oslo</option></select>';
+    expect(clickTarget(q('#deep'))).toBe(q('#s'));
+    expect(clickTarget(q('#s option'))).toBe(q('#s'));
+    expect(clickTarget(q('#c button'))).toBe(q('#c'));
+    expect(clickTarget(q('selectedcontent'))).toBe(q('#c'));
+  });
 });
 
 describe('elementText', () => {
@@ -74,6 +84,16 @@ describe('elementText', () => {
     expect(t).toBe('Name **** mail ******');
     expect(elementText(q('input'), balanced)).toBe('');
     expect(elementText(q('textarea'), balanced)).toBe('');
+  });
+
+  test('nothing of a select or datalist, not even around a customizable select\'s copy of the choice', () => {
+    document.body.innerHTML =
+      '<div id="d">City <input list="l"><datalist id="l">Pick <option>Oslo</option></datalist></div>' +
+      '<div id="w"><button id="b"><selectedcontent>Oslo</selectedcontent> ▾</button></div>';
+    expect(elementText(q('#d'), balanced)).toBe('City');
+    expect(elementText(q('#l'), balanced)).toBe('');
+    // a <selectedcontent> outside a select is still blocked: it only ever holds a copy of an option
+    expect(elementText(q('#b'), balanced)).toBe('▾');
   });
 
   test('strict masks every character', () => {

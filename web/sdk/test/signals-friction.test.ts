@@ -188,6 +188,17 @@ describe('hover', () => {
     expect(of('hover')).toMatchObject([{ selector: '#a', props: { duration: 2000 } }]);
   });
 
+  test('a dwell on an option is a dwell on its select; a click on an option is a click on the select, without text', () => {
+    document.body.innerHTML = '<select id="size" size="3"><option id="o1">Oslo</option><option id="o2">Bergen</option></select>';
+    over(q('#o2'));
+    t += 2000;
+    s.leave();
+    expect(of('hover')).toEqual([{ type: 'hover', ts: t - 2000, url: URL0, selector: '#size', tag: 'select', props: { duration: 2000, interactive: true } }]);
+    click(q('#o2'));
+    expect(of('click')).toMatchObject([{ selector: '#size', tag: 'select' }]);
+    expect(JSON.stringify(got)).not.toMatch(/Bergen|o2|option/);
+  });
+
   test('a pointer parked on a <label> is no hover, unless the label looks clickable', () => {
     document.body.innerHTML =
       '<label id="l" for="size">Company size</label><select id="size"><option>1</option></select><label id="c" style="cursor: pointer">I accept</label>';
