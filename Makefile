@@ -74,11 +74,17 @@ SOAK_DURATION ?= 5m
 soak:
 	TG_SOAK=1 TG_SOAK_DURATION=$(SOAK_DURATION) TG_LOAD_RATE=$(LOAD_RATE) $(GO) test -run 'TestCrashStorm|TestSDKOffline|TestDiskFull|TestLoad' -timeout 3h -v ./cmd/trailguide/
 
-## fuzz: run each fuzz target for a while (their seed corpora run in every `make test`).
+## fuzz: run each fuzz target for FUZZTIME (their seed corpora, testdata/fuzz/<Target>/,
+## run in every `make test`; TestFuzzCorpora checks that every target is listed here).
+## A failing input is written to the target's corpus: commit it with the fix.
+FUZZTIME ?= 30s
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzDecodeBatch -fuzztime 60s ./ingest/
-	$(GO) test -run '^$$' -fuzz FuzzAssetsRoundTrip -fuzztime 30s ./recording/
-	$(GO) test -run '^$$' -fuzz FuzzParseSelector -fuzztime 30s ./privacy/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeBatch$$' -fuzztime $(FUZZTIME) ./ingest/
+	$(GO) test -run '^$$' -fuzz '^FuzzAssetsRoundTrip$$' -fuzztime $(FUZZTIME) ./recording/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseSelector$$' -fuzztime $(FUZZTIME) ./privacy/
+	$(GO) test -run '^$$' -fuzz '^FuzzText$$' -fuzztime $(FUZZTIME) ./scrub/
+	$(GO) test -run '^$$' -fuzz '^FuzzURL$$' -fuzztime $(FUZZTIME) ./scrub/
+	$(GO) test -run '^$$' -fuzz '^FuzzJSON$$' -fuzztime $(FUZZTIME) ./scrub/
 
 ## demo-record: re-record the demo sessions in headless Chromium (commit demo/fixtures).
 demo-record: build

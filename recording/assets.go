@@ -35,7 +35,8 @@ func AssetKey(projectID, id string) string {
 }
 
 // ExtractAssets replaces every `_cssText` string of at least AssetMinBytes
-// with a reference to a content-addressed asset. It returns the rewritten
+// (and any that starts like a reference) with a reference to a
+// content-addressed asset. It returns the rewritten
 // events and the assets by id; an asset is the JSON string literal as
 // recorded, quotes included. Events without such a string are returned as
 // they are.
@@ -64,7 +65,9 @@ func ExtractAssets(events []json.RawMessage) ([]json.RawMessage, map[string][]by
 				break
 			}
 			at = end
-			if end-start < AssetMinBytes {
+			// a stylesheet that reads like a reference is shared however
+			// small, or reading would take it for one (FuzzAssetsRoundTrip)
+			if end-start < AssetMinBytes && !bytes.HasPrefix(ev[start:end], refPrefix) {
 				continue
 			}
 			lit := ev[start:end]
