@@ -253,10 +253,7 @@ func fromMS(v int64) time.Time {
 	return time.UnixMilli(v).UTC()
 }
 
-
-
 // exec runs one statement in its own transaction (autocommit).
 func (db *DB) exec(ctx context.Context, query string, args ...any) (pgconn.CommandTag, error) {
 	return db.pool.Exec(ctx, query, args...)
 }
-

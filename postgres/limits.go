@@ -15,7 +15,6 @@ var (
 	_ trailguide.GapStore   = (*SessionStore)(nil)
 )
 
-
 // ProjectLimits returns the project's ingest limits; zero when none were
 // set (or the project does not exist).
 func (s *ProjectStore) ProjectLimits(ctx context.Context, projectID string) (trailguide.ProjectLimits, error) {

@@ -44,7 +44,7 @@ func TestDropExpiredPartitions(t *testing.T) {
 		t.Fatal(err)
 	}
 	old := now.AddDate(0, 0, -90)
-	commitAt(t, db, "expired", 0, old)                   // expired: its partition may go
+	commitAt(t, db, "expired", 0, old)                    // expired: its partition may go
 	commitAt(t, db, "spanning", 0, old.AddDate(0, 0, 21)) // first batch old...
 	commitAt(t, db, "spanning", 1, now.AddDate(0, 0, -1)) // ...last batch recent: kept
 	commitAt(t, db, "recent", 0, now)
