@@ -53,7 +53,7 @@ var (
 
 // Main runs the tests of a package and stops the shared cluster, if one was
 // started: `func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }`.
-func Main(m *testing.M) int {
+func Main(m interface{ Run() int }) int {
 	code := m.Run()
 	if shared != nil {
 		shared.Stop()
