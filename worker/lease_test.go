@@ -17,14 +17,11 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	code := s3test.Main(m)
-	os.Exit(max(code, pgtest.Main(noTests{})))
+	code := m.Run()
+	pgtest.Stop()
+	s3test.Stop()
+	os.Exit(code)
 }
-
-// noTests lets pgtest.Main stop its cluster after s3test.Main ran the tests.
-type noTests struct{}
-
-func (noTests) Run() int { return 0 }
 
 // countingSessions counts the closes per session: a job done twice closes
 // twice.

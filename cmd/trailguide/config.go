@@ -8,6 +8,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/trailguide/trailguide"
 	"github.com/trailguide/trailguide/httpapi"
@@ -40,6 +41,9 @@ type ServeConfig struct {
 	// ReplayOrigins may serve images, stylesheets and fonts to replays
 	// (the dashboard CSP's allow-list; docs/SECURITY.md). Empty: none.
 	ReplayOrigins []string
+	// WorkerIdleAfter, WorkerInterval and WorkerLeaseTTL tune the worker
+	// (0: its defaults, 30 min, 1 min and 2 min).
+	WorkerIdleAfter, WorkerInterval, WorkerLeaseTTL time.Duration
 	// Backend selects SQLite or PostgreSQL and files or S3 (its DataDir is
 	// DataDir); the zero value is SQLite and files.
 	Backend BackendConfig
@@ -105,6 +109,9 @@ func parseServeConfig(args []string, getenv getenvFunc, stderr io.Writer) (Serve
 	level := fs.String("log-level", "info", "log `level`: debug|info|warn|error")
 	replayOrigins := fs.String("replay-origins", getenv("TRAILGUIDE_REPLAY_ORIGINS"),
 		"comma-separated `origins` (https://cdn.example.com) replays may load images, styles and fonts from (env TRAILGUIDE_REPLAY_ORIGINS)")
+	fs.DurationVar(&cfg.WorkerIdleAfter, "worker-idle-after", 0, "close a session this `long` after its last batch (0: 30m)")
+	fs.DurationVar(&cfg.WorkerInterval, "worker-interval", 0, "`time` between two worker passes (0: 1m)")
+	fs.DurationVar(&cfg.WorkerLeaseTTL, "worker-lease-ttl", 0, "`duration` of a worker's job lease on PostgreSQL; a dead worker's job is taken over after it (0: 2m)")
 	addBackendFlags(fs, &cfg.Backend, getenv)
 	if err := parseWithConfigFile(fs, args, getenv); err != nil {
 		return cfg, err
@@ -140,6 +147,14 @@ func (c ServeConfig) Validate() error {
 	}
 	if err := c.backend().Validate(); err != nil {
 		return err
+	}
+	for _, d := range []struct {
+		field string
+		v     time.Duration
+	}{{"worker-idle-after", c.WorkerIdleAfter}, {"worker-interval", c.WorkerInterval}, {"worker-lease-ttl", c.WorkerLeaseTTL}} {
+		if d.v < 0 {
+			return &FieldError{d.field, "must not be negative"}
+		}
 	}
 	for _, o := range c.ReplayOrigins {
 		if !httpapi.ValidOrigin(o) {

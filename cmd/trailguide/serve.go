@@ -59,7 +59,8 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 	eraser := worker.NewEraser(sessions, blobs, nil, logger)
 	if cfg.Role == roleAll || cfg.Role == roleWorker {
 		// On PostgreSQL several worker nodes share the jobs by leases.
-		wcfg := worker.Config{Projects: projects, Eraser: eraser}
+		wcfg := worker.Config{Projects: projects, Eraser: eraser, IdleAfter: cfg.WorkerIdleAfter,
+			Interval: cfg.WorkerInterval, LeaseTTL: cfg.WorkerLeaseTTL}
 		if st.Leases != nil {
 			wcfg.Leases, wcfg.Holder = st.Leases, workerHolder()
 		}

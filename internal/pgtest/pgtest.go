@@ -55,10 +55,17 @@ var (
 // started: `func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }`.
 func Main(m interface{ Run() int }) int {
 	code := m.Run()
+	Stop()
+	return code
+}
+
+// Stop stops the shared cluster, if one was started (for a TestMain that
+// runs the tests itself).
+func Stop() {
 	if shared != nil {
 		shared.Stop()
+		shared = nil
 	}
-	return code
 }
 
 // Get returns the shared cluster of this test binary, starting it on first

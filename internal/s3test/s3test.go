@@ -55,10 +55,17 @@ var errMissing = errors.New("versitygw is not installed (go install github.com/v
 // Main runs the tests and stops the shared server, if one was started.
 func Main(m interface{ Run() int }) int {
 	code := m.Run()
+	Stop()
+	return code
+}
+
+// Stop stops the shared server, if one was started (for a TestMain that
+// runs the tests itself).
+func Stop() {
 	if shared != nil {
 		shared.Stop()
+		shared = nil
 	}
-	return code
 }
 
 // Get returns the shared server of this test binary, starting it on first
