@@ -111,3 +111,10 @@ func (db *DB) DropExpiredPartitions(ctx context.Context, now time.Time) ([]strin
 	}
 	return dropped, nil
 }
+
+// EnsurePartition creates the partition of events for rows received at
+// recv (ms since the epoch) if it is missing (for tools that insert events
+// directly, such as migrate-store).
+func (db *DB) EnsurePartition(ctx context.Context, recv int64) error {
+	return db.ensurePartition(ctx, recv)
+}

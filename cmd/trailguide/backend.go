@@ -128,7 +128,9 @@ type backends struct {
 	// Leases is nil on SQLite: one process owns that database, so its
 	// worker is alone.
 	Leases trailguide.LeaseStore
-	close  func() error
+	// DB is the *sqlite.DB or *postgres.DB itself.
+	DB    io.Closer
+	close func() error
 }
 
 // sessionStore is what both session stores implement and the worker, the
@@ -155,7 +157,7 @@ func openBackends(ctx context.Context, c BackendConfig, logger *slog.Logger) (*b
 		}
 		b.Projects, b.Sessions, b.Ingest = postgres.NewProjectStore(db), postgres.NewSessionStore(db), postgres.NewIngestStore(db)
 		b.Users, b.Keys, b.Leases = postgres.NewUserStore(db), postgres.NewAPIKeyStore(db), postgres.NewLeaseStore(db)
-		b.close = db.Close
+		b.close, b.DB = db.Close, db
 	default:
 		db, err := openDB(c.DataDir, logger)
 		if err != nil {
@@ -163,7 +165,7 @@ func openBackends(ctx context.Context, c BackendConfig, logger *slog.Logger) (*b
 		}
 		b.Projects, b.Sessions, b.Ingest = sqlite.NewProjectStore(db), sqlite.NewSessionStore(db), sqlite.NewIngestStore(db)
 		b.Users, b.Keys = sqlite.NewUserStore(db), sqlite.NewAPIKeyStore(db)
-		b.close = db.Close
+		b.close, b.DB = db.Close, db
 	}
 	var err error
 	switch c.Blob {
