@@ -49,7 +49,7 @@ type multiNode struct {
 	s3     *s3test.Server
 }
 
-func newMultiNode(t *testing.T) *multiNode {
+func newMultiNode(t testing.TB) *multiNode {
 	t.Helper()
 	pg := pgtest.Get(t)
 	srv := s3test.Get(t)
@@ -75,17 +75,22 @@ s3-secret-key = ${TG_TEST_S3_SECRET}
 
 // start runs `trailguide serve --role role` and waits until it serves (a
 // worker listens on nothing: it returns at once).
-func (m *multiNode) start(t *testing.T, role string, args ...string) *e2eServer {
+func (m *multiNode) start(t testing.TB, role string, args ...string) *e2eServer {
 	t.Helper()
 	bin := e2eBinary(t)
-	full := append([]string{"serve", "--config", m.config, "--role", role, "--addr", "127.0.0.1:0", "--data", t.TempDir()}, args...)
+	full := []string{"serve", "--role", role, "--addr", "127.0.0.1:0", "--data", t.TempDir()}
+	if m.config != "" {
+		full = append(full, "--config", m.config)
+	}
+	full = append(full, args...)
 	cmd := exec.Command(bin, full...)
 	cmd.Env = m.env
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &e2eServer{t: t, cmd: cmd, done: make(chan struct{})}
+	s := &e2eServer{cmd: cmd, done: make(chan struct{})}
+	s.t, _ = t.(*testing.T) // Stop needs one; benchmarks only Kill
 	cmd.Stderr = &lockedWriter{mu: &s.mu, w: &s.out}
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s node: %v", role, err)
