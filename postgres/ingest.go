@@ -61,14 +61,22 @@ func (s *IngestStore) CommitBatch(ctx context.Context, b *trailguide.IngestBatch
 		}
 	}
 	var dup bool
-	err = s.db.tx(ctx, func(tx pgx.Tx) error {
-		var err error
-		dup, err = s.db.commitBatchTx(ctx, tx, b, &d, recv)
-		if dup && err == nil {
-			return errDuplicate // roll back the placeholder session row, if any
+	for attempt := 0; ; attempt++ {
+		err = s.db.tx(ctx, func(tx pgx.Tx) error {
+			var err error
+			dup, err = s.db.commitBatchTx(ctx, tx, b, &d, recv)
+			if dup && err == nil {
+				return errDuplicate // roll back the placeholder session row, if any
+			}
+			return err
+		})
+		// The session row was deleted (erased, or expired) between the
+		// insert that found it and the lock: once more, which then sees
+		// the tombstone or creates the session anew.
+		if !errors.Is(err, errSessionGone) || attempt == 2 {
+			break
 		}
-		return err
-	})
+	}
 	if errors.Is(err, errDuplicate) {
 		return true, nil
 	}
@@ -78,7 +86,10 @@ func (s *IngestStore) CommitBatch(ctx context.Context, b *trailguide.IngestBatch
 	return false, nil
 }
 
-var errDuplicate = errors.New("duplicate batch")
+var (
+	errDuplicate   = errors.New("duplicate batch")
+	errSessionGone = errors.New("session deleted while being locked")
+)
 
 func validateBatch(b *trailguide.IngestBatch) error {
 	switch {
@@ -135,9 +146,6 @@ func (db *DB) commitBatchTx(ctx context.Context, tx pgx.Tx, b *trailguide.Ingest
 	var inserted int64
 
 	first := &pgx.Batch{}
-	// An erased session stays erased: checked in the commit's transaction.
-	first.Queue(`SELECT count(*) FROM erased_sessions WHERE project_id = $1 AND session_id = $2`,
-		b.ProjectID, b.SessionID).QueryRow(func(r pgx.Row) error { return r.Scan(&erased) })
 	first.Queue(`INSERT INTO sessions (project_id, id, first_batch_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
 		b.ProjectID, b.SessionID, recv)
 	first.Queue(`SELECT `+sessionColumns+` FROM sessions WHERE project_id = $1 AND id = $2 FOR UPDATE`,
@@ -146,11 +154,19 @@ func (db *DB) commitBatchTx(ctx context.Context, tx pgx.Tx, b *trailguide.Ingest
 		row, err = scanSession(r)
 		return err
 	})
+	// An erased session stays erased: checked under the session's row
+	// lock, so an erasure committing meanwhile (it deletes the row, which
+	// the insert above waits for) is seen by this statement's snapshot.
+	first.Queue(`SELECT count(*) FROM erased_sessions WHERE project_id = $1 AND session_id = $2`,
+		b.ProjectID, b.SessionID).QueryRow(func(r pgx.Row) error { return r.Scan(&erased) })
 	first.Queue(`INSERT INTO batches (project_id, session_id, window_id, seq, received_at, first_ts, last_ts)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
 		b.ProjectID, b.SessionID, b.WindowID, b.Seq, recv, b.ClientFirstTS, b.ClientLastTS).Exec(
 		func(tag pgconn.CommandTag) error { inserted = tag.RowsAffected(); return nil })
 	if err := tx.SendBatch(ctx, first).Close(); err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return false, errSessionGone
+		}
 		if isForeignKey(err) {
 			return false, trailguide.Invalid("project_id", "Unknown project.")
 		}

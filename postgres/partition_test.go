@@ -2,7 +2,10 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -122,5 +125,65 @@ func TestReopenAppliesMigrationsOnce(t *testing.T) {
 	}
 	if _, err := postgres.Open(ctx, "postgres://postgres@127.0.0.1:1/x?connect_timeout=2", postgres.Options{}, nil); trailguide.ErrorCode(err) != trailguide.EUNAVAILABLE {
 		t.Fatalf("unreachable server: got %v, want EUNAVAILABLE", err)
+	}
+}
+
+// TestEraseRacesCommits: batches of a user's sessions committing on other
+// connections (nodes) while the user is erased either land before the
+// erasure (and are erased with it) or are dropped: no erased session comes
+// back.
+func TestEraseRacesCommits(t *testing.T) {
+	db, _ := MustOpenDB(t)
+	ctx := context.Background()
+	if err := postgres.NewProjectStore(db).CreateProject(ctx, &trailguide.Project{ID: "p", Name: "P", PublicKey: "pk"}); err != nil {
+		t.Fatal(err)
+	}
+	ing, ss := postgres.NewIngestStore(db), postgres.NewSessionStore(db)
+	at := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	batch := func(i int, seq int64) *trailguide.IngestBatch {
+		return &trailguide.IngestBatch{ProjectID: "p", SessionID: "s" + strconv.Itoa(i), WindowID: "w", Seq: seq,
+			Events: []*trailguide.Event{{Index: 0, Type: trailguide.EventClick, Time: at}},
+			Delta:  trailguide.SessionDelta{UserID: "u", FirstAt: at, LastAt: at, Events: 1, ReceivedAt: at}}
+	}
+	const n = 30
+	for i := range n {
+		if _, err := ing.CommitBatch(ctx, batch(i, 0)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ss.CreateJob(ctx, &trailguide.Job{ID: "j", Kind: "erase_user", ProjectID: "p", UserID: "u"}); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errc := make(chan error, n+1)
+	for i := range n {
+		wg.Go(func() {
+			for seq := int64(1); seq <= 3; seq++ {
+				if _, err := ing.CommitBatch(ctx, batch(i, seq)); err != nil && !errors.Is(err, trailguide.ErrSessionErased) {
+					errc <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		_, err := ss.EraseUserSessions(ctx, "j", "p", "u")
+		errc <- err
+	})
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	erased, err := ss.TombstonedSessions(ctx, "j")
+	if err != nil || len(erased) != n {
+		t.Fatalf("tombstones: %d %v; want %d", len(erased), err, n)
+	}
+	for _, id := range erased {
+		if ok, err := ss.SessionExists(ctx, "p", id); err != nil || ok {
+			t.Errorf("erased session %s exists again (%v)", id, err)
+		}
 	}
 }
