@@ -176,6 +176,12 @@ func (w *Worker) RunOnce(ctx context.Context) (closed int, err error) {
 				}
 				return w.CompactSession(ctx, s.ProjectID, s.ID)
 			})
+			if !ran && err != nil { // the lease could not be asked for
+				w.logger.Error("session lease", "project", s.ProjectID, "session", s.ID, "err", err)
+				failed[key] = true
+				errs = append(errs, err)
+				continue
+			}
 			if !ran || errors.Is(err, errSkip) {
 				failed[key] = true // another worker's, or done meanwhile
 				continue
