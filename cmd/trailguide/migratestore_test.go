@@ -187,3 +187,22 @@ func mustSource(t *testing.T, dir string) *sql.DB {
 	t.Cleanup(func() { src.Close() })
 	return src
 }
+
+// TestUserCreatePostgres: `user create` with the PostgreSQL backend (from a
+// settings file) makes an account the PostgreSQL stores find.
+func TestUserCreatePostgres(t *testing.T) {
+	ctx := context.Background()
+	m := newMultiNode(t)
+	var stdout, stderr bytes.Buffer
+	env := map[string]string{"TG_TEST_DSN": m.dsn, "TG_TEST_S3_KEY": s3test.AccessKey, "TG_TEST_S3_SECRET": s3test.SecretKey}
+	code := run(ctx, []string{"user", "create", "--config", m.config, "--email", "Ops@Acme.test", "--org", "acme"},
+		strings.NewReader(testAdminPassword+"\n"), &stdout, &stderr, mapEnv(env))
+	if code != 0 {
+		t.Fatalf("user create: exit %d: %s %s", code, stdout.String(), stderr.String())
+	}
+	db, _ := m.stores(t)
+	u, err := postgres.NewUserStore(db).UserByEmail(ctx, "ops@acme.test")
+	if err != nil || u.OrgID != "acme" || u.Role != trailguide.RoleAdmin {
+		t.Fatalf("user on postgres: %+v %v", u, err)
+	}
+}
