@@ -3,9 +3,15 @@ package s3blob_test
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"sync/atomic"
 	"testing"
 
 	"github.com/trailguide/trailguide"
@@ -114,5 +120,55 @@ func TestInvalidConfig(t *testing.T) {
 		if _, err := s3blob.New(context.Background(), cfg); trailguide.ErrorCode(err) != trailguide.EINVALID {
 			t.Errorf("%+v: got %v, want EINVALID", cfg, err)
 		}
+	}
+}
+
+// TestRetriesTransientFailures: behind a proxy that answers every other
+// request 503, puts, gets, lists and deletes still succeed (retried with
+// backoff); with the service gone for good they fail EUNAVAILABLE.
+func TestRetriesTransientFailures(t *testing.T) {
+	srv := s3test.Get(t)
+	bucket := srv.NewBucket(t)
+	target, _ := url.Parse(srv.Endpoint)
+	rp := httputil.NewSingleHostReverseProxy(target)
+	var n, failed atomic.Int64
+	var down atomic.Bool
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() || n.Add(1)%2 == 1 {
+			failed.Add(1)
+			w.Header().Set("Retry-After", "0")
+			http.Error(w, "<Error><Code>SlowDown</Code></Error>", http.StatusServiceUnavailable)
+			return
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(proxy.Close)
+	ctx := context.Background()
+	s, err := s3blob.New(ctx, s3blob.Config{Endpoint: proxy.URL, Region: s3test.Region, Bucket: bucket,
+		AccessKey: s3test.AccessKey, SecretKey: s3test.SecretKey, PathStyle: true, MaxRetries: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put(ctx, "p/s/w/c-1.zst", []byte("recording")); err != nil {
+		t.Fatalf("put through a flaky service: %v", err)
+	}
+	rc, err := s.Get(ctx, "p/s/w/c-1.zst")
+	if err != nil {
+		t.Fatalf("get through a flaky service: %v", err)
+	}
+	got, _ := io.ReadAll(rc)
+	rc.Close()
+	if string(got) != "recording" {
+		t.Fatalf("got %q", got)
+	}
+	if keys, err := s.List(ctx, "p/"); err != nil || len(keys) != 1 {
+		t.Fatalf("list through a flaky service: %v %v", keys, err)
+	}
+	if failed.Load() == 0 {
+		t.Fatal("the proxy failed no request: nothing was retried")
+	}
+	down.Store(true)
+	if err := s.Put(ctx, "p/s/w/c-2.zst", []byte("x")); trailguide.ErrorCode(err) != trailguide.EUNAVAILABLE {
+		t.Fatalf("put with the service down: got %v, want EUNAVAILABLE", err)
 	}
 }
