@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Cluster is a running PostgreSQL server.
@@ -263,7 +264,13 @@ func (c *Cluster) NewDB(tb testing.TB, template string) string {
 	if template != "" {
 		q += " TEMPLATE " + template
 	}
-	if err := c.Exec(context.Background(), q); err != nil {
+	// FILE_COPY (PostgreSQL 15+) copies the files instead of logging every
+	// block: with fsync off about 5 times faster for a small template.
+	err := c.Exec(context.Background(), q+" STRATEGY FILE_COPY")
+	if err != nil && strings.Contains(err.Error(), "STRATEGY") || pgErrCode(err) == "42601" {
+		err = c.Exec(context.Background(), q) // an older server
+	}
+	if err != nil {
 		tb.Fatalf("pgtest: %s: %v", q, err)
 	}
 	tb.Cleanup(func() {
@@ -296,6 +303,14 @@ func (c *Cluster) Template(tb testing.TB, name string, setup func(dsn string) er
 		tb.Fatalf("pgtest: template %s: %v", name, err)
 	}
 	return name
+}
+
+func pgErrCode(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
 }
 
 var (
