@@ -45,6 +45,37 @@ func (w *Worker) Retain(ctx context.Context) (RetentionStats, error) {
 	if w.retention == nil || w.cfg.Projects == nil {
 		return st, nil
 	}
+	// With several workers, one retention pass at a time: the lease is
+	// kept (not released) so that the others skip this round.
+	var err error
+	ran, lerr := w.leased(ctx, "retention", false, func(ctx context.Context) error {
+		st, err = w.retain(ctx)
+		return err
+	})
+	if !ran && lerr == nil {
+		w.logger.Debug("retention pass held by another worker")
+	}
+	if lerr != nil && err == nil {
+		err = lerr
+	}
+	return st, err
+}
+
+// partitionDropper is a retention store that can drop whole time
+// partitions of expired rows (postgres).
+type partitionDropper interface {
+	DropExpiredPartitions(ctx context.Context, now time.Time) ([]string, error)
+}
+
+func (w *Worker) retain(ctx context.Context) (RetentionStats, error) {
+	var st RetentionStats
+	if pd, ok := w.retention.(partitionDropper); ok {
+		if dropped, err := pd.DropExpiredPartitions(ctx, w.cfg.Clock.Now()); err != nil {
+			w.logger.Error("drop expired partitions", "err", err)
+		} else if len(dropped) > 0 {
+			w.logger.Info("dropped expired partitions", "partitions", dropped)
+		}
+	}
 	projects, err := w.cfg.Projects.Projects(ctx)
 	if err != nil {
 		return st, fmt.Errorf("retention: projects: %w", err)
@@ -153,6 +184,25 @@ func (w *Worker) collectAssets(ctx context.Context, projectID string) (int, erro
 		if id, ok := recording.AssetID(projectID, key); ok && !used[id] {
 			unused = append(unused, key)
 		}
+	}
+	if w.cfg.Leases != nil {
+		// Other workers compact meanwhile: an asset one of them has just
+		// written is unreferenced until its chunk is indexed. Only what
+		// was unreferenced at the previous pass too (an hour ago) goes.
+		if w.unusedAssets == nil {
+			w.unusedAssets = map[string]map[string]bool{}
+		}
+		prev, now := w.unusedAssets[projectID], map[string]bool{}
+		var confirmed []string
+		for _, k := range unused {
+			if prev[k] {
+				confirmed = append(confirmed, k)
+			} else {
+				now[k] = true
+			}
+		}
+		w.unusedAssets[projectID] = now
+		unused = confirmed
 	}
 	w.logger.Debug("assets", "project", projectID, "stored", len(keys), "referenced", len(used), "unused", len(unused))
 	return deleteBlobs(ctx, w.blobs, unused)

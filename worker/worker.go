@@ -10,6 +10,8 @@ package worker
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -43,6 +45,17 @@ type Config struct {
 	RetentionInterval time.Duration
 	// Eraser, when set, runs pending erasure jobs in every pass of Run.
 	Eraser *Eraser
+	// Leases, when set, lets several worker nodes share the jobs: each
+	// session's close (compaction and friction finalisation) and each
+	// retention pass runs under a lease in the database, held by Holder
+	// and renewed every LeaseTTL/3 while the job runs, so that two workers
+	// never run the same job and a dead worker's job is taken over once
+	// its lease expires (LeaseTTL, 2 min). Erasure jobs are claimed in the
+	// database already (ErasureStore.ClaimJob). Without Leases the worker
+	// assumes it is alone.
+	Leases   trailguide.LeaseStore
+	Holder   string
+	LeaseTTL time.Duration
 }
 
 // Worker closes idle sessions, runs the friction detectors on them and
@@ -55,6 +68,9 @@ type Worker struct {
 	retention trailguide.RetentionStore
 	blobs     trailguide.BlobStore
 	logger    *slog.Logger
+	// unusedAssets are, per project, the asset keys the previous retention
+	// pass found unreferenced (with Leases only; see collectAssets).
+	unusedAssets map[string]map[string]bool
 }
 
 // New returns a worker; zero Config fields take their defaults. When the
@@ -76,6 +92,12 @@ func New(cfg Config, sessions trailguide.SessionStore, blobs trailguide.BlobStor
 	}
 	if cfg.RetentionInterval <= 0 {
 		cfg.RetentionInterval = time.Hour
+	}
+	if cfg.LeaseTTL <= 0 {
+		cfg.LeaseTTL = 2 * time.Minute
+	}
+	if cfg.Holder == "" {
+		cfg.Holder = randomHolder()
 	}
 	if cfg.Friction == nil {
 		def := friction.Default()
@@ -140,7 +162,31 @@ func (w *Worker) RunOnce(ctx context.Context) (closed int, err error) {
 			if failed[key] {
 				continue
 			}
-			if err := w.CompactSession(ctx, s.ProjectID, s.ID); err != nil {
+			ran, err := w.leased(ctx, "session:"+key, true, func(ctx context.Context) error {
+				// Another worker may have closed it between the listing
+				// and the lease: check again under the lease.
+				cur, err := w.sessions.Session(ctx, s.ProjectID, s.ID)
+				if trailguide.ErrorCode(err) == trailguide.ENOTFOUND {
+					return errSkip
+				} else if err != nil {
+					return err
+				}
+				if cur.Closed || !cur.LastBatchAt.Before(before) {
+					return errSkip
+				}
+				return w.CompactSession(ctx, s.ProjectID, s.ID)
+			})
+			if !ran && err != nil { // the lease could not be asked for
+				w.logger.Error("session lease", "project", s.ProjectID, "session", s.ID, "err", err)
+				failed[key] = true
+				errs = append(errs, err)
+				continue
+			}
+			if !ran || errors.Is(err, errSkip) {
+				failed[key] = true // another worker's, or done meanwhile
+				continue
+			}
+			if err != nil {
 				if ctx.Err() != nil {
 					return closed, ctx.Err()
 				}
@@ -156,6 +202,63 @@ func (w *Worker) RunOnce(ctx context.Context) (closed int, err error) {
 			return closed, errors.Join(errs...)
 		}
 	}
+}
+
+// errSkip: a leased job found nothing left to do.
+var errSkip = errors.New("nothing to do")
+
+// leased runs fn under the lease name when the worker has Leases (else
+// directly): false when another worker holds it. The lease is renewed
+// every LeaseTTL/3 while fn runs; when a renewal fails, fn's context is
+// cancelled, since another worker may take over. release gives the lease
+// up when fn returns.
+func (w *Worker) leased(ctx context.Context, name string, release bool, fn func(ctx context.Context) error) (bool, error) {
+	if w.cfg.Leases == nil {
+		return true, fn(ctx)
+	}
+	ok, err := w.cfg.Leases.AcquireLease(ctx, name, w.cfg.Holder, w.cfg.LeaseTTL)
+	if err != nil {
+		return false, fmt.Errorf("lease %s: %w", name, err)
+	} else if !ok {
+		return false, nil
+	}
+	jobCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan struct{})
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		t := time.NewTicker(w.cfg.LeaseTTL / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				ok, err := w.cfg.Leases.AcquireLease(jobCtx, name, w.cfg.Holder, w.cfg.LeaseTTL)
+				if err != nil || !ok {
+					w.logger.Warn("lease lost; job stopped", "lease", name, "err", err)
+					cancel()
+					return
+				}
+			}
+		}
+	}()
+	err = fn(jobCtx)
+	close(done)
+	<-renewed
+	if release {
+		if rerr := w.cfg.Leases.ReleaseLease(context.WithoutCancel(ctx), name, w.cfg.Holder); rerr != nil {
+			w.logger.Warn("release lease", "lease", name, "err", rerr)
+		}
+	}
+	return true, err
+}
+
+func randomHolder() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return "worker-" + hex.EncodeToString(b[:])
 }
 
 // CompactSession compacts every window of a session that has more than one

@@ -8,6 +8,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/trailguide/trailguide"
 	"github.com/trailguide/trailguide/httpapi"
@@ -40,6 +41,29 @@ type ServeConfig struct {
 	// ReplayOrigins may serve images, stylesheets and fonts to replays
 	// (the dashboard CSP's allow-list; docs/SECURITY.md). Empty: none.
 	ReplayOrigins []string
+	// WorkerIdleAfter, WorkerInterval and WorkerLeaseTTL tune the worker
+	// (0: its defaults, 30 min, 1 min and 2 min).
+	WorkerIdleAfter, WorkerInterval, WorkerLeaseTTL time.Duration
+	// Backend selects SQLite or PostgreSQL and files or S3 (its DataDir is
+	// DataDir); the zero value is SQLite and files.
+	Backend BackendConfig
+}
+
+// backend is the backend configuration with its defaults and DataDir.
+func (c ServeConfig) backend() BackendConfig { return withDataDir(c.Backend, c.DataDir) }
+
+func withDataDir(b BackendConfig, dir string) BackendConfig {
+	if b.Store == "" {
+		b.Store = storeSQLite
+	}
+	if b.Blob == "" {
+		b.Blob = blobFile
+	}
+	if b.PostgresMaxConns == 0 {
+		b.PostgresMaxConns = 16
+	}
+	b.DataDir = dir
+	return b
 }
 
 // UserCreateConfig is everything `trailguide user create` is told; the
@@ -51,6 +75,8 @@ type UserCreateConfig struct {
 	Role    string
 	// Org is the organisation's ID; it is created when missing.
 	Org string
+	// Backend as for serve (its DataDir is DataDir).
+	Backend BackendConfig
 }
 
 // FieldError is a configuration error that names the offending field.
@@ -83,7 +109,11 @@ func parseServeConfig(args []string, getenv getenvFunc, stderr io.Writer) (Serve
 	level := fs.String("log-level", "info", "log `level`: debug|info|warn|error")
 	replayOrigins := fs.String("replay-origins", getenv("TRAILGUIDE_REPLAY_ORIGINS"),
 		"comma-separated `origins` (https://cdn.example.com) replays may load images, styles and fonts from (env TRAILGUIDE_REPLAY_ORIGINS)")
-	if err := fs.Parse(args); err != nil {
+	fs.DurationVar(&cfg.WorkerIdleAfter, "worker-idle-after", 0, "close a session this `long` after its last batch (0: 30m)")
+	fs.DurationVar(&cfg.WorkerInterval, "worker-interval", 0, "`time` between two worker passes (0: 1m)")
+	fs.DurationVar(&cfg.WorkerLeaseTTL, "worker-lease-ttl", 0, "`duration` of a worker's job lease on PostgreSQL; a dead worker's job is taken over after it (0: 2m)")
+	addBackendFlags(fs, &cfg.Backend, getenv)
+	if err := parseWithConfigFile(fs, args, getenv); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
@@ -115,6 +145,17 @@ func (c ServeConfig) Validate() error {
 	if !slices.Contains(roles, c.Role) {
 		return &FieldError{"role", fmt.Sprintf("must be one of %s (got %q)", strings.Join(roles, ", "), c.Role)}
 	}
+	if err := c.backend().Validate(); err != nil {
+		return err
+	}
+	for _, d := range []struct {
+		field string
+		v     time.Duration
+	}{{"worker-idle-after", c.WorkerIdleAfter}, {"worker-interval", c.WorkerInterval}, {"worker-lease-ttl", c.WorkerLeaseTTL}} {
+		if d.v < 0 {
+			return &FieldError{d.field, "must not be negative"}
+		}
+	}
 	for _, o := range c.ReplayOrigins {
 		if !httpapi.ValidOrigin(o) {
 			return &FieldError{"replay-origins", fmt.Sprintf("must be origins like https://cdn.example.com (got %q)", o)}
@@ -136,7 +177,8 @@ func parseUserCreateConfig(args []string, getenv getenvFunc, stderr io.Writer) (
 	fs.StringVar(&cfg.Name, "name", "", "the user's display `name`")
 	fs.StringVar(&cfg.Role, "role", cfg.Role, "admin|member|viewer")
 	fs.StringVar(&cfg.Org, "org", cfg.Org, "organisation `id` (created when missing)")
-	if err := fs.Parse(args); err != nil {
+	addBackendFlags(fs, &cfg.Backend, getenv)
+	if err := parseWithConfigFile(fs, args, getenv); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
@@ -160,6 +202,9 @@ func (c UserCreateConfig) Validate() error {
 	case trailguide.RoleAdmin, trailguide.RoleMember, trailguide.RoleViewer:
 	default:
 		return &FieldError{"role", fmt.Sprintf("must be admin, member or viewer (got %q)", c.Role)}
+	}
+	if err := withDataDir(c.Backend, c.DataDir).Validate(); err != nil {
+		return err
 	}
 	if !validOrgID(c.Org) {
 		return &FieldError{"org", fmt.Sprintf("must be 1 to 64 characters of a-z, 0-9 and - (got %q)", c.Org)}

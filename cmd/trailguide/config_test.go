@@ -56,6 +56,9 @@ func TestParseServeConfig(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if tt.want.Backend == (BackendConfig{}) {
+				tt.want.Backend = defaultBackendConfig()
+			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %+v, want %+v", got, tt.want)
 			}
@@ -91,6 +94,9 @@ func TestParseUserCreateConfig(t *testing.T) {
 			}
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tt.want.Backend == (BackendConfig{}) {
+				tt.want.Backend = defaultBackendConfig()
 			}
 			if got != tt.want {
 				t.Errorf("got %+v, want %+v", got, tt.want)

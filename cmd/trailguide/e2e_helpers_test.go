@@ -47,7 +47,7 @@ var (
 )
 
 // e2eBinary builds ./cmd/trailguide once per test process.
-func e2eBinary(t *testing.T) string {
+func e2eBinary(t testing.TB) string {
 	t.Helper()
 	e2eBinOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "trailguide-e2e-bin-")

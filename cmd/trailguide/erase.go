@@ -6,12 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"strings"
 
 	"github.com/trailguide/trailguide"
-	"github.com/trailguide/trailguide/fileblob"
-	"github.com/trailguide/trailguide/sqlite"
 	"github.com/trailguide/trailguide/worker"
 )
 
@@ -20,6 +17,7 @@ type EraseConfig struct {
 	DataDir string
 	Project string // project id
 	User    string // the identify() user id recorded on sessions
+	Backend BackendConfig
 }
 
 // parseEraseConfig reads the flags of `erase`.
@@ -33,7 +31,8 @@ func parseEraseConfig(args []string, getenv getenvFunc, stderr io.Writer) (Erase
 	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data `directory` (env TRAILGUIDE_DATA)")
 	fs.StringVar(&cfg.Project, "project", "", "project `id` (required)")
 	fs.StringVar(&cfg.User, "user", "", "the user `id` given to identify() (required)")
-	if err := fs.Parse(args); err != nil {
+	addBackendFlags(fs, &cfg.Backend, getenv)
+	if err := parseWithConfigFile(fs, args, getenv); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
@@ -47,7 +46,7 @@ func parseEraseConfig(args []string, getenv getenvFunc, stderr io.Writer) (Erase
 	case strings.TrimSpace(cfg.DataDir) == "":
 		return cfg, &FieldError{"data", "must not be empty"}
 	}
-	return cfg, nil
+	return cfg, withDataDir(cfg.Backend, cfg.DataDir).Validate()
 }
 
 // erase removes every session of one user of a project, as the DELETE
@@ -56,22 +55,18 @@ func parseEraseConfig(args []string, getenv getenvFunc, stderr io.Writer) (Erase
 // one more writer process; it waits its turn).
 func erase(ctx context.Context, cfg EraseConfig, stdout, stderr io.Writer) error {
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	db, err := openDB(cfg.DataDir, logger)
+	st, err := openBackends(ctx, withDataDir(cfg.Backend, cfg.DataDir), logger)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	blobs, err := fileblob.New(filepath.Join(cfg.DataDir, "blobs"))
-	if err != nil {
-		return fmt.Errorf("open blob store: %w", err)
-	}
-	if _, err := sqlite.NewProjectStore(db).Project(ctx, cfg.Project); err != nil {
+	defer st.Close()
+	if _, err := st.Projects.Project(ctx, cfg.Project); err != nil {
 		if trailguide.ErrorCode(err) == trailguide.ENOTFOUND {
 			return &FieldError{"project", fmt.Sprintf("no project %q", cfg.Project)}
 		}
 		return err
 	}
-	e := worker.NewEraser(sqlite.NewSessionStore(db), blobs, nil, logger)
+	e := worker.NewEraser(st.Sessions, st.Blobs, nil, logger)
 	j, err := e.Queue(ctx, cfg.Project, cfg.User)
 	if err != nil {
 		if trailguide.ErrorCode(err) == trailguide.EINVALID {

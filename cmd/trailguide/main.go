@@ -7,6 +7,7 @@
 //	trailguide user create --email E [--name N] [--role admin] < password
 //	trailguide erase --project P --user U [--data DIR]
 //	trailguide project limits --key KEY [--disabled=true|false] [--daily-batch-quota N] [--data DIR]
+//	trailguide migrate-store [--data DIR] [--config FILE] --store postgres --blob s3 ... [--verify-only]
 //	trailguide version
 package main
 
@@ -34,9 +35,11 @@ func main() {
 
 const usage = `Usage:
   trailguide serve [--addr 127.0.0.1:8070] [--data ./trailguide-data] [--demo] [--role all|ingest|api|worker] [--log-level info]
+                   [--config FILE] [--store sqlite|postgres --postgres-dsn URL] [--blob file|s3 --s3-endpoint URL --s3-bucket B ...]
   trailguide user create --email EMAIL [--name NAME] [--role admin|member|viewer] [--org ID] [--data DIR]   (password on stdin)
   trailguide erase --project ID --user USER_ID [--data DIR]   (every session of one identified user)
   trailguide project limits --key KEY [--disabled=true|false] [--daily-batch-quota N] [--data DIR]
+  trailguide migrate-store [--data DIR] --store postgres --postgres-dsn URL --blob s3 --s3-endpoint URL --s3-bucket B ... [--config FILE] [--verify-only]
   trailguide version
 `
 
@@ -68,6 +71,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		var cfg ProjectLimitsConfig
 		if cfg, err = parseProjectLimitsConfig(rest[1:], getenv, stderr); err == nil {
 			err = projectLimits(ctx, cfg, stdout, stderr)
+		}
+	case cmd == "migrate-store":
+		var cfg MigrateStoreConfig
+		if cfg, err = parseMigrateStoreConfig(rest, getenv, stderr); err == nil {
+			err = migrateStore(ctx, cfg, stdout, stderr)
 		}
 	case cmd == "version":
 		fmt.Fprintln(stdout, versionString())

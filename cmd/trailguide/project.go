@@ -7,9 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/trailguide/trailguide"
-	"github.com/trailguide/trailguide/sqlite"
 )
 
 // ProjectLimitsConfig is `trailguide project limits`: show, or change, the
@@ -20,6 +20,7 @@ type ProjectLimitsConfig struct {
 	Key      string
 	Disabled *bool
 	Quota    *int64
+	Backend  BackendConfig
 }
 
 func parseProjectLimitsConfig(args []string, getenv getenvFunc, stderr io.Writer) (ProjectLimitsConfig, error) {
@@ -33,7 +34,8 @@ func parseProjectLimitsConfig(args []string, getenv getenvFunc, stderr io.Writer
 	fs.StringVar(&cfg.Key, "key", "", "the project's public `key` (required)")
 	disabled := fs.Bool("disabled", false, "refuse the project's batches (the SDK is told to stop)")
 	quota := fs.Int64("daily-batch-quota", 0, "batches accepted per UTC day, 0 = unlimited")
-	if err := fs.Parse(args); err != nil {
+	addBackendFlags(fs, &cfg.Backend, getenv)
+	if err := parseWithConfigFile(fs, args, getenv); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
@@ -55,19 +57,28 @@ func parseProjectLimitsConfig(args []string, getenv getenvFunc, stderr io.Writer
 	case strings.TrimSpace(cfg.DataDir) == "":
 		return cfg, &FieldError{"data", "must not be empty"}
 	}
-	return cfg, nil
+	return cfg, withDataDir(cfg.Backend, cfg.DataDir).Validate()
+}
+
+// limitedProjects is a project store that keeps ingest limits (both do).
+type limitedProjects interface {
+	trailguide.ProjectStore
+	trailguide.LimitStore
 }
 
 // projectLimits applies cfg and prints the project's limits. A running
 // server picks the change up within its project cache time (10 s).
 func projectLimits(ctx context.Context, cfg ProjectLimitsConfig, stdout, stderr io.Writer) error {
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	db, err := openDB(cfg.DataDir, logger)
+	st, err := openBackends(ctx, withDataDir(cfg.Backend, cfg.DataDir), logger)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	projects := sqlite.NewProjectStore(db)
+	defer st.Close()
+	projects, ok := st.Projects.(limitedProjects)
+	if !ok {
+		return fmt.Errorf("the %s store keeps no project limits", cfg.Backend.Store)
+	}
 	p, err := projects.ProjectByKey(ctx, cfg.Key)
 	if trailguide.ErrorCode(err) == trailguide.ENOTFOUND {
 		return fmt.Errorf("no project with key %s", cfg.Key)
@@ -89,7 +100,7 @@ func projectLimits(ctx context.Context, cfg ProjectLimitsConfig, stdout, stderr 
 			return err
 		}
 	}
-	used, err := projects.BatchesOn(ctx, p.ID, db.Now())
+	used, err := projects.BatchesOn(ctx, p.ID, time.Now())
 	if err != nil {
 		return err
 	}

@@ -11,16 +11,13 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/trailguide/trailguide"
 	"github.com/trailguide/trailguide/demo"
-	"github.com/trailguide/trailguide/fileblob"
 	"github.com/trailguide/trailguide/httpapi"
 	"github.com/trailguide/trailguide/ingest"
-	"github.com/trailguide/trailguide/sqlite"
 	"github.com/trailguide/trailguide/web"
 	"github.com/trailguide/trailguide/worker"
 )
@@ -34,24 +31,22 @@ const shutdownTimeout = 10 * time.Second
 func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error {
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 
-	db, err := openDB(cfg.DataDir, logger)
+	bc := cfg.backend()
+	st, err := openBackends(ctx, bc, logger)
 	if err != nil {
 		return err
 	}
 	defer func() {
-		if err := db.Close(); err != nil {
+		if err := st.Close(); err != nil {
 			logger.Error("close database", "err", err)
 		}
 		logger.Info("stopped")
 	}()
-	blobs, err := fileblob.New(filepath.Join(cfg.DataDir, "blobs"))
-	if err != nil {
-		return fmt.Errorf("open blob store: %w", err)
-	}
-	projects := sqlite.NewProjectStore(db)
-	sessions := sqlite.NewSessionStore(db)
-	users := sqlite.NewUserStore(db)
-	ingestSvc := ingest.NewService(ingest.Config{}, projects, sqlite.NewIngestStore(db), logger)
+	blobs := st.Blobs
+	projects := st.Projects
+	sessions := st.Sessions
+	users := st.Users
+	ingestSvc := ingest.NewService(ingest.Config{}, projects, st.Ingest, logger)
 	if c, ok := any(ingestSvc).(io.Closer); ok {
 		defer c.Close()
 	}
@@ -63,7 +58,13 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 	var workers sync.WaitGroup
 	eraser := worker.NewEraser(sessions, blobs, nil, logger)
 	if cfg.Role == roleAll || cfg.Role == roleWorker {
-		w := worker.New(worker.Config{Projects: projects, Eraser: eraser}, sessions, blobs, logger)
+		// On PostgreSQL several worker nodes share the jobs by leases.
+		wcfg := worker.Config{Projects: projects, Eraser: eraser, IdleAfter: cfg.WorkerIdleAfter,
+			Interval: cfg.WorkerInterval, LeaseTTL: cfg.WorkerLeaseTTL}
+		if st.Leases != nil {
+			wcfg.Leases, wcfg.Holder = st.Leases, workerHolder()
+		}
+		w := worker.New(wcfg, sessions, blobs, logger)
 		workers.Go(func() { runWorker(workerCtx, w, logger) })
 	}
 	defer func() { // runs after stopWorker (defers are LIFO)
@@ -73,7 +74,7 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 	defer stopWorker()
 
 	if cfg.Role == roleWorker {
-		logger.Info("worker running", "data", cfg.DataDir)
+		logger.Info("worker running", bc.describe()...)
 		<-ctx.Done()
 		logger.Info("shutting down")
 		return nil
@@ -114,7 +115,7 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 		Projects: projects,
 		Sessions: sessions,
 		Users:    users,
-		Keys:     sqlite.NewAPIKeyStore(db),
+		Keys:     st.Keys,
 		Blobs:    blobs,
 		Dist:     web.Dist(),
 		Erasure:  eraser,
@@ -143,7 +144,7 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 	if serveAPI {
 		fmt.Fprintf(stdout, "Dashboard: %s/\n", base)
 	}
-	logger.Info("serving", "addr", ln.Addr().String(), "role", cfg.Role, "data", cfg.DataDir)
+	logger.Info("serving", append([]any{"addr", ln.Addr().String(), "role", cfg.Role}, bc.describe()...)...)
 
 	select {
 	case err := <-served:

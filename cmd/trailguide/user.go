@@ -44,12 +44,12 @@ func userCreate(ctx context.Context, cfg UserCreateConfig, stdin io.Reader, stdo
 	}
 
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	db, err := openDB(cfg.DataDir, logger)
+	st, err := openBackends(ctx, withDataDir(cfg.Backend, cfg.DataDir), logger)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	users := sqlite.NewUserStore(db)
+	defer st.Close()
+	users := st.Users
 	if cfg.Org == trailguide.DefaultOrgID {
 		if err := httpapi.EnsureDefaultOrg(ctx, users, time.Now()); err != nil {
 			return err
