@@ -55,6 +55,9 @@ type Config struct {
 	// without their outside resources and the viewer's browser contacts no
 	// host a recording names.
 	ReplayOrigins []string
+	// MetricsToken, when set, is the bearer token GET /metrics requires;
+	// empty: /metrics is open to whoever reaches the listener.
+	MetricsToken string
 }
 
 // Deps are the services and stores the handlers call. Ingest is needed for
@@ -77,6 +80,13 @@ type Deps struct {
 	Privacy trailguide.PrivacyStore
 	// Erasure runs per-user erasures; without it those routes answer 503.
 	Erasure trailguide.ErasureService
+	// Metrics, when set, observes every ingest batch; MetricsHandler
+	// serves GET /metrics (404 without it).
+	Metrics        ObserveIngester
+	MetricsHandler http.Handler
+	// Ready are the checks of GET /readyz (the store, the blob store);
+	// none: ready whenever the process answers.
+	Ready []ReadyCheck
 }
 
 // Server is the HTTP front of Trailguide.
@@ -168,7 +178,11 @@ type route struct {
 func (s *Server) routeTable() []route {
 	ingest := s.cfg.Role == RoleAll || s.cfg.Role == RoleIngest
 	api := s.cfg.Role == RoleAll || s.cfg.Role == RoleAPI
-	var rt []route
+	rt := []route{
+		{"GET /healthz", permPublic, s.handleHealthz},
+		{"GET /readyz", permPublic, s.handleReadyz},
+		{"GET /metrics", permPublic, s.handleMetrics},
+	}
 	if ingest {
 		// Authenticated by the project's public key inside the request.
 		rt = append(rt,

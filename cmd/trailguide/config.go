@@ -40,6 +40,10 @@ type ServeConfig struct {
 	// ReplayOrigins may serve images, stylesheets and fonts to replays
 	// (the dashboard CSP's allow-list; docs/SECURITY.md). Empty: none.
 	ReplayOrigins []string
+	// LogFormat is "text" (default) or "json" (one JSON object per line).
+	LogFormat string
+	// MetricsToken, when set, is the bearer token GET /metrics requires.
+	MetricsToken string
 }
 
 // UserCreateConfig is everything `trailguide user create` is told; the
@@ -81,6 +85,10 @@ func parseServeConfig(args []string, getenv getenvFunc, stderr io.Writer) (Serve
 	fs.BoolVar(&cfg.Demo, "demo", false, "serve the demo app at /demo/ and load its recorded sessions")
 	fs.StringVar(&cfg.Role, "role", cfg.Role, "what this process does: "+strings.Join(roles, "|"))
 	level := fs.String("log-level", "info", "log `level`: debug|info|warn|error")
+	fs.StringVar(&cfg.LogFormat, "log-format", envOr(getenv, "TRAILGUIDE_LOG_FORMAT", "text"),
+		"log `format`: text|json (env TRAILGUIDE_LOG_FORMAT)")
+	fs.StringVar(&cfg.MetricsToken, "metrics-token", getenv("TRAILGUIDE_METRICS_TOKEN"),
+		"bearer `token` GET /metrics requires (env TRAILGUIDE_METRICS_TOKEN); empty: /metrics is open")
 	replayOrigins := fs.String("replay-origins", getenv("TRAILGUIDE_REPLAY_ORIGINS"),
 		"comma-separated `origins` (https://cdn.example.com) replays may load images, styles and fonts from (env TRAILGUIDE_REPLAY_ORIGINS)")
 	if err := fs.Parse(args); err != nil {
@@ -115,12 +123,23 @@ func (c ServeConfig) Validate() error {
 	if !slices.Contains(roles, c.Role) {
 		return &FieldError{"role", fmt.Sprintf("must be one of %s (got %q)", strings.Join(roles, ", "), c.Role)}
 	}
+	if c.LogFormat != "" && c.LogFormat != "text" && c.LogFormat != "json" {
+		return &FieldError{"log-format", fmt.Sprintf("must be text or json (got %q)", c.LogFormat)}
+	}
 	for _, o := range c.ReplayOrigins {
 		if !httpapi.ValidOrigin(o) {
 			return &FieldError{"replay-origins", fmt.Sprintf("must be origins like https://cdn.example.com (got %q)", o)}
 		}
 	}
 	return nil
+}
+
+// envOr is getenv(name), or def when it is empty.
+func envOr(getenv getenvFunc, name, def string) string {
+	if v := getenv(name); v != "" {
+		return v
+	}
+	return def
 }
 
 // parseUserCreateConfig reads the flags of `user create`.

@@ -32,7 +32,7 @@ const shutdownTimeout = 10 * time.Second
 // stop accepting and drain requests, stop the worker, close the stores (the
 // database last, through the deferred Close).
 func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error {
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	logger := newLogger(cfg.LogFormat, cfg.LogLevel, stderr)
 
 	db, err := openDB(cfg.DataDir, logger)
 	if err != nil {
@@ -44,10 +44,11 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 		}
 		logger.Info("stopped")
 	}()
-	blobs, err := fileblob.New(filepath.Join(cfg.DataDir, "blobs"))
+	fileBlobs, err := fileblob.New(filepath.Join(cfg.DataDir, "blobs"))
 	if err != nil {
 		return fmt.Errorf("open blob store: %w", err)
 	}
+	mtr, blobs := newMetrics(db, fileBlobs)
 	projects := sqlite.NewProjectStore(db)
 	sessions := sqlite.NewSessionStore(db)
 	users := sqlite.NewUserStore(db)
@@ -63,7 +64,7 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 	var workers sync.WaitGroup
 	eraser := worker.NewEraser(sessions, blobs, nil, logger)
 	if cfg.Role == roleAll || cfg.Role == roleWorker {
-		w := worker.New(worker.Config{Projects: projects, Eraser: eraser}, sessions, blobs, logger)
+		w := worker.New(worker.Config{Projects: projects, Eraser: eraser, Observe: mtr.ObserveJob}, sessions, blobs, logger)
 		workers.Go(func() { runWorker(workerCtx, w, logger) })
 	}
 	defer func() { // runs after stopWorker (defers are LIFO)
@@ -109,6 +110,7 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 		SetupToken:    setupToken,
 		Demo:          cfg.Demo,
 		ReplayOrigins: cfg.ReplayOrigins,
+		MetricsToken:  cfg.MetricsToken,
 	}, httpapi.Deps{
 		Ingest:   ingestSvc,
 		Projects: projects,
@@ -118,6 +120,10 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 		Blobs:    blobs,
 		Dist:     web.Dist(),
 		Erasure:  eraser,
+
+		Metrics:        mtr,
+		MetricsHandler: mtr.Handler(),
+		Ready:          readyChecks(db, blobs),
 	}, logger)
 	srv := &http.Server{
 		Handler:           api.Handler(),
