@@ -85,8 +85,8 @@ func parseServeConfig(args []string, getenv getenvFunc, stderr io.Writer) (Serve
 	fs.BoolVar(&cfg.Demo, "demo", false, "serve the demo app at /demo/ and load its recorded sessions")
 	fs.StringVar(&cfg.Role, "role", cfg.Role, "what this process does: "+strings.Join(roles, "|"))
 	level := fs.String("log-level", "info", "log `level`: debug|info|warn|error")
-	fs.StringVar(&cfg.LogFormat, "log-format", envOr(getenv, "TRAILGUIDE_LOG_FORMAT", "text"),
-		"log `format`: text|json (env TRAILGUIDE_LOG_FORMAT)")
+	fs.StringVar(&cfg.LogFormat, "log-format", getenv("TRAILGUIDE_LOG_FORMAT"),
+		"log `format`: text (the default) or json, one object per line (env TRAILGUIDE_LOG_FORMAT)")
 	fs.StringVar(&cfg.MetricsToken, "metrics-token", getenv("TRAILGUIDE_METRICS_TOKEN"),
 		"bearer `token` GET /metrics requires (env TRAILGUIDE_METRICS_TOKEN); empty: /metrics is open")
 	replayOrigins := fs.String("replay-origins", getenv("TRAILGUIDE_REPLAY_ORIGINS"),
@@ -132,14 +132,6 @@ func (c ServeConfig) Validate() error {
 		}
 	}
 	return nil
-}
-
-// envOr is getenv(name), or def when it is empty.
-func envOr(getenv getenvFunc, name, def string) string {
-	if v := getenv(name); v != "" {
-		return v
-	}
-	return def
 }
 
 // parseUserCreateConfig reads the flags of `user create`.
