@@ -34,8 +34,11 @@ type Context struct {
 	ScreenW   int    `json:"screen_w"`
 	ScreenH   int    `json:"screen_h"`
 	UserAgent string `json:"user_agent"`
-	Language  string `json:"language,omitempty"`
-	TimeZone  string `json:"time_zone,omitempty"`
+	// TouchPoints is navigator.maxTouchPoints: an iPad in desktop mode
+	// sends a Mac user agent, but a Mac has no touch screen.
+	TouchPoints int    `json:"touch_points,omitempty"`
+	Language    string `json:"language,omitempty"`
+	TimeZone    string `json:"time_zone,omitempty"`
 }
 
 // Signal is one analytics event from the SDK. Which fields are set depends on

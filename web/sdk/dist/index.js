@@ -86,7 +86,9 @@ function buildContext(win = window) {
     viewport_h: win.innerHeight | 0,
     screen_w: (win.screen && win.screen.width) | 0,
     screen_h: (win.screen && win.screen.height) | 0,
-    user_agent: nav.userAgent
+    user_agent: nav.userAgent,
+    // iPadOS in desktop mode sends a Mac user agent; touch points tell them apart
+    touch_points: nav.maxTouchPoints | 0
   };
   const ref = scrubURL(win.document.referrer);
   if (ref) c.referrer = ref;
