@@ -116,3 +116,18 @@ type IngestStore interface {
 	// ErrSessionErased.
 	CommitBatch(ctx context.Context, b *IngestBatch) (duplicate bool, err error)
 }
+
+// ValidID reports whether id is a wire id (session, window, visitor): 8-64
+// characters of [A-Za-z0-9_-].
+func ValidID(id string) bool {
+	if len(id) < 8 || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}

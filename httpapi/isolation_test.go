@@ -145,6 +145,8 @@ var isolationCases = map[string]isolationCase{
 	// A's project with B's session, and B's project with B's session.
 	"GET /api/v1/projects/{pid}/sessions/{sid}":           {ids: []map[string]string{{}, {"pid": "proj0001"}}},
 	"GET /api/v1/projects/{pid}/sessions/{sid}/recording": {ids: []map[string]string{{}, {"pid": "proj0001"}}},
+	"DELETE /api/v1/projects/{pid}/sessions/{sid}":        {ids: []map[string]string{{}, {"pid": "proj0001"}}},
+	"DELETE /api/v1/projects/{pid}/visitors/{visitorId}":  {},
 }
 
 // TestTenantIsolation walks every /api/v1 route of the route table as
@@ -154,7 +156,7 @@ var isolationCases = map[string]isolationCase{
 // data in any response. Afterwards B's data must be unchanged.
 func TestTenantIsolation(t *testing.T) {
 	tn := newTenants(t)
-	bIDs := map[string]string{"pid": projB, "sid": sessB, "uid": tn.userB.ID, "kid": tn.keyBID, "id": jobB, "userId": userBEmail}
+	bIDs := map[string]string{"pid": projB, "sid": sessB, "uid": tn.userB.ID, "kid": tn.keyBID, "id": jobB, "userId": userBEmail, "visitorId": "visitor-of-b"}
 
 	routes := tn.server.Routes()
 	seen := map[string]bool{}

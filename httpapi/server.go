@@ -222,11 +222,13 @@ func (s *Server) routeTable() []route {
 			route{"GET /api/v1/projects/{pid}/sessions/facets", permRead, s.handleSessionFacets},
 			route{"GET /api/v1/projects/{pid}/sessions/{sid}", permRead, s.handleGetSession},
 			route{"GET /api/v1/projects/{pid}/sessions/{sid}/recording", permRead, s.handleRecording},
+			route{"DELETE /api/v1/projects/{pid}/sessions/{sid}", permAdmin, s.handleDeleteSession},
 
 			route{"GET /api/v1/projects/{pid}/friction", permRead, s.handleFrictionReport},
 
 			route{"GET /api/v1/projects/{pid}/privacy", permRead, s.handlePrivacy},
 			route{"DELETE /api/v1/projects/{pid}/users/{userId}", permAdmin, s.handleEraseUser},
+			route{"DELETE /api/v1/projects/{pid}/visitors/{visitorId}", permAdmin, s.handleEraseVisitor},
 			route{"GET /api/v1/jobs/{id}", permRead, s.handleGetJob},
 		)
 	}

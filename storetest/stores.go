@@ -58,6 +58,7 @@ func TestStores(t *testing.T, open func(t *testing.T) Stores) {
 		{"RetentionDelete", testRetentionDelete},
 		{"ChunkAssetsUnknown", testChunkAssetsUnknown},
 		{"ErasureJobs", testErasureJobs},
+		{"EraseVisitorAndSession", testEraseVisitorAndSession},
 		{"RetentionSetter", testRetentionSetter},
 	}
 	for _, tt := range tests {

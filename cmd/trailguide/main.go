@@ -5,7 +5,7 @@
 //
 //	trailguide serve [--addr 127.0.0.1:8070] [--data ./trailguide-data] [--demo] [--role all|ingest|api|worker] [--log-level info]
 //	trailguide user create --email E [--name N] [--role admin] < password
-//	trailguide erase --project P --user U [--data DIR]
+//	trailguide erase --project P (--user U | --visitor V | --session S) [--data DIR]
 //	trailguide project limits --key KEY [--disabled=true|false] [--daily-batch-quota N] [--data DIR]
 //	trailguide version
 package main
@@ -35,7 +35,7 @@ func main() {
 const usage = `Usage:
   trailguide serve [--addr 127.0.0.1:8070] [--data ./trailguide-data] [--demo] [--role all|ingest|api|worker] [--log-level info]
   trailguide user create --email EMAIL [--name NAME] [--role admin|member|viewer] [--org ID] [--data DIR]   (password on stdin)
-  trailguide erase --project ID --user USER_ID [--data DIR]   (every session of one identified user)
+  trailguide erase --project ID (--user USER_ID | --visitor VISITOR_ID | --session SESSION_ID) [--data DIR]
   trailguide project limits --key KEY [--disabled=true|false] [--daily-batch-quota N] [--data DIR]
   trailguide version
 `
@@ -85,7 +85,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	default:
 		fmt.Fprintf(stderr, "trailguide: %v\n", err)
 		var fe *FieldError
-		if errors.As(err, &fe) {
+		var ue *UsageError
+		if errors.As(err, &fe) || errors.As(err, &ue) {
 			return 2
 		}
 		return 1

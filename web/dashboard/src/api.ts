@@ -123,6 +123,9 @@ export const api = {
     call<{ retention_days: number }>('PUT', `/api/v1/projects/${enc(pid)}/settings`, { body: { retention_days: days } }),
   eraseUser: (pid: string, userId: string) =>
     call<Job>('DELETE', `/api/v1/projects/${enc(pid)}/users/${enc(userId)}`),
+  eraseVisitor: (pid: string, visitorId: string) =>
+    call<Job>('DELETE', `/api/v1/projects/${enc(pid)}/visitors/${enc(visitorId)}`),
+  deleteSession: (pid: string, sid: string) => call<Job>('DELETE', `/api/v1/projects/${enc(pid)}/sessions/${enc(sid)}`),
   job: (id: string) => call<Job>('GET', `/api/v1/jobs/${enc(id)}`),
   setAllowedOrigins: (pid: string, origins: string[]) =>
     call<{ project: Project }>('PUT', `/api/v1/projects/${enc(pid)}/allowed-origins`, { body: { allowed_origins: origins } }),

@@ -219,9 +219,11 @@ export interface ScrubSource {
 /** An erasure job (GET /api/v1/jobs/{id}). */
 export interface Job {
   id: string;
-  kind: string;
+  kind: 'erase_user' | 'erase_visitor' | 'erase_session';
   project_id: string;
-  user_id: string;
+  user_id?: string;
+  visitor_id?: string;
+  session_id?: string;
   status: 'queued' | 'running' | 'done' | 'failed';
   sessions: number;
   events: number;
