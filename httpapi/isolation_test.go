@@ -113,6 +113,7 @@ type isolationCase struct {
 // the table without an entry here fails TestTenantIsolation.
 var isolationCases = map[string]isolationCase{
 	"GET /api/v1/setup":        {none: "public; tells only whether setup is pending"},
+	"GET /api/v1/openapi.json": {none: "public; the API description, no data"},
 	"POST /api/v1/setup":       {none: "public; works only before any user exists"},
 	"POST /api/v1/login":       {none: "public; checks the caller's own credentials"},
 	"POST /api/v1/logout":      {none: "ends the caller's own session"},

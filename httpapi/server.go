@@ -193,6 +193,7 @@ func (s *Server) routeTable() []route {
 	}
 	if api {
 		rt = append(rt,
+			route{"GET /api/v1/openapi.json", permPublic, s.handleOpenAPI},
 			route{"GET /api/v1/setup", permPublic, s.handleSetupStatus},
 			route{"POST /api/v1/setup", permPublic, s.handleSetup},
 			route{"POST /api/v1/login", permPublic, s.handleLogin},
