@@ -7,6 +7,8 @@
 //	trailguide user create --email E [--name N] [--role admin] < password
 //	trailguide erase --project P (--user U | --visitor V | --session S) [--data DIR]
 //	trailguide project limits --key KEY [--disabled=true|false] [--daily-batch-quota N] [--data DIR]
+//	trailguide backup --out FILE.tar.gz [--data DIR] [--progress]
+//	trailguide restore --from FILE.tar.gz [--data DIR] [--force] [--progress]
 //	trailguide version
 package main
 
@@ -37,7 +39,11 @@ const usage = `Usage:
   trailguide user create --email EMAIL [--name NAME] [--role admin|member|viewer] [--org ID] [--data DIR]   (password on stdin)
   trailguide erase --project ID (--user USER_ID | --visitor VISITOR_ID | --session SESSION_ID) [--data DIR]
   trailguide project limits --key KEY [--disabled=true|false] [--daily-batch-quota N] [--data DIR]
+  trailguide backup --out FILE.tar.gz [--data DIR] [--progress]   (consistent, while the server runs)
+  trailguide restore --from FILE.tar.gz [--data DIR] [--force] [--progress]   (server stopped)
   trailguide version
+
+Every command takes --help.
 `
 
 // run executes one command line and returns the exit code. ctx is
@@ -63,6 +69,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		var cfg EraseConfig
 		if cfg, err = parseEraseConfig(rest, getenv, stderr); err == nil {
 			err = erase(ctx, cfg, stdout, stderr)
+		}
+	case cmd == "backup":
+		var cfg BackupConfig
+		if cfg, err = parseBackupConfig(rest, getenv, stderr); err == nil {
+			err = backup(ctx, cfg, stdout, stderr)
+		}
+	case cmd == "restore":
+		var cfg RestoreConfig
+		if cfg, err = parseRestoreConfig(rest, getenv, stderr); err == nil {
+			err = restore(ctx, cfg, stdout, stderr)
 		}
 	case cmd == "project" && len(rest) > 0 && rest[0] == "limits":
 		var cfg ProjectLimitsConfig
