@@ -146,6 +146,7 @@ var isolationCases = map[string]isolationCase{
 	// A's project with B's session, and B's project with B's session.
 	"GET /api/v1/projects/{pid}/sessions/{sid}":           {ids: []map[string]string{{}, {"pid": "proj0001"}}},
 	"GET /api/v1/projects/{pid}/sessions/{sid}/recording": {ids: []map[string]string{{}, {"pid": "proj0001"}}},
+	"GET /api/v1/projects/{pid}/sessions/{sid}/events":    {ids: []map[string]string{{}, {"pid": "proj0001"}}},
 	"DELETE /api/v1/projects/{pid}/sessions/{sid}":        {ids: []map[string]string{{}, {"pid": "proj0001"}}},
 	"DELETE /api/v1/projects/{pid}/visitors/{visitorId}":  {},
 }

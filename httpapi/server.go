@@ -223,6 +223,7 @@ func (s *Server) routeTable() []route {
 			route{"GET /api/v1/projects/{pid}/sessions/facets", permRead, s.handleSessionFacets},
 			route{"GET /api/v1/projects/{pid}/sessions/{sid}", permRead, s.handleGetSession},
 			route{"GET /api/v1/projects/{pid}/sessions/{sid}/recording", permRead, s.handleRecording},
+			route{"GET /api/v1/projects/{pid}/sessions/{sid}/events", permRead, s.handleSessionEvents},
 			route{"DELETE /api/v1/projects/{pid}/sessions/{sid}", permAdmin, s.handleDeleteSession},
 
 			route{"GET /api/v1/projects/{pid}/friction", permRead, s.handleFrictionReport},

@@ -7,6 +7,8 @@
 //	trailguide user create --email E [--name N] [--role admin] < password
 //	trailguide erase --project P (--user U | --visitor V | --session S) [--data DIR]
 //	trailguide project limits --key KEY [--disabled=true|false] [--daily-batch-quota N] [--data DIR]
+//	trailguide import --project P [--session S] FILE...
+//	trailguide export --project P --session S [--window W] [--out FILE]
 //	trailguide backup --out FILE.tar.gz [--data DIR] [--progress]
 //	trailguide restore --from FILE.tar.gz [--data DIR] [--force] [--progress]
 //	trailguide version
@@ -39,6 +41,8 @@ const usage = `Usage:
   trailguide user create --email EMAIL [--name NAME] [--role admin|member|viewer] [--org ID] [--data DIR]   (password on stdin)
   trailguide erase --project ID (--user USER_ID | --visitor VISITOR_ID | --session SESSION_ID) [--data DIR]
   trailguide project limits --key KEY [--disabled=true|false] [--daily-batch-quota N] [--data DIR]
+  trailguide import --project ID [--session ID] [--data DIR] [--progress] FILE...   (rrweb recordings)
+  trailguide export --project ID --session ID [--window ID] [--out FILE] [--data DIR]   (plain rrweb events)
   trailguide backup --out FILE.tar.gz [--data DIR] [--progress]   (consistent, while the server runs)
   trailguide restore --from FILE.tar.gz [--data DIR] [--force] [--progress]   (server stopped)
   trailguide version
@@ -69,6 +73,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		var cfg EraseConfig
 		if cfg, err = parseEraseConfig(rest, getenv, stderr); err == nil {
 			err = erase(ctx, cfg, stdout, stderr)
+		}
+	case cmd == "import":
+		var cfg ImportConfig
+		if cfg, err = parseImportConfig(rest, getenv, stderr); err == nil {
+			err = importRecordings(ctx, cfg, stdout, stderr)
+		}
+	case cmd == "export":
+		var cfg ExportConfig
+		if cfg, err = parseExportConfig(rest, getenv, stderr); err == nil {
+			err = export(ctx, cfg, stdout, stderr)
 		}
 	case cmd == "backup":
 		var cfg BackupConfig
