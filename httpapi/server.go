@@ -87,6 +87,12 @@ type Deps struct {
 	// Ready are the checks of GET /readyz (the store, the blob store);
 	// none: ready whenever the process answers.
 	Ready []ReadyCheck
+	// Webhooks keeps project webhooks; WebhookPinger enqueues test
+	// deliveries (webhook.Service). Without Webhooks those routes answer 503.
+	Webhooks      trailguide.WebhookStore
+	WebhookPinger interface {
+		Ping(ctx context.Context, h *trailguide.Webhook) (*trailguide.WebhookDelivery, error)
+	}
 }
 
 // Server is the HTTP front of Trailguide.
@@ -232,6 +238,12 @@ func (s *Server) routeTable() []route {
 			route{"DELETE /api/v1/projects/{pid}/users/{userId}", permAdmin, s.handleEraseUser},
 			route{"DELETE /api/v1/projects/{pid}/visitors/{visitorId}", permAdmin, s.handleEraseVisitor},
 			route{"GET /api/v1/jobs/{id}", permRead, s.handleGetJob},
+
+			route{"GET /api/v1/projects/{pid}/webhooks", permAdmin, s.handleListWebhooks},
+			route{"POST /api/v1/projects/{pid}/webhooks", permAdmin, s.handleCreateWebhook},
+			route{"DELETE /api/v1/projects/{pid}/webhooks/{wid}", permAdmin, s.handleDeleteWebhook},
+			route{"GET /api/v1/projects/{pid}/webhooks/{wid}/deliveries", permAdmin, s.handleWebhookDeliveries},
+			route{"POST /api/v1/projects/{pid}/webhooks/{wid}/test", permAdmin, s.handleTestWebhook},
 		)
 	}
 

@@ -59,6 +59,7 @@ func TestStores(t *testing.T, open func(t *testing.T) Stores) {
 		{"ChunkAssetsUnknown", testChunkAssetsUnknown},
 		{"ErasureJobs", testErasureJobs},
 		{"EraseVisitorAndSession", testEraseVisitorAndSession},
+		{"Webhooks", testWebhooks},
 		{"RetentionSetter", testRetentionSetter},
 	}
 	for _, tt := range tests {

@@ -46,6 +46,9 @@ type Config struct {
 	// Observe, when set, is told of every pass Run makes: kind is
 	// "erasure", "retention" or "compaction" (the metrics).
 	Observe func(kind string, d time.Duration, err error)
+	// OnClosed, when set, is called after each session the worker closed
+	// and analysed (webhooks: sessions with errors, friction spikes).
+	OnClosed func(ctx context.Context, projectID, sessionID string)
 }
 
 // Worker closes idle sessions, runs the friction detectors on them and
@@ -172,6 +175,9 @@ func (w *Worker) RunOnce(ctx context.Context) (closed int, err error) {
 			}
 			closed++
 			progress = true
+			if w.cfg.OnClosed != nil {
+				w.cfg.OnClosed(ctx, s.ProjectID, s.ID)
+			}
 		}
 		if !progress || len(idle) < w.cfg.BatchSize+len(failed) {
 			return closed, errors.Join(errs...)

@@ -44,6 +44,9 @@ type ServeConfig struct {
 	LogFormat string
 	// MetricsToken, when set, is the bearer token GET /metrics requires.
 	MetricsToken string
+	// PublicURL is the dashboard's address as users reach it
+	// (https://trailguide.example.com), for links in webhook payloads.
+	PublicURL string
 }
 
 // UserCreateConfig is everything `trailguide user create` is told; the
@@ -87,6 +90,8 @@ func parseServeConfig(args []string, getenv getenvFunc, stderr io.Writer) (Serve
 	level := fs.String("log-level", "info", "log `level`: debug|info|warn|error")
 	fs.StringVar(&cfg.LogFormat, "log-format", getenv("TRAILGUIDE_LOG_FORMAT"),
 		"log `format`: text (the default) or json, one object per line (env TRAILGUIDE_LOG_FORMAT)")
+	fs.StringVar(&cfg.PublicURL, "public-url", getenv("TRAILGUIDE_PUBLIC_URL"),
+		"the dashboard's `URL` as users reach it, for links in webhook payloads (env TRAILGUIDE_PUBLIC_URL)")
 	fs.StringVar(&cfg.MetricsToken, "metrics-token", getenv("TRAILGUIDE_METRICS_TOKEN"),
 		"bearer `token` GET /metrics requires (env TRAILGUIDE_METRICS_TOKEN); empty: /metrics is open")
 	replayOrigins := fs.String("replay-origins", getenv("TRAILGUIDE_REPLAY_ORIGINS"),
@@ -125,6 +130,9 @@ func (c ServeConfig) Validate() error {
 	}
 	if c.LogFormat != "" && c.LogFormat != "text" && c.LogFormat != "json" {
 		return &FieldError{"log-format", fmt.Sprintf("must be text or json (got %q)", c.LogFormat)}
+	}
+	if c.PublicURL != "" && !httpapi.ValidOrigin(strings.TrimRight(c.PublicURL, "/")) {
+		return &FieldError{"public-url", fmt.Sprintf("must be like https://trailguide.example.com (got %q)", c.PublicURL)}
 	}
 	for _, o := range c.ReplayOrigins {
 		if !httpapi.ValidOrigin(o) {

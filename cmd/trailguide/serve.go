@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/trailguide/trailguide/ingest"
 	"github.com/trailguide/trailguide/sqlite"
 	"github.com/trailguide/trailguide/web"
+	"github.com/trailguide/trailguide/webhook"
 	"github.com/trailguide/trailguide/worker"
 )
 
@@ -63,9 +65,12 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 	defer stopWorker()
 	var workers sync.WaitGroup
 	eraser := worker.NewEraser(sessions, blobs, nil, logger)
+	webhookStore := sqlite.NewWebhookStore(db)
+	hooks := webhook.New(webhook.Config{BaseURL: strings.TrimRight(cfg.PublicURL, "/")}, webhookStore, sessions, sessions, logger)
 	if cfg.Role == roleAll || cfg.Role == roleWorker {
-		w := worker.New(worker.Config{Projects: projects, Eraser: eraser, Observe: mtr.ObserveJob}, sessions, blobs, logger)
+		w := worker.New(worker.Config{Projects: projects, Eraser: eraser, Observe: mtr.ObserveJob, OnClosed: hooks.SessionClosed}, sessions, blobs, logger)
 		workers.Go(func() { runWorker(workerCtx, w, logger) })
+		workers.Go(func() { _ = hooks.Run(workerCtx) })
 	}
 	defer func() { // runs after stopWorker (defers are LIFO)
 		workers.Wait()
@@ -124,6 +129,8 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 		Metrics:        mtr,
 		MetricsHandler: mtr.Handler(),
 		Ready:          readyChecks(db, blobs),
+		Webhooks:       webhookStore,
+		WebhookPinger:  hooks,
 	}, logger)
 	srv := &http.Server{
 		Handler:           api.Handler(),
