@@ -241,3 +241,25 @@ export interface PrivacyReport {
   kinds: ScrubKindStats[];
   sources: ScrubSource[];
 }
+
+/** A project's webhook (GET /api/v1/projects/{pid}/webhooks); the secret is only in the create answer. */
+export interface Webhook {
+  id: string;
+  project_id: string;
+  url: string;
+  events: string[];
+  created_at: string;
+}
+/** One event sent to a webhook, with its attempts' outcome. */
+export interface WebhookDelivery {
+  id: string;
+  webhook_id: string;
+  event: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  last_status?: number;
+  last_error?: string;
+  next_at?: string;
+  created_at: string;
+  delivered_at?: string;
+}
