@@ -750,7 +750,7 @@ function startSignals(o) {
     target.addEventListener(type, h, opts);
     off.push(() => target.removeEventListener(type, h, opts));
   };
-  let page = "";
+  let page2 = "";
   let lastHref = doc.referrer;
   let maxDepth = 0;
   let sentDepth = 0;
@@ -759,12 +759,12 @@ function startSignals(o) {
   const pageview = () => {
     const href = win.location.href;
     const key = pageKey(href);
-    if (key === page) return;
-    if (page) {
+    if (key === page2) return;
+    if (page2) {
       leave();
       o.onNavigate && o.onNavigate();
     }
-    page = key;
+    page2 = key;
     maxDepth = sentDepth = maxY = sentY = 0;
     const s = { type: "pageview", ts: now(), url: scrubURL(href) };
     const title = doc.title ? o.masker().text(doc.title.slice(0, 200), null) : "";
@@ -797,7 +797,7 @@ function startSignals(o) {
   on2(win, "hashchange", () => pageview());
   on2(win, "pageshow", (e) => {
     if (e.persisted) {
-      page = lastHref = "";
+      page2 = lastHref = "";
       pageview();
     }
   });
@@ -972,7 +972,7 @@ function startSignals(o) {
     leave,
     settle,
     restart() {
-      page = "";
+      page2 = "";
       pageview();
     },
     stop() {
@@ -1809,6 +1809,33 @@ var optIn = api.optIn;
 var flush = api.flush;
 var on = api.on;
 var version = api.version;
+var lastPage = "";
+var pendingPages = [];
+on("ready", () => {
+  for (const [u, t] of pendingPages.splice(0)) page(u, t);
+});
+on("signal", (s) => {
+  const sig = s;
+  if (sig && sig.type === "pageview") lastPage = sig.url;
+});
+function page(url, title) {
+  const c = api.client();
+  if (!c) {
+    pendingPages.push([url, title]);
+    return;
+  }
+  let href;
+  try {
+    href = new URL(url || location.href, location.href).href;
+  } catch {
+    return;
+  }
+  const scrubbed = scrubURL(href);
+  if (scrubbed === lastPage) return;
+  const s = { type: "pageview", ts: Date.now(), url: scrubbed };
+  if (title) s.title = title.slice(0, 200);
+  c.signal(s);
+}
 export {
   consent,
   flush,
@@ -1817,6 +1844,7 @@ export {
   on,
   optIn,
   optOut,
+  page,
   track,
   version
 };
