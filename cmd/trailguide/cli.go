@@ -54,3 +54,12 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	}
 	return nil
 }
+
+// usageErr wraps a flag parse error as a UsageError (exit 2); --help stays
+// flag.ErrHelp (exit 0).
+func usageErr(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return &UsageError{err}
+}

@@ -96,8 +96,10 @@ func parseServeConfig(args []string, getenv getenvFunc, stderr io.Writer) (Serve
 		"bearer `token` GET /metrics requires (env TRAILGUIDE_METRICS_TOKEN); empty: /metrics is open")
 	replayOrigins := fs.String("replay-origins", getenv("TRAILGUIDE_REPLAY_ORIGINS"),
 		"comma-separated `origins` (https://cdn.example.com) replays may load images, styles and fonts from (env TRAILGUIDE_REPLAY_ORIGINS)")
+	setUsage(fs, stderr, "trailguide serve [--addr HOST:PORT] [--data DIR] [--demo] [--role all|ingest|api|worker] [flags]",
+		"Runs Trailguide: ingest, the dashboard and its API, and the worker (docs/OPERATIONS.md).")
 	if err := fs.Parse(args); err != nil {
-		return cfg, err
+		return cfg, usageErr(err)
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
@@ -155,8 +157,10 @@ func parseUserCreateConfig(args []string, getenv getenvFunc, stderr io.Writer) (
 	fs.StringVar(&cfg.Name, "name", "", "the user's display `name`")
 	fs.StringVar(&cfg.Role, "role", cfg.Role, "admin|member|viewer")
 	fs.StringVar(&cfg.Org, "org", cfg.Org, "organisation `id` (created when missing)")
+	setUsage(fs, stderr, "trailguide user create --email EMAIL [--name NAME] [--role admin|member|viewer] [--org ID] [--data DIR] < password",
+		"Creates a dashboard account; the password is read from stdin.")
 	if err := fs.Parse(args); err != nil {
-		return cfg, err
+		return cfg, usageErr(err)
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("user create: unexpected argument %q", fs.Arg(0))

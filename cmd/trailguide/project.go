@@ -33,8 +33,10 @@ func parseProjectLimitsConfig(args []string, getenv getenvFunc, stderr io.Writer
 	fs.StringVar(&cfg.Key, "key", "", "the project's public `key` (required)")
 	disabled := fs.Bool("disabled", false, "refuse the project's batches (the SDK is told to stop)")
 	quota := fs.Int64("daily-batch-quota", 0, "batches accepted per UTC day, 0 = unlimited")
+	setUsage(fs, stderr, "trailguide project limits --key KEY [--disabled=true|false] [--daily-batch-quota N] [--data DIR]",
+		"Shows, and with flags changes, a project's ingest limits; a running server applies a change within 10 s.")
 	if err := fs.Parse(args); err != nil {
-		return cfg, err
+		return cfg, usageErr(err)
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("project limits: unexpected argument %q", fs.Arg(0))
