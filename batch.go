@@ -34,8 +34,11 @@ type Context struct {
 	ScreenW   int    `json:"screen_w"`
 	ScreenH   int    `json:"screen_h"`
 	UserAgent string `json:"user_agent"`
-	Language  string `json:"language,omitempty"`
-	TimeZone  string `json:"time_zone,omitempty"`
+	// TouchPoints is navigator.maxTouchPoints: an iPad in desktop mode
+	// sends a Mac user agent, but a Mac has no touch screen.
+	TouchPoints int    `json:"touch_points,omitempty"`
+	Language    string `json:"language,omitempty"`
+	TimeZone    string `json:"time_zone,omitempty"`
 }
 
 // Signal is one analytics event from the SDK. Which fields are set depends on
@@ -112,4 +115,19 @@ type IngestStore interface {
 	// batch of an erased session (see ErasureStore) is dropped with
 	// ErrSessionErased.
 	CommitBatch(ctx context.Context, b *IngestBatch) (duplicate bool, err error)
+}
+
+// ValidID reports whether id is a wire id (session, window, visitor): 8-64
+// characters of [A-Za-z0-9_-].
+func ValidID(id string) bool {
+	if len(id) < 8 || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }

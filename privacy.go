@@ -78,13 +78,22 @@ const (
 	JobFailed  = "failed"
 )
 
-// Job is a background erasure: every session of one identified user of a
-// project.
+// Job kinds: what an erasure job erases.
+const (
+	JobEraseUser    = "erase_user"    // every session of one identified user (UserID)
+	JobEraseVisitor = "erase_visitor" // every session of one browser (VisitorID)
+	JobEraseSession = "erase_session" // one session (SessionID)
+)
+
+// Job is a background erasure in a project: every session of one
+// identified user, every session of one visitor id, or one session.
 type Job struct {
 	ID         string    `json:"id"`
-	Kind       string    `json:"kind"` // "erase_user"
+	Kind       string    `json:"kind"` // JobEraseUser, JobEraseVisitor, JobEraseSession
 	ProjectID  string    `json:"project_id"`
-	UserID     string    `json:"user_id"`
+	UserID     string    `json:"user_id,omitempty"`
+	VisitorID  string    `json:"visitor_id,omitempty"`
+	SessionID  string    `json:"session_id,omitempty"`
 	Status     string    `json:"status"`
 	Sessions   int       `json:"sessions"`
 	Events     int       `json:"events"`
@@ -144,6 +153,13 @@ type ErasureStore interface {
 	// arriving later for them are dropped at commit), and deletes them with
 	// their batches, chunks and events. Sessions of other users are kept.
 	EraseUserSessions(ctx context.Context, jobID, projectID, userID string) (*DeletedSessions, error)
+	// EraseVisitorSessions, in one transaction, tombstones and deletes
+	// every session of visitorID in the project, identified or not: a
+	// browser's data whoever was logged in.
+	EraseVisitorSessions(ctx context.Context, jobID, projectID, visitorID string) (*DeletedSessions, error)
+	// EraseSession tombstones and deletes one session; erasing a session
+	// that does not exist records its tombstone and deletes nothing.
+	EraseSession(ctx context.Context, jobID, projectID, sessionID string) (*DeletedSessions, error)
 	// TombstonedSessions returns the sessions a job erased.
 	TombstonedSessions(ctx context.Context, jobID string) ([]string, error)
 }
@@ -154,5 +170,11 @@ type ErasureService interface {
 	// EraseUser queues the erasure of every session of userID in the
 	// project, starts it, and returns the job as queued.
 	EraseUser(ctx context.Context, projectID, userID string) (*Job, error)
+	// EraseVisitor erases every session of one visitor id
+	// (DELETE /api/v1/projects/{pid}/visitors/{visitorId}).
+	EraseVisitor(ctx context.Context, projectID, visitorID string) (*Job, error)
+	// EraseSession erases one session
+	// (DELETE /api/v1/projects/{pid}/sessions/{sid}).
+	EraseSession(ctx context.Context, projectID, sessionID string) (*Job, error)
 	Job(ctx context.Context, id string) (*Job, error)
 }

@@ -61,6 +61,24 @@ func (s *Server) handlePrivacy(w http.ResponseWriter, r *http.Request) {
 // handleEraseUser starts the erasure of every session of one identified
 // user (admins only) and answers 202 with the queued job.
 func (s *Server) handleEraseUser(w http.ResponseWriter, r *http.Request) {
+	s.startErasure(w, r, trailguide.JobEraseUser, r.PathValue("userId"))
+}
+
+// handleEraseVisitor starts the erasure of every session of one visitor id
+// (one browser), identified or not.
+func (s *Server) handleEraseVisitor(w http.ResponseWriter, r *http.Request) {
+	s.startErasure(w, r, trailguide.JobEraseVisitor, r.PathValue("visitorId"))
+}
+
+// handleDeleteSession starts the erasure of one session: 404 when the
+// project has no such session.
+func (s *Server) handleDeleteSession(w http.ResponseWriter, r *http.Request) {
+	s.startErasure(w, r, trailguide.JobEraseSession, r.PathValue("sid"))
+}
+
+// startErasure checks the caller and the target, queues the job, starts it
+// and answers 202 with the job and its Location.
+func (s *Server) startErasure(w http.ResponseWriter, r *http.Request, kind, target string) {
 	p := s.adminProject(w, r)
 	if p == nil {
 		return
@@ -69,17 +87,32 @@ func (s *Server) handleEraseUser(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, trailguide.Errorf(trailguide.EUNAVAILABLE, "Erasure is not available."))
 		return
 	}
-	userID := r.PathValue("userId")
-	if strings.TrimSpace(userID) == "" {
-		s.Error(w, r, trailguide.Invalid("user_id", "User id required."))
-		return
+	var j *trailguide.Job
+	var err error
+	switch kind {
+	case trailguide.JobEraseUser:
+		if strings.TrimSpace(target) == "" {
+			s.Error(w, r, trailguide.Invalid("user_id", "User id required."))
+			return
+		}
+		j, err = s.deps.Erasure.EraseUser(r.Context(), p.ID, target)
+	case trailguide.JobEraseVisitor:
+		j, err = s.deps.Erasure.EraseVisitor(r.Context(), p.ID, target)
+	case trailguide.JobEraseSession:
+		if _, err := s.deps.Sessions.Session(r.Context(), p.ID, target); err != nil {
+			if trailguide.ErrorCode(err) == trailguide.ENOTFOUND {
+				err = trailguide.Errorf(trailguide.ENOTFOUND, "Session not found.")
+			}
+			s.Error(w, r, err)
+			return
+		}
+		j, err = s.deps.Erasure.EraseSession(r.Context(), p.ID, target)
 	}
-	j, err := s.deps.Erasure.EraseUser(r.Context(), p.ID, userID)
 	if err != nil {
-		s.Error(w, r, fmt.Errorf("erase user: %w", err))
+		s.Error(w, r, fmt.Errorf("erase: %w", err))
 		return
 	}
-	s.logger.Info("erasure requested", "project_id", p.ID, "job_id", j.ID, "by", userFrom(r.Context()).ID)
+	s.logger.Info("erasure requested", "project_id", p.ID, "kind", kind, "job_id", j.ID, "by", principalFrom(r.Context()).actor())
 	w.Header().Set("Location", "/api/v1/jobs/"+j.ID)
 	writeJSON(w, http.StatusAccepted, j)
 }

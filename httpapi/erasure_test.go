@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -152,4 +153,67 @@ func TestRetentionSetting(t *testing.T) {
 		checkJSON(t, rec, map[string]any{"reason": "retention_days"})
 	}
 	checkJSON(t, e.do(request{method: "GET", path: path, cookie: admin}), map[string]any{"retention_days": 90})
+}
+
+// TestEraseVisitorAndSessionAPI: DELETE a session and DELETE a visitor id
+// answer 202 with a job that removes exactly those sessions; viewers may
+// not, unknown sessions are 404, bad visitor ids 400.
+func TestEraseVisitorAndSessionAPI(t *testing.T) {
+	e := newTestEnv(t, httpapi.Config{})
+	admin := e.adminCookie()
+	e.createUser("viewer@example.com", "viewer-password-1", trailguide.RoleViewer)
+	viewer := e.login("viewer@example.com", "viewer-password-1")
+	start := testNow().Add(-time.Minute)
+	for _, sid := range []string{"session-one", "session-two", "session-three"} {
+		e.ingestBatch(batchSpec{Session: sid, Start: start, Duration: time.Second})
+	}
+	wait := func(rec *httptest.ResponseRecorder) trailguide.Job {
+		t.Helper()
+		if rec.Code != http.StatusAccepted {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+		var job trailguide.Job
+		json.Unmarshal(rec.Body.Bytes(), &job)
+		deadline := time.Now().Add(10 * time.Second)
+		for job.Status != trailguide.JobDone && job.Status != trailguide.JobFailed && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+			json.Unmarshal(e.do(request{method: "GET", path: "/api/v1/jobs/" + job.ID, cookie: admin}).Body.Bytes(), &job)
+		}
+		return job
+	}
+	tests := []struct {
+		name   string
+		req    request
+		status int
+		reason string
+	}{
+		{"viewer deletes session", request{method: "DELETE", path: "/api/v1/projects/proj0001/sessions/session-one", cookie: viewer, csrf: true}, 403, ""},
+		{"no csrf", request{method: "DELETE", path: "/api/v1/projects/proj0001/sessions/session-one", cookie: admin}, 403, ""},
+		{"unknown session", request{method: "DELETE", path: "/api/v1/projects/proj0001/sessions/session-nope", cookie: admin, csrf: true}, 404, ""},
+		{"bad visitor id", request{method: "DELETE", path: "/api/v1/projects/proj0001/visitors/x", cookie: admin, csrf: true}, 400, "visitor_id"},
+		{"viewer erases visitor", request{method: "DELETE", path: "/api/v1/projects/proj0001/visitors/visitor-session-two", cookie: viewer, csrf: true}, 403, ""},
+	}
+	for _, tt := range tests {
+		rec := e.do(tt.req)
+		if rec.Code != tt.status {
+			t.Errorf("%s: status %d, want %d: %s", tt.name, rec.Code, tt.status, rec.Body)
+		}
+		if tt.reason != "" {
+			checkJSON(t, rec, map[string]any{"reason": tt.reason})
+		}
+	}
+
+	job := wait(e.do(request{method: "DELETE", path: "/api/v1/projects/proj0001/sessions/session-one", cookie: admin, csrf: true}))
+	if job.Kind != trailguide.JobEraseSession || job.SessionID != "session-one" || job.Status != trailguide.JobDone || job.Sessions != 1 {
+		t.Errorf("session job = %+v", job)
+	}
+	if rec := e.do(request{method: "GET", path: "/api/v1/projects/proj0001/sessions/session-one", cookie: admin}); rec.Code != 404 {
+		t.Errorf("deleted session: %d", rec.Code)
+	}
+	job = wait(e.do(request{method: "DELETE", path: "/api/v1/projects/proj0001/visitors/visitor-session-two", cookie: admin, csrf: true}))
+	if job.Kind != trailguide.JobEraseVisitor || job.VisitorID != "visitor-session-two" || job.Status != trailguide.JobDone || job.Sessions != 1 {
+		t.Errorf("visitor job = %+v", job)
+	}
+	rec := e.do(request{method: "GET", path: "/api/v1/projects/proj0001/sessions", cookie: admin})
+	checkJSON(t, rec, map[string]any{"total": 1})
 }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/trailguide/trailguide"
 )
@@ -25,25 +27,77 @@ var ingestContentTypes = map[string]bool{
 // compressed-size limit and handed to the ingest service, which answers only
 // once the batch is durable.
 func (s *Server) handleIngestBatch(w http.ResponseWriter, r *http.Request) {
+	if s.deps.Metrics == nil {
+		s.ingestBatch(w, r, &ingestOutcome{})
+		return
+	}
+	start := time.Now()
+	out := &ingestOutcome{}
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	s.ingestBatch(sw, r, out)
+	s.deps.Metrics.ObserveIngest(sw.status, out.reason, out.bytes, time.Since(start))
+}
+
+// ingestOutcome is what the metrics learn of one batch besides its status.
+type ingestOutcome struct {
+	bytes  int64
+	reason string // why it was refused or stopped; "" when acknowledged
+}
+
+// refuse answers err and remembers its reason (or code) for the metrics.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, out *ingestOutcome, err error) {
+	out.reason = reasonLabel(trailguide.ErrorReason(err))
+	if out.reason == "" {
+		out.reason = trailguide.ErrorCode(err)
+	}
+	if ErrorStatus(err) == http.StatusInternalServerError {
+		out.reason = trailguide.EINTERNAL
+	}
+	s.ingestError(w, r, err)
+}
+
+// reasonLabel folds indexes out of a reason ("events[3].type" →
+// "events[].type") so that the metric's label values stay few.
+func reasonLabel(reason string) string {
+	var b strings.Builder
+	in := false
+	for _, c := range reason {
+		switch {
+		case c == '[':
+			in = true
+			b.WriteRune(c)
+		case c == ']':
+			in = false
+			b.WriteRune(c)
+		case in && c >= '0' && c <= '9':
+		default:
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
+func (s *Server) ingestBatch(w http.ResponseWriter, r *http.Request, out *ingestOutcome) {
 	if !ingestContentTypes[mediaType(r.Header.Get("Content-Type"))] {
-		s.Error(w, r, trailguide.Errorf(trailguide.EUNSUPPORTED, "Unsupported content type."))
+		s.refuse(w, r, out, trailguide.Errorf(trailguide.EUNSUPPORTED, "Unsupported content type."))
 		return
 	}
 	if r.ContentLength > s.cfg.MaxCompressedBytes {
-		s.Error(w, r, trailguide.Errorf(trailguide.ETOOLARGE, "Batch too large."))
+		s.refuse(w, r, out, trailguide.Errorf(trailguide.ETOOLARGE, "Batch too large."))
 		return
 	}
 	body, err := readBody(http.MaxBytesReader(w, r.Body, s.cfg.MaxCompressedBytes), r.ContentLength)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			s.Error(w, r, trailguide.Errorf(trailguide.ETOOLARGE, "Batch too large."))
+			s.refuse(w, r, out, trailguide.Errorf(trailguide.ETOOLARGE, "Batch too large."))
 			return
 		}
 		// The client went away or sent a broken body; nothing to store.
-		s.Error(w, r, trailguide.Invalid("body", "Could not read the request body."))
+		s.refuse(w, r, out, trailguide.Invalid("body", "Could not read the request body."))
 		return
 	}
+	out.bytes = int64(len(body))
 	res, err := s.deps.Ingest.Ingest(r.Context(), &trailguide.IngestRequest{
 		Body:            body,
 		ContentEncoding: r.Header.Get("Content-Encoding"),
@@ -52,10 +106,11 @@ func (s *Server) handleIngestBatch(w http.ResponseWriter, r *http.Request) {
 		ReceivedAt:      s.now(),
 	})
 	if err != nil {
-		s.ingestError(w, r, err)
+		s.refuse(w, r, out, err)
 		return
 	}
 	if res.Stop {
+		out.reason = "stop"
 		writeJSON(w, http.StatusOK, map[string]bool{"stop": true})
 		return
 	}

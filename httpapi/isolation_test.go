@@ -113,6 +113,7 @@ type isolationCase struct {
 // the table without an entry here fails TestTenantIsolation.
 var isolationCases = map[string]isolationCase{
 	"GET /api/v1/setup":        {none: "public; tells only whether setup is pending"},
+	"GET /api/v1/openapi.json": {none: "public; the API description, no data"},
 	"POST /api/v1/setup":       {none: "public; works only before any user exists"},
 	"POST /api/v1/login":       {none: "public; checks the caller's own credentials"},
 	"POST /api/v1/logout":      {none: "ends the caller's own session"},
@@ -130,21 +131,29 @@ var isolationCases = map[string]isolationCase{
 	"DELETE /api/v1/users/{uid}": {ids: []map[string]string{{"uid": "VIEWER_B"}}},
 	"DELETE /api/v1/keys/{kid}":  {},
 
-	"GET /api/v1/projects/{pid}":                   {},
-	"PUT /api/v1/projects/{pid}/allowed-origins":   {body: `{"allowed_origins":[]}`},
-	"GET /api/v1/projects/{pid}/settings":          {},
-	"PUT /api/v1/projects/{pid}/settings":          {body: `{"friction":{}}`},
-	"GET /api/v1/projects/{pid}/settings/privacy":  {},
-	"PUT /api/v1/projects/{pid}/settings/privacy":  {body: `{"mode":"strict"}`},
-	"GET /api/v1/projects/{pid}/sessions":          {},
-	"GET /api/v1/projects/{pid}/sessions/facets":   {},
-	"GET /api/v1/projects/{pid}/friction":          {},
-	"GET /api/v1/projects/{pid}/privacy":           {},
-	"DELETE /api/v1/projects/{pid}/users/{userId}": {},
-	"GET /api/v1/jobs/{id}":                        {},
+	"GET /api/v1/projects/{pid}":                           {},
+	"PUT /api/v1/projects/{pid}/allowed-origins":           {body: `{"allowed_origins":[]}`},
+	"GET /api/v1/projects/{pid}/settings":                  {},
+	"PUT /api/v1/projects/{pid}/settings":                  {body: `{"friction":{}}`},
+	"GET /api/v1/projects/{pid}/settings/privacy":          {},
+	"PUT /api/v1/projects/{pid}/settings/privacy":          {body: `{"mode":"strict"}`},
+	"GET /api/v1/projects/{pid}/sessions":                  {},
+	"GET /api/v1/projects/{pid}/sessions/facets":           {},
+	"GET /api/v1/projects/{pid}/friction":                  {},
+	"GET /api/v1/projects/{pid}/privacy":                   {},
+	"DELETE /api/v1/projects/{pid}/users/{userId}":         {},
+	"GET /api/v1/jobs/{id}":                                {},
+	"GET /api/v1/projects/{pid}/webhooks":                  {},
+	"POST /api/v1/projects/{pid}/webhooks":                 {body: `{"url":"https://hooks.example/","events":["session.error"]}`},
+	"DELETE /api/v1/projects/{pid}/webhooks/{wid}":         {},
+	"GET /api/v1/projects/{pid}/webhooks/{wid}/deliveries": {},
+	"POST /api/v1/projects/{pid}/webhooks/{wid}/test":      {},
 	// A's project with B's session, and B's project with B's session.
 	"GET /api/v1/projects/{pid}/sessions/{sid}":           {ids: []map[string]string{{}, {"pid": "proj0001"}}},
 	"GET /api/v1/projects/{pid}/sessions/{sid}/recording": {ids: []map[string]string{{}, {"pid": "proj0001"}}},
+	"GET /api/v1/projects/{pid}/sessions/{sid}/events":    {ids: []map[string]string{{}, {"pid": "proj0001"}}},
+	"DELETE /api/v1/projects/{pid}/sessions/{sid}":        {ids: []map[string]string{{}, {"pid": "proj0001"}}},
+	"DELETE /api/v1/projects/{pid}/visitors/{visitorId}":  {},
 }
 
 // TestTenantIsolation walks every /api/v1 route of the route table as
@@ -154,7 +163,7 @@ var isolationCases = map[string]isolationCase{
 // data in any response. Afterwards B's data must be unchanged.
 func TestTenantIsolation(t *testing.T) {
 	tn := newTenants(t)
-	bIDs := map[string]string{"pid": projB, "sid": sessB, "uid": tn.userB.ID, "kid": tn.keyBID, "id": jobB, "userId": userBEmail}
+	bIDs := map[string]string{"pid": projB, "sid": sessB, "uid": tn.userB.ID, "kid": tn.keyBID, "id": jobB, "userId": userBEmail, "visitorId": "visitor-of-b", "wid": "webhook-of-b"}
 
 	routes := tn.server.Routes()
 	seen := map[string]bool{}

@@ -55,6 +55,9 @@ type Config struct {
 	// without their outside resources and the viewer's browser contacts no
 	// host a recording names.
 	ReplayOrigins []string
+	// MetricsToken, when set, is the bearer token GET /metrics requires;
+	// empty: /metrics is open to whoever reaches the listener.
+	MetricsToken string
 }
 
 // Deps are the services and stores the handlers call. Ingest is needed for
@@ -77,6 +80,19 @@ type Deps struct {
 	Privacy trailguide.PrivacyStore
 	// Erasure runs per-user erasures; without it those routes answer 503.
 	Erasure trailguide.ErasureService
+	// Metrics, when set, observes every ingest batch; MetricsHandler
+	// serves GET /metrics (404 without it).
+	Metrics        ObserveIngester
+	MetricsHandler http.Handler
+	// Ready are the checks of GET /readyz (the store, the blob store);
+	// none: ready whenever the process answers.
+	Ready []ReadyCheck
+	// Webhooks keeps project webhooks; WebhookPinger enqueues test
+	// deliveries (webhook.Service). Without Webhooks those routes answer 503.
+	Webhooks      trailguide.WebhookStore
+	WebhookPinger interface {
+		Ping(ctx context.Context, h *trailguide.Webhook) (*trailguide.WebhookDelivery, error)
+	}
 }
 
 // Server is the HTTP front of Trailguide.
@@ -168,7 +184,11 @@ type route struct {
 func (s *Server) routeTable() []route {
 	ingest := s.cfg.Role == RoleAll || s.cfg.Role == RoleIngest
 	api := s.cfg.Role == RoleAll || s.cfg.Role == RoleAPI
-	var rt []route
+	rt := []route{
+		{"GET /healthz", permPublic, s.handleHealthz},
+		{"GET /readyz", permPublic, s.handleReadyz},
+		{"GET /metrics", permPublic, s.handleMetrics},
+	}
 	if ingest {
 		// Authenticated by the project's public key inside the request.
 		rt = append(rt,
@@ -179,6 +199,7 @@ func (s *Server) routeTable() []route {
 	}
 	if api {
 		rt = append(rt,
+			route{"GET /api/v1/openapi.json", permPublic, s.handleOpenAPI},
 			route{"GET /api/v1/setup", permPublic, s.handleSetupStatus},
 			route{"POST /api/v1/setup", permPublic, s.handleSetup},
 			route{"POST /api/v1/login", permPublic, s.handleLogin},
@@ -208,12 +229,21 @@ func (s *Server) routeTable() []route {
 			route{"GET /api/v1/projects/{pid}/sessions/facets", permRead, s.handleSessionFacets},
 			route{"GET /api/v1/projects/{pid}/sessions/{sid}", permRead, s.handleGetSession},
 			route{"GET /api/v1/projects/{pid}/sessions/{sid}/recording", permRead, s.handleRecording},
+			route{"GET /api/v1/projects/{pid}/sessions/{sid}/events", permRead, s.handleSessionEvents},
+			route{"DELETE /api/v1/projects/{pid}/sessions/{sid}", permAdmin, s.handleDeleteSession},
 
 			route{"GET /api/v1/projects/{pid}/friction", permRead, s.handleFrictionReport},
 
 			route{"GET /api/v1/projects/{pid}/privacy", permRead, s.handlePrivacy},
 			route{"DELETE /api/v1/projects/{pid}/users/{userId}", permAdmin, s.handleEraseUser},
+			route{"DELETE /api/v1/projects/{pid}/visitors/{visitorId}", permAdmin, s.handleEraseVisitor},
 			route{"GET /api/v1/jobs/{id}", permRead, s.handleGetJob},
+
+			route{"GET /api/v1/projects/{pid}/webhooks", permAdmin, s.handleListWebhooks},
+			route{"POST /api/v1/projects/{pid}/webhooks", permAdmin, s.handleCreateWebhook},
+			route{"DELETE /api/v1/projects/{pid}/webhooks/{wid}", permAdmin, s.handleDeleteWebhook},
+			route{"GET /api/v1/projects/{pid}/webhooks/{wid}/deliveries", permAdmin, s.handleWebhookDeliveries},
+			route{"POST /api/v1/projects/{pid}/webhooks/{wid}/test", permAdmin, s.handleTestWebhook},
 		)
 	}
 

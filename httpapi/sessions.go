@@ -254,6 +254,33 @@ func (s *Server) handleRecording(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"window": window, "events": events, "gaps": gaps})
 }
 
+// handleSessionEvents returns one window of a session (?window=, default
+// the first) as a plain JSON array of rrweb events, stylesheets put back:
+// what rrweb's Replayer and rrweb-player play unchanged, and what
+// `trailguide import` reads. Sent as a download named after the session.
+func (s *Server) handleSessionEvents(w http.ResponseWriter, r *http.Request) {
+	p, sess, err := s.session(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	events, window, err := recording.WindowEvents(r.Context(), s.deps.Sessions, s.deps.Blobs, p.ID, sess.ID, r.URL.Query().Get("window"))
+	if err != nil {
+		if trailguide.ErrorCode(err) != trailguide.ENOTFOUND {
+			err = fmt.Errorf("read recording: %w", err)
+		}
+		s.Error(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.rrweb.json"`, sess.ID))
+	if window != "" {
+		h.Set("X-Trailguide-Window", window)
+	}
+	_, _ = w.Write(recording.AppendJSON(make([]byte, 0, recording.RawSize(events)+2), events))
+}
+
 // session loads the project and session named by the path; ENOTFOUND for
 // either.
 func (s *Server) session(r *http.Request) (*trailguide.Project, *trailguide.Session, error) {

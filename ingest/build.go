@@ -141,7 +141,7 @@ func build(cfg *Config, projectID string, b *trailguide.Batch, headers []recordi
 			ctx.UserAgent = truncate(requestUA, cfg.MaxURLLen)
 		}
 		d.Context = &ctx
-		dev := ParseUserAgent(ctx.UserAgent, ctx.ViewportW)
+		dev := ParseUserAgent(ctx.UserAgent, ctx.ViewportW, ctx.TouchPoints)
 		d.DeviceClass, d.Browser, d.OS = dev.Class, dev.Browser, dev.OS
 		if d.ExitURL == "" {
 			d.ExitURL = ctx.URL

@@ -252,18 +252,7 @@ func validate(cfg *Config, b *trailguide.Batch, receivedMS int64) ([]recording.E
 }
 
 // validID reports whether id is 8-64 characters of [A-Za-z0-9_-].
-func validID(id string) bool {
-	if len(id) < 8 || len(id) > 64 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
+func validID(id string) bool { return trailguide.ValidID(id) }
 
 // truncate cuts s to at most n bytes without splitting a UTF-8 sequence.
 func truncate(s string, n int) string {

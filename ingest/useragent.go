@@ -19,8 +19,10 @@ type Device struct {
 // ParseUserAgent classifies a User-Agent string. viewportW (CSS pixels, 0
 // when unknown) decides the class when the user agent names neither a
 // mobile or tablet device nor a desktop operating system: below 768 px it
-// is a phone-sized screen.
-func ParseUserAgent(ua string, viewportW int) Device {
+// is a phone-sized screen. touchPoints (navigator.maxTouchPoints, 0 when
+// unknown) unmasks iPadOS in its default desktop mode, which sends a Mac
+// user agent: no Mac has a touch screen, every iPad reports 5.
+func ParseUserAgent(ua string, viewportW, touchPoints int) Device {
 	s := strings.ToLower(ua)
 	has := func(subs ...string) bool {
 		for _, sub := range subs {
@@ -63,6 +65,8 @@ func ParseUserAgent(ua string, viewportW int) Device {
 		d.OS = "Android"
 	case has("cros"):
 		d.OS = "ChromeOS"
+	case has("macintosh", "mac os x") && touchPoints > 1:
+		d.OS = "iPadOS"
 	case has("macintosh", "mac os x"):
 		d.OS = "macOS"
 	case has("linux", "x11"):
@@ -72,7 +76,7 @@ func ParseUserAgent(ua string, viewportW int) Device {
 	}
 
 	switch {
-	case has("ipad", "tablet", "kindle", "silk/") || (d.OS == "Android" && !has("mobile")):
+	case d.OS == "iPadOS" || has("tablet", "kindle", "silk/") || (d.OS == "Android" && !has("mobile")):
 		d.Class = trailguide.DeviceTablet
 	case has("mobi", "iphone", "ipod"):
 		d.Class = trailguide.DeviceMobile

@@ -126,6 +126,14 @@ func (db *DB) Close() error {
 // Pool is the connection pool (for tools such as migrate-store).
 func (db *DB) Pool() *pgxpool.Pool { return db.pool }
 
+// Ping checks that the database answers (GET /readyz).
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.pool.Ping(ctx); err != nil {
+		return trailguide.Errorf(trailguide.EUNAVAILABLE, "database unavailable: %v", err)
+	}
+	return nil
+}
+
 func (db *DB) now() time.Time { return db.Now() }
 
 // migrateLock is the advisory lock key nodes take while migrating.

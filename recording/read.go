@@ -68,6 +68,33 @@ func Read(ctx context.Context, sessions trailguide.SessionStore, blobs trailguid
 	return ReadChunks(ctx, sessions, blobs, mine)
 }
 
+// WindowEvents returns the rrweb events of windowID of a session, or of its
+// first window when windowID is empty, and the window's id. ENOTFOUND when
+// the session has no such window; a session without any recording gives
+// no events and an empty id.
+func WindowEvents(ctx context.Context, sessions trailguide.SessionStore, blobs trailguide.BlobStore, projectID, sessionID, windowID string) ([]json.RawMessage, string, error) {
+	chunks, err := sessions.Chunks(ctx, projectID, sessionID)
+	if err != nil {
+		return nil, "", fmt.Errorf("read recording: chunks: %w", err)
+	}
+	if windowID == "" {
+		ws := Windows(chunks)
+		if len(ws) == 0 {
+			return []json.RawMessage{}, "", nil
+		}
+		windowID = ws[0].ID
+	}
+	mine := WindowChunks(chunks, windowID)
+	if len(mine) == 0 {
+		return nil, "", trailguide.Errorf(trailguide.ENOTFOUND, "Window not found.")
+	}
+	events, err := ReadChunks(ctx, sessions, blobs, mine)
+	if events == nil {
+		events = []json.RawMessage{}
+	}
+	return events, windowID, err
+}
+
 // ReadChunks fetches and decodes chunks of one window and merges them into
 // one stream: chunks in seq order, events in the order the SDK emitted
 // them. Events are sorted (stably, by timestamp) only when a chunk starts

@@ -73,6 +73,12 @@ type DB struct {
 
 	// groups counts committed group transactions (tests, diagnostics).
 	groups atomic.Int64
+	// failures counts group transactions that failed as a whole (begin,
+	// savepoint or commit errors: the disk or the database, not one
+	// operation's own error); shed counts writes refused because the queue
+	// stayed full.
+	failures atomic.Int64
+	shed     atomic.Int64
 }
 
 // writeOp is one unit of work for the writer goroutine.
@@ -173,6 +179,37 @@ func (db *DB) Close() error {
 
 	<-db.stopped
 	return errors.Join(db.reader.Close(), db.writer.Close())
+}
+
+// WriterStats are the writer's figures for the metrics.
+type WriterStats struct {
+	QueueDepth int   // operations waiting for the writer now
+	Groups     int64 // group transactions committed since Open
+	Failures   int64 // group transactions that failed as a whole
+	Shed       int64 // writes refused because the queue stayed full
+}
+
+// Stats returns the writer's figures now.
+func (db *DB) Stats() WriterStats {
+	return WriterStats{QueueDepth: len(db.ops), Groups: db.groups.Load(),
+		Failures: db.failures.Load(), Shed: db.shed.Load()}
+}
+
+// Ping checks that the database answers a read and that the writer takes
+// and commits an operation now (readiness: a writer that is behind or closed
+// fails it).
+func (db *DB) Ping(ctx context.Context) error {
+	var n int
+	if err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
+		return fmt.Errorf("read: %w", err)
+	}
+	if err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `SELECT 1`)
+		return err
+	}); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	return nil
 }
 
 // Path returns the database file path.
@@ -284,6 +321,7 @@ func (db *DB) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx
 		select {
 		case db.ops <- op:
 		case <-timer.C:
+			db.shed.Add(1)
 			return trailguide.Errorf(trailguide.EUNAVAILABLE, "The database writer is behind; retry later.")
 		case <-db.closing:
 			return errClosed()
@@ -357,6 +395,7 @@ func (db *DB) commitGroup(ops []*writeOp) {
 	ctx := context.Background()
 	errs := make([]error, len(ops))
 	fail := func(err error) {
+		db.failures.Add(1)
 		for _, op := range ops {
 			op.reply <- err
 		}

@@ -27,6 +27,9 @@ type Stores struct {
 	// Friction is the backend's friction store, over the same database as
 	// Sessions.
 	Friction trailguide.FrictionStore
+	// Webhooks is the backend's webhook store; its tests are skipped
+	// without it.
+	Webhooks trailguide.WebhookStore
 	// SetNow, when not nil, sets the clock the stores use for defaults and
 	// auth session expiry. Tests that need it are skipped without it.
 	SetNow func(time.Time)

@@ -210,6 +210,72 @@ func testErasureJobs(t *testing.T, s Stores) {
 	}
 }
 
+func testEraseVisitorAndSession(t *testing.T, s Stores) {
+	_, _, es := privacyStores(t, s)
+	ctx := context.Background()
+	mustCreateProject(t, s, "p")
+	// visitor-1: an identified and an anonymous session; visitor-2: two.
+	for _, sid := range []string{"v1-user", "v1-anon", "v2-a", "v2-b"} {
+		b := newBatch("p", sid, "w", 0, t0)
+		if sid == "v1-user" {
+			b.Delta.UserID = "user-1"
+		}
+		if sid[:2] == "v2" {
+			b.Delta.VisitorID = "visitor-2"
+		}
+		mustCommit(t, s, b)
+	}
+	jv := &trailguide.Job{Kind: trailguide.JobEraseVisitor, ProjectID: "p", VisitorID: "visitor-1", CreatedAt: t0}
+	if err := es.CreateJob(ctx, jv); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := es.Job(ctx, jv.ID); err != nil || got.Kind != trailguide.JobEraseVisitor || got.VisitorID != "visitor-1" || got.UserID != "" || got.SessionID != "" {
+		t.Errorf("visitor job = %+v %v", got, err)
+	}
+	d, err := es.EraseVisitorSessions(ctx, jv.ID, "p", "visitor-1")
+	if err != nil || d.Sessions != 2 || d.Events != 4 || d.Chunks != 2 {
+		t.Fatalf("erase visitor: %+v %v; want 2 sessions, 4 events, 2 chunks", d, err)
+	}
+	if ids, err := es.TombstonedSessions(ctx, jv.ID); err != nil || !equalIDs(ids, []string{"v1-anon", "v1-user"}) {
+		t.Errorf("visitor tombstones: %v %v", ids, err)
+	}
+	mustSession(t, s, "p", "v2-a")
+	if _, err := es.EraseVisitorSessions(ctx, jv.ID, "p", ""); trailguide.ErrorCode(err) != trailguide.EINVALID {
+		t.Errorf("empty visitor: %v", err)
+	}
+
+	js := &trailguide.Job{Kind: trailguide.JobEraseSession, ProjectID: "p", SessionID: "v2-a", CreatedAt: t0}
+	if err := es.CreateJob(ctx, js); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := es.Job(ctx, js.ID); err != nil || got.SessionID != "v2-a" || got.VisitorID != "" {
+		t.Errorf("session job = %+v %v", got, err)
+	}
+	d, err = es.EraseSession(ctx, js.ID, "p", "v2-a")
+	if err != nil || d.Sessions != 1 || d.Events != 2 || d.Chunks != 1 {
+		t.Fatalf("erase session: %+v %v; want 1 session, 2 events, 1 chunk", d, err)
+	}
+	mustSession(t, s, "p", "v2-b")
+	if _, err := s.Sessions.Session(ctx, "p", "v2-a"); trailguide.ErrorCode(err) != trailguide.ENOTFOUND {
+		t.Errorf("erased session still there: %v", err)
+	}
+	_, err = s.Ingest.CommitBatch(ctx, newBatch("p", "v2-a", "w", 1, t0.Add(time.Minute)))
+	if !errors.Is(err, trailguide.ErrSessionErased) {
+		t.Errorf("late batch of an erased session: %v, want ErrSessionErased", err)
+	}
+	// A session that does not exist yet: tombstoned, nothing deleted, and
+	// its first batch is refused.
+	if d, err := es.EraseSession(ctx, js.ID, "p", "not-yet"); err != nil || d.Sessions != 0 {
+		t.Errorf("erase missing session: %+v %v", d, err)
+	}
+	if _, err := s.Ingest.CommitBatch(ctx, newBatch("p", "not-yet", "w", 0, t0)); !errors.Is(err, trailguide.ErrSessionErased) {
+		t.Errorf("batch of a tombstoned new session: %v, want ErrSessionErased", err)
+	}
+	if _, err := es.EraseSession(ctx, js.ID, "p", ""); trailguide.ErrorCode(err) != trailguide.EINVALID {
+		t.Errorf("empty session: %v", err)
+	}
+}
+
 func testRetentionSetter(t *testing.T, s Stores) {
 	rs, ok := s.Projects.(trailguide.RetentionSetter)
 	if !ok {

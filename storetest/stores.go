@@ -58,6 +58,8 @@ func TestStores(t *testing.T, open func(t *testing.T) Stores) {
 		{"RetentionDelete", testRetentionDelete},
 		{"ChunkAssetsUnknown", testChunkAssetsUnknown},
 		{"ErasureJobs", testErasureJobs},
+		{"EraseVisitorAndSession", testEraseVisitorAndSession},
+		{"Webhooks", testWebhooks},
 		{"RetentionSetter", testRetentionSetter},
 	}
 	for _, tt := range tests {

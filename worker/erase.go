@@ -11,8 +11,8 @@ import (
 	"github.com/trailguide/trailguide"
 )
 
-// JobEraseUser is the kind of an erasure job.
-const JobEraseUser = "erase_user"
+// JobEraseUser is the kind of a user erasure job (trailguide.JobEraseUser).
+const JobEraseUser = trailguide.JobEraseUser
 
 // staleJobAfter is when a running job whose runner went silent (a process
 // that died mid-job) may be claimed again.
@@ -21,7 +21,8 @@ const staleJobAfter = 10 * time.Minute
 var _ trailguide.ErasureService = (*Eraser)(nil)
 
 // Eraser runs erasure jobs: every session of one identified user of a
-// project, index rows and blobs. A job runs at once in the process that
+// project, every session of one visitor id, or one session; index rows and
+// blobs. A job runs at once in the process that
 // queued it; the worker's loop also runs pending jobs, which picks up a job
 // whose process died (after staleJobAfter). Running a job twice is
 // harmless: each step is idempotent.
@@ -50,23 +51,62 @@ func NewEraser(store trailguide.ErasureStore, blobs trailguide.BlobStore, clock 
 	return &Eraser{store: store, blobs: blobs, clock: clock, logger: logger.WithGroup("erase")}
 }
 
-// Queue records a queued erasure job without running it.
+// Queue records a queued user erasure job without running it.
 func (e *Eraser) Queue(ctx context.Context, projectID, userID string) (*trailguide.Job, error) {
-	if userID == "" || len(userID) > 256 || !utf8.ValidString(userID) {
-		return nil, trailguide.Invalid("user_id", "User id must be 1-256 bytes of UTF-8.")
+	return e.QueueKind(ctx, trailguide.JobEraseUser, projectID, userID)
+}
+
+// QueueKind records a queued erasure job of kind (trailguide.JobEraseUser,
+// JobEraseVisitor or JobEraseSession) for target (the user, visitor or
+// session id) without running it.
+func (e *Eraser) QueueKind(ctx context.Context, kind, projectID, target string) (*trailguide.Job, error) {
+	j := &trailguide.Job{Kind: kind, ProjectID: projectID, Status: trailguide.JobQueued, CreatedAt: e.clock.Now()}
+	switch kind {
+	case trailguide.JobEraseUser:
+		if target == "" || len(target) > 256 || !utf8.ValidString(target) {
+			return nil, trailguide.Invalid("user_id", "User id must be 1-256 bytes of UTF-8.")
+		}
+		j.UserID = target
+	case trailguide.JobEraseVisitor:
+		if !trailguide.ValidID(target) {
+			return nil, trailguide.Invalid("visitor_id", "Visitor id must be 8-64 characters of A-Z, a-z, 0-9, _ and -.")
+		}
+		j.VisitorID = target
+	case trailguide.JobEraseSession:
+		if !trailguide.ValidID(target) {
+			return nil, trailguide.Invalid("session_id", "Session id must be 8-64 characters of A-Z, a-z, 0-9, _ and -.")
+		}
+		j.SessionID = target
+	default:
+		return nil, trailguide.Invalid("kind", "Unknown erasure kind %q.", kind)
 	}
-	j := &trailguide.Job{Kind: JobEraseUser, ProjectID: projectID, UserID: userID,
-		Status: trailguide.JobQueued, CreatedAt: e.clock.Now()}
 	if err := e.store.CreateJob(ctx, j); err != nil {
 		return nil, err
 	}
-	e.logger.Info("erasure queued", "job", j.ID, "project", projectID)
+	e.logger.Info("erasure queued", "job", j.ID, "kind", kind, "project", projectID)
 	return j, nil
 }
 
-// EraseUser queues the erasure and starts it in the background.
+// EraseUser queues the erasure of a user's sessions and starts it in the
+// background.
 func (e *Eraser) EraseUser(ctx context.Context, projectID, userID string) (*trailguide.Job, error) {
-	j, err := e.Queue(ctx, projectID, userID)
+	return e.start(ctx, trailguide.JobEraseUser, projectID, userID)
+}
+
+// EraseVisitor queues the erasure of a visitor id's sessions and starts it
+// in the background.
+func (e *Eraser) EraseVisitor(ctx context.Context, projectID, visitorID string) (*trailguide.Job, error) {
+	return e.start(ctx, trailguide.JobEraseVisitor, projectID, visitorID)
+}
+
+// EraseSession queues the erasure of one session and starts it in the
+// background.
+func (e *Eraser) EraseSession(ctx context.Context, projectID, sessionID string) (*trailguide.Job, error) {
+	return e.start(ctx, trailguide.JobEraseSession, projectID, sessionID)
+}
+
+func (e *Eraser) start(ctx context.Context, kind, projectID, target string) (*trailguide.Job, error) {
+	j, err := e.QueueKind(ctx, kind, projectID, target)
 	if err != nil {
 		return nil, err
 	}
@@ -116,11 +156,20 @@ func (e *Eraser) Run(ctx context.Context, id string) (*trailguide.Job, error) {
 	return j, runErr
 }
 
-// erase deletes the user's sessions from the index (with tombstones), then
+// erase deletes the job's sessions from the index (with tombstones), then
 // every blob under those sessions' prefixes. Counts add to the job's, so a
 // re-run after a crash reports the total.
 func (e *Eraser) erase(ctx context.Context, j *trailguide.Job) error {
-	d, err := e.store.EraseUserSessions(ctx, j.ID, j.ProjectID, j.UserID)
+	var d *trailguide.DeletedSessions
+	var err error
+	switch j.Kind {
+	case trailguide.JobEraseVisitor:
+		d, err = e.store.EraseVisitorSessions(ctx, j.ID, j.ProjectID, j.VisitorID)
+	case trailguide.JobEraseSession:
+		d, err = e.store.EraseSession(ctx, j.ID, j.ProjectID, j.SessionID)
+	default:
+		d, err = e.store.EraseUserSessions(ctx, j.ID, j.ProjectID, j.UserID)
+	}
 	if err != nil {
 		return fmt.Errorf("erase index rows: %w", err)
 	}

@@ -56,6 +56,12 @@ type Config struct {
 	Leases   trailguide.LeaseStore
 	Holder   string
 	LeaseTTL time.Duration
+	// Observe, when set, is told of every pass Run makes: kind is
+	// "erasure", "retention" or "compaction" (the metrics).
+	Observe func(kind string, d time.Duration, err error)
+	// OnClosed, when set, is called after each session the worker closed
+	// and analysed (webhooks: sessions with errors, friction spikes).
+	OnClosed func(ctx context.Context, projectID, sessionID string)
 }
 
 // Worker closes idle sessions, runs the friction detectors on them and
@@ -119,18 +125,29 @@ func (w *Worker) Run(ctx context.Context) error {
 	var lastRetention time.Time
 	for {
 		if w.cfg.Eraser != nil {
-			if _, err := w.cfg.Eraser.RunPending(ctx); err != nil && ctx.Err() == nil {
+			start := time.Now()
+			if n, err := w.cfg.Eraser.RunPending(ctx); err != nil && ctx.Err() == nil {
 				w.logger.Error("erasure jobs", "err", err)
+				w.observe("erasure", start, err)
+			} else if n > 0 {
+				w.observe("erasure", start, nil)
 			}
 		}
 		if now := w.cfg.Clock.Now(); now.Sub(lastRetention) >= w.cfg.RetentionInterval {
+			start := time.Now()
 			if _, err := w.Retain(ctx); err != nil && ctx.Err() == nil {
 				w.logger.Error("retention pass failed", "err", err)
+				w.observe("retention", start, err)
 			} else {
 				lastRetention = now
+				w.observe("retention", start, nil)
 			}
 		}
+		start := time.Now()
 		closed, err := w.RunOnce(ctx)
+		if ctx.Err() == nil {
+			w.observe("compaction", start, err)
+		}
 		if err != nil && ctx.Err() == nil {
 			w.logger.Error("pass failed", "closed", closed, "err", err)
 		} else if closed > 0 {
@@ -141,6 +158,13 @@ func (w *Worker) Run(ctx context.Context) error {
 			return nil
 		case <-t.C:
 		}
+	}
+}
+
+// observe reports one pass to Config.Observe.
+func (w *Worker) observe(kind string, start time.Time, err error) {
+	if w.cfg.Observe != nil {
+		w.cfg.Observe(kind, time.Since(start), err)
 	}
 }
 
@@ -197,6 +221,9 @@ func (w *Worker) RunOnce(ctx context.Context) (closed int, err error) {
 			}
 			closed++
 			progress = true
+			if w.cfg.OnClosed != nil {
+				w.cfg.OnClosed(ctx, s.ProjectID, s.ID)
+			}
 		}
 		if !progress || len(idle) < w.cfg.BatchSize+len(failed) {
 			return closed, errors.Join(errs...)

@@ -125,6 +125,7 @@ type backends struct {
 	Users    trailguide.UserStore
 	Keys     trailguide.APIKeyStore
 	Blobs    trailguide.BlobStore
+	Webhooks trailguide.WebhookStore
 	// Leases is nil on SQLite: one process owns that database, so its
 	// worker is alone.
 	Leases trailguide.LeaseStore
@@ -165,6 +166,7 @@ func openBackends(ctx context.Context, c BackendConfig, logger *slog.Logger) (*b
 		}
 		b.Projects, b.Sessions, b.Ingest = sqlite.NewProjectStore(db), sqlite.NewSessionStore(db), sqlite.NewIngestStore(db)
 		b.Users, b.Keys = sqlite.NewUserStore(db), sqlite.NewAPIKeyStore(db)
+		b.Webhooks = sqlite.NewWebhookStore(db)
 		b.close, b.DB = db.Close, db
 	}
 	var err error
@@ -233,7 +235,10 @@ func parseWithConfigFile(fs *flag.FlagSet, args []string, getenv getenvFunc) err
 			return err
 		}
 	}
-	return fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return usageErr(err)
+	}
+	return nil
 }
 
 func applyConfigFile(fs *flag.FlagSet, data []byte, getenv getenvFunc) error {

@@ -41,6 +41,13 @@ type ServeConfig struct {
 	// ReplayOrigins may serve images, stylesheets and fonts to replays
 	// (the dashboard CSP's allow-list; docs/SECURITY.md). Empty: none.
 	ReplayOrigins []string
+	// LogFormat is "text" (default) or "json" (one JSON object per line).
+	LogFormat string
+	// MetricsToken, when set, is the bearer token GET /metrics requires.
+	MetricsToken string
+	// PublicURL is the dashboard's address as users reach it
+	// (https://trailguide.example.com), for links in webhook payloads.
+	PublicURL string
 	// WorkerIdleAfter, WorkerInterval and WorkerLeaseTTL tune the worker
 	// (0: its defaults, 30 min, 1 min and 2 min).
 	WorkerIdleAfter, WorkerInterval, WorkerLeaseTTL time.Duration
@@ -107,12 +114,20 @@ func parseServeConfig(args []string, getenv getenvFunc, stderr io.Writer) (Serve
 	fs.BoolVar(&cfg.Demo, "demo", false, "serve the demo app at /demo/ and load its recorded sessions")
 	fs.StringVar(&cfg.Role, "role", cfg.Role, "what this process does: "+strings.Join(roles, "|"))
 	level := fs.String("log-level", "info", "log `level`: debug|info|warn|error")
+	fs.StringVar(&cfg.LogFormat, "log-format", getenv("TRAILGUIDE_LOG_FORMAT"),
+		"log `format`: text (the default) or json, one object per line (env TRAILGUIDE_LOG_FORMAT)")
+	fs.StringVar(&cfg.PublicURL, "public-url", getenv("TRAILGUIDE_PUBLIC_URL"),
+		"the dashboard's `URL` as users reach it, for links in webhook payloads (env TRAILGUIDE_PUBLIC_URL)")
+	fs.StringVar(&cfg.MetricsToken, "metrics-token", getenv("TRAILGUIDE_METRICS_TOKEN"),
+		"bearer `token` GET /metrics requires (env TRAILGUIDE_METRICS_TOKEN); empty: /metrics is open")
 	replayOrigins := fs.String("replay-origins", getenv("TRAILGUIDE_REPLAY_ORIGINS"),
 		"comma-separated `origins` (https://cdn.example.com) replays may load images, styles and fonts from (env TRAILGUIDE_REPLAY_ORIGINS)")
 	fs.DurationVar(&cfg.WorkerIdleAfter, "worker-idle-after", 0, "close a session this `long` after its last batch (0: 30m)")
 	fs.DurationVar(&cfg.WorkerInterval, "worker-interval", 0, "`time` between two worker passes (0: 1m)")
 	fs.DurationVar(&cfg.WorkerLeaseTTL, "worker-lease-ttl", 0, "`duration` of a worker's job lease on PostgreSQL; a dead worker's job is taken over after it (0: 2m)")
 	addBackendFlags(fs, &cfg.Backend, getenv)
+	setUsage(fs, stderr, "trailguide serve [--addr HOST:PORT] [--data DIR] [--demo] [--role all|ingest|api|worker] [--config FILE] [flags]",
+		"Runs Trailguide: ingest, the dashboard and its API, and the worker (docs/OPERATIONS.md).")
 	if err := parseWithConfigFile(fs, args, getenv); err != nil {
 		return cfg, err
 	}
@@ -156,6 +171,12 @@ func (c ServeConfig) Validate() error {
 			return &FieldError{d.field, "must not be negative"}
 		}
 	}
+	if c.LogFormat != "" && c.LogFormat != "text" && c.LogFormat != "json" {
+		return &FieldError{"log-format", fmt.Sprintf("must be text or json (got %q)", c.LogFormat)}
+	}
+	if c.PublicURL != "" && !httpapi.ValidOrigin(strings.TrimRight(c.PublicURL, "/")) {
+		return &FieldError{"public-url", fmt.Sprintf("must be like https://trailguide.example.com (got %q)", c.PublicURL)}
+	}
 	for _, o := range c.ReplayOrigins {
 		if !httpapi.ValidOrigin(o) {
 			return &FieldError{"replay-origins", fmt.Sprintf("must be origins like https://cdn.example.com (got %q)", o)}
@@ -178,6 +199,8 @@ func parseUserCreateConfig(args []string, getenv getenvFunc, stderr io.Writer) (
 	fs.StringVar(&cfg.Role, "role", cfg.Role, "admin|member|viewer")
 	fs.StringVar(&cfg.Org, "org", cfg.Org, "organisation `id` (created when missing)")
 	addBackendFlags(fs, &cfg.Backend, getenv)
+	setUsage(fs, stderr, "trailguide user create --email EMAIL [--name NAME] [--role admin|member|viewer] [--org ID] [--data DIR] [--config FILE] < password",
+		"Creates a dashboard account; the password is read from stdin.")
 	if err := parseWithConfigFile(fs, args, getenv); err != nil {
 		return cfg, err
 	}

@@ -58,6 +58,8 @@ func TestEraseCommand(t *testing.T) {
 	postBatch(t, srv.URL, p.PublicKey, "session-erase-1", 0, "user-7")
 	postBatch(t, srv.URL, p.PublicKey, "session-erase-live", 0, "user-7")
 	postBatch(t, srv.URL, p.PublicKey, "session-keep-1", 0, "user-8")
+	postBatch(t, srv.URL, p.PublicKey, "session-one-off", 0, "")
+	postBatch(t, srv.URL, p.PublicKey, "session-by-visitor", 0, "user-9")
 
 	run := func(args ...string) (int, string) {
 		cmd := exec.Command(bin, append([]string{"erase", "--data", dataDir}, args...)...)
@@ -73,6 +75,13 @@ func TestEraseCommand(t *testing.T) {
 		{[]string{"--project", p.ID}, 2, "--user"},
 		{[]string{"--project", "nope", "--user", "user-7"}, 2, "no project"},
 		{[]string{"--project", p.ID, "--user", "user-7"}, 0, "Status done: 2 sessions, 4 events, 2 chunks, 0 blobs erased"},
+		{[]string{"--project", p.ID, "--user", "u", "--session", "session-one-off"}, 2, "only one of"},
+		{[]string{"--project", p.ID, "--session", "session-missing"}, 2, `--session: no session "session-missing"`},
+		{[]string{"--project", p.ID, "--visitor", "bad id"}, 2, "--visitor: Visitor id must be"},
+		{[]string{"--project", p.ID, "--session", "session-one-off"}, 0, "Status done: 1 sessions"},
+		{[]string{"--project", p.ID, "--visitor", "visitor-session-by-visitor"}, 0, "Status done: 1 sessions"},
+		{[]string{"--help"}, 0, "--visitor id"},
+		{[]string{"--vistor", "x"}, 2, "flag provided but not defined: -vistor"},
 	} {
 		if code, out := run(tt.args...); code != tt.code || !strings.Contains(out, tt.out) {
 			t.Errorf("erase %v: exit %d, %q; want %d containing %q", tt.args, code, out, tt.code, tt.out)

@@ -5,9 +5,13 @@
 //
 //	trailguide serve [--addr 127.0.0.1:8070] [--data ./trailguide-data] [--demo] [--role all|ingest|api|worker] [--log-level info]
 //	trailguide user create --email E [--name N] [--role admin] < password
-//	trailguide erase --project P --user U [--data DIR]
+//	trailguide erase --project P (--user U | --visitor V | --session S) [--data DIR]
 //	trailguide project limits --key KEY [--disabled=true|false] [--daily-batch-quota N] [--data DIR]
 //	trailguide migrate-store [--data DIR] [--config FILE] --store postgres --blob s3 ... [--verify-only]
+//	trailguide import --project P [--session S] FILE...
+//	trailguide export --project P --session S [--window W] [--out FILE]
+//	trailguide backup --out FILE.tar.gz [--data DIR] [--progress]
+//	trailguide restore --from FILE.tar.gz [--data DIR] [--force] [--progress]
 //	trailguide version
 package main
 
@@ -37,10 +41,16 @@ const usage = `Usage:
   trailguide serve [--addr 127.0.0.1:8070] [--data ./trailguide-data] [--demo] [--role all|ingest|api|worker] [--log-level info]
                    [--config FILE] [--store sqlite|postgres --postgres-dsn URL] [--blob file|s3 --s3-endpoint URL --s3-bucket B ...]
   trailguide user create --email EMAIL [--name NAME] [--role admin|member|viewer] [--org ID] [--data DIR]   (password on stdin)
-  trailguide erase --project ID --user USER_ID [--data DIR]   (every session of one identified user)
+  trailguide erase --project ID (--user USER_ID | --visitor VISITOR_ID | --session SESSION_ID) [--data DIR]
   trailguide project limits --key KEY [--disabled=true|false] [--daily-batch-quota N] [--data DIR]
   trailguide migrate-store [--data DIR] --store postgres --postgres-dsn URL --blob s3 --s3-endpoint URL --s3-bucket B ... [--config FILE] [--verify-only]
+  trailguide import --project ID [--session ID] [--data DIR] [--progress] FILE...   (rrweb recordings)
+  trailguide export --project ID --session ID [--window ID] [--out FILE] [--data DIR]   (plain rrweb events)
+  trailguide backup --out FILE.tar.gz [--data DIR] [--progress]   (consistent, while the server runs)
+  trailguide restore --from FILE.tar.gz [--data DIR] [--force] [--progress]   (server stopped)
   trailguide version
+
+Every command takes --help.
 `
 
 // run executes one command line and returns the exit code. ctx is
@@ -66,6 +76,26 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		var cfg EraseConfig
 		if cfg, err = parseEraseConfig(rest, getenv, stderr); err == nil {
 			err = erase(ctx, cfg, stdout, stderr)
+		}
+	case cmd == "import":
+		var cfg ImportConfig
+		if cfg, err = parseImportConfig(rest, getenv, stderr); err == nil {
+			err = importRecordings(ctx, cfg, stdout, stderr)
+		}
+	case cmd == "export":
+		var cfg ExportConfig
+		if cfg, err = parseExportConfig(rest, getenv, stderr); err == nil {
+			err = export(ctx, cfg, stdout, stderr)
+		}
+	case cmd == "backup":
+		var cfg BackupConfig
+		if cfg, err = parseBackupConfig(rest, getenv, stderr); err == nil {
+			err = backup(ctx, cfg, stdout, stderr)
+		}
+	case cmd == "restore":
+		var cfg RestoreConfig
+		if cfg, err = parseRestoreConfig(rest, getenv, stderr); err == nil {
+			err = restore(ctx, cfg, stdout, stderr)
 		}
 	case cmd == "project" && len(rest) > 0 && rest[0] == "limits":
 		var cfg ProjectLimitsConfig
@@ -93,7 +123,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	default:
 		fmt.Fprintf(stderr, "trailguide: %v\n", err)
 		var fe *FieldError
-		if errors.As(err, &fe) {
+		var ue *UsageError
+		if errors.As(err, &fe) || errors.As(err, &ue) {
 			return 2
 		}
 		return 1

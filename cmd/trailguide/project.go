@@ -35,6 +35,8 @@ func parseProjectLimitsConfig(args []string, getenv getenvFunc, stderr io.Writer
 	disabled := fs.Bool("disabled", false, "refuse the project's batches (the SDK is told to stop)")
 	quota := fs.Int64("daily-batch-quota", 0, "batches accepted per UTC day, 0 = unlimited")
 	addBackendFlags(fs, &cfg.Backend, getenv)
+	setUsage(fs, stderr, "trailguide project limits --key KEY [--disabled=true|false] [--daily-batch-quota N] [--data DIR] [--config FILE]",
+		"Shows, and with flags changes, a project's ingest limits; a running server applies a change within 10 s.")
 	if err := parseWithConfigFile(fs, args, getenv); err != nil {
 		return cfg, err
 	}

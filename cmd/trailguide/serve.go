@@ -11,6 +11,8 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -19,6 +21,7 @@ import (
 	"github.com/trailguide/trailguide/httpapi"
 	"github.com/trailguide/trailguide/ingest"
 	"github.com/trailguide/trailguide/web"
+	"github.com/trailguide/trailguide/webhook"
 	"github.com/trailguide/trailguide/worker"
 )
 
@@ -29,7 +32,7 @@ const shutdownTimeout = 10 * time.Second
 // stop accepting and drain requests, stop the worker, close the stores (the
 // database last, through the deferred Close).
 func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error {
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	logger := newLogger(cfg.LogFormat, cfg.LogLevel, stderr)
 
 	bc := cfg.backend()
 	st, err := openBackends(ctx, bc, logger)
@@ -42,7 +45,7 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 		}
 		logger.Info("stopped")
 	}()
-	blobs := st.Blobs
+	mtr, blobs := newMetrics(st.DB, st.Blobs)
 	projects := st.Projects
 	sessions := st.Sessions
 	users := st.Users
@@ -57,15 +60,19 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 	defer stopWorker()
 	var workers sync.WaitGroup
 	eraser := worker.NewEraser(sessions, blobs, nil, logger)
+	webhookStore := st.Webhooks
+	hooks := webhook.New(webhook.Config{BaseURL: strings.TrimRight(cfg.PublicURL, "/")}, webhookStore, sessions, sessions, logger)
 	if cfg.Role == roleAll || cfg.Role == roleWorker {
 		// On PostgreSQL several worker nodes share the jobs by leases.
 		wcfg := worker.Config{Projects: projects, Eraser: eraser, IdleAfter: cfg.WorkerIdleAfter,
-			Interval: cfg.WorkerInterval, LeaseTTL: cfg.WorkerLeaseTTL}
+			Interval: cfg.WorkerInterval, LeaseTTL: cfg.WorkerLeaseTTL,
+			Observe: mtr.ObserveJob, OnClosed: hooks.SessionClosed}
 		if st.Leases != nil {
 			wcfg.Leases, wcfg.Holder = st.Leases, workerHolder()
 		}
 		w := worker.New(wcfg, sessions, blobs, logger)
 		workers.Go(func() { runWorker(workerCtx, w, logger) })
+		workers.Go(func() { _ = hooks.Run(workerCtx) })
 	}
 	defer func() { // runs after stopWorker (defers are LIFO)
 		workers.Wait()
@@ -110,6 +117,7 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 		SetupToken:    setupToken,
 		Demo:          cfg.Demo,
 		ReplayOrigins: cfg.ReplayOrigins,
+		MetricsToken:  cfg.MetricsToken,
 	}, httpapi.Deps{
 		Ingest:   ingestSvc,
 		Projects: projects,
@@ -119,6 +127,12 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 		Blobs:    blobs,
 		Dist:     web.Dist(),
 		Erasure:  eraser,
+
+		Metrics:        mtr,
+		MetricsHandler: mtr.Handler(),
+		Ready:          readyChecks(st.DB, blobs),
+		Webhooks:       webhookStore,
+		WebhookPinger:  hooks,
 	}, logger)
 	srv := &http.Server{
 		Handler:           api.Handler(),

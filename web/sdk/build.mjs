@@ -141,6 +141,17 @@ export async function build() {
     external: ['@rrweb/record'],
     outfile: join(npmOut, 'index.js'),
   });
+  // React helpers: their own entry, importing the core module (one client
+  // per page) and React, neither bundled.
+  await esbuild({
+    ...common,
+    minify: false,
+    mangleProps: undefined,
+    entryPoints: [join(here, 'src/react.ts')],
+    format: 'esm',
+    external: ['react', './index.js'],
+    outfile: join(npmOut, 'react.js'),
+  });
   execFileSync(process.execPath, [join(web, 'node_modules/typescript/bin/tsc'), '-p', join(here, 'tsconfig.build.json')], {
     stdio: 'inherit',
   });

@@ -15,6 +15,8 @@ import type {
   SessionFacets,
   SessionPage,
   User,
+  Webhook,
+  WebhookDelivery,
 } from './types';
 import type { PrivacyConfig } from './privacy';
 
@@ -123,6 +125,17 @@ export const api = {
     call<{ retention_days: number }>('PUT', `/api/v1/projects/${enc(pid)}/settings`, { body: { retention_days: days } }),
   eraseUser: (pid: string, userId: string) =>
     call<Job>('DELETE', `/api/v1/projects/${enc(pid)}/users/${enc(userId)}`),
+  eraseVisitor: (pid: string, visitorId: string) =>
+    call<Job>('DELETE', `/api/v1/projects/${enc(pid)}/visitors/${enc(visitorId)}`),
+  deleteSession: (pid: string, sid: string) => call<Job>('DELETE', `/api/v1/projects/${enc(pid)}/sessions/${enc(sid)}`),
+  webhooks: (pid: string, signal?: AbortSignal) =>
+    call<{ webhooks: Webhook[]; events: string[] }>('GET', `/api/v1/projects/${enc(pid)}/webhooks`, { signal }),
+  createWebhook: (pid: string, url: string, events: string[]) =>
+    call<{ webhook: Webhook; secret: string }>('POST', `/api/v1/projects/${enc(pid)}/webhooks`, { body: { url, events } }),
+  deleteWebhook: (pid: string, wid: string) => call<void>('DELETE', `/api/v1/projects/${enc(pid)}/webhooks/${enc(wid)}`),
+  webhookDeliveries: (pid: string, wid: string) =>
+    call<{ deliveries: WebhookDelivery[] }>('GET', `/api/v1/projects/${enc(pid)}/webhooks/${enc(wid)}/deliveries`),
+  testWebhook: (pid: string, wid: string) => call<WebhookDelivery>('POST', `/api/v1/projects/${enc(pid)}/webhooks/${enc(wid)}/test`),
   job: (id: string) => call<Job>('GET', `/api/v1/jobs/${enc(id)}`),
   setAllowedOrigins: (pid: string, origins: string[]) =>
     call<{ project: Project }>('PUT', `/api/v1/projects/${enc(pid)}/allowed-origins`, { body: { allowed_origins: origins } }),

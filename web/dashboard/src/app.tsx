@@ -170,5 +170,5 @@ function renderMain(
   if (route.name === 'friction') return <FrictionPage key={project.id} project={project} />;
   if (route.name === 'settings') return <SettingsPage key={project.id} project={project} user={user} />;
   if (route.name === 'privacy') return <PrivacyPage key={project.id} project={project} user={user} />;
-  return <SessionPage key={route.pid + '/' + route.sid} project={project} sid={route.sid} />;
+  return <SessionPage key={route.pid + '/' + route.sid} project={project} sid={route.sid} isAdmin={user.role === 'admin'} />;
 }

@@ -219,9 +219,11 @@ export interface ScrubSource {
 /** An erasure job (GET /api/v1/jobs/{id}). */
 export interface Job {
   id: string;
-  kind: string;
+  kind: 'erase_user' | 'erase_visitor' | 'erase_session';
   project_id: string;
-  user_id: string;
+  user_id?: string;
+  visitor_id?: string;
+  session_id?: string;
   status: 'queued' | 'running' | 'done' | 'failed';
   sessions: number;
   events: number;
@@ -238,4 +240,26 @@ export interface PrivacyReport {
   last_at?: string;
   kinds: ScrubKindStats[];
   sources: ScrubSource[];
+}
+
+/** A project's webhook (GET /api/v1/projects/{pid}/webhooks); the secret is only in the create answer. */
+export interface Webhook {
+  id: string;
+  project_id: string;
+  url: string;
+  events: string[];
+  created_at: string;
+}
+/** One event sent to a webhook, with its attempts' outcome. */
+export interface WebhookDelivery {
+  id: string;
+  webhook_id: string;
+  event: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  last_status?: number;
+  last_error?: string;
+  next_at?: string;
+  created_at: string;
+  delivered_at?: string;
 }

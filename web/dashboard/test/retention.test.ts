@@ -31,4 +31,12 @@ describe('erasure job summary', () => {
     );
     expect(jobSummary(job({ status: 'failed', error: 'disk full' }))).toBe('Erasing “ada@example.com” failed: disk full. Run it again.');
   });
+  it('names a visitor or a session', () => {
+    expect(jobSummary(job({ kind: 'erase_visitor', user_id: undefined, visitor_id: 'v-123456789', status: 'done', sessions: 3 }))).toBe(
+      'Erased 3 sessions, 0 events, 0 recording chunks and 0 files of visitor “v-123456789”.',
+    );
+    expect(jobSummary(job({ kind: 'erase_session', user_id: undefined, session_id: 's-123456789' }))).toBe(
+      'Erasing session “s-123456789”… (job j1, queued)',
+    );
+  });
 });

@@ -15,6 +15,14 @@ export declare const flush: () => void;
 /** Listen to 'signal', 'ack', 'stop' or 'ready'; returns an unsubscribe function. */
 export declare const on: (event: import("./client").ClientEvent, fn: (arg?: unknown) => void) => () => void;
 export declare const version: string;
+/**
+ * Send a pageview explicitly, for SPA routers: `url` (absolute, or a path
+ * resolved against the current location; default location.href) and an
+ * optional title. The SDK already records pageviews when the history API
+ * changes the URL; a call for the URL of the last pageview it sent is
+ * ignored, so calling page() after every route change never counts one twice.
+ */
+export declare function page(url?: string, title?: string): void;
 export type { InitOptions, ClientEvent } from './client';
 export type { TrailguideAPI } from './api';
 export type { Batch, Context, Signal, SignalType, SDKConfig, MaskConfig, MaskMode, UTM } from './wire';

@@ -86,7 +86,9 @@ function buildContext(win = window) {
     viewport_h: win.innerHeight | 0,
     screen_w: (win.screen && win.screen.width) | 0,
     screen_h: (win.screen && win.screen.height) | 0,
-    user_agent: nav.userAgent
+    user_agent: nav.userAgent,
+    // iPadOS in desktop mode sends a Mac user agent; touch points tell them apart
+    touch_points: nav.maxTouchPoints | 0
   };
   const ref = scrubURL(win.document.referrer);
   if (ref) c.referrer = ref;
@@ -757,7 +759,7 @@ function startSignals(o) {
     target.addEventListener(type, h, opts);
     off.push(() => target.removeEventListener(type, h, opts));
   };
-  let page = "";
+  let page2 = "";
   let lastHref = doc.referrer;
   let maxDepth = 0;
   let sentDepth = 0;
@@ -766,12 +768,12 @@ function startSignals(o) {
   const pageview = () => {
     const href = win.location.href;
     const key = pageKey(href);
-    if (key === page) return;
-    if (page) {
+    if (key === page2) return;
+    if (page2) {
       leave();
       o.onNavigate && o.onNavigate();
     }
-    page = key;
+    page2 = key;
     maxDepth = sentDepth = maxY = sentY = 0;
     const s = { type: "pageview", ts: now(), url: scrubURL(href) };
     const title = doc.title ? o.masker().text(doc.title.slice(0, 200), null) : "";
@@ -804,7 +806,7 @@ function startSignals(o) {
   on2(win, "hashchange", () => pageview());
   on2(win, "pageshow", (e) => {
     if (e.persisted) {
-      page = lastHref = "";
+      page2 = lastHref = "";
       pageview();
     }
   });
@@ -979,7 +981,7 @@ function startSignals(o) {
     leave,
     settle,
     restart() {
-      page = "";
+      page2 = "";
       pageview();
     },
     stop() {
@@ -1816,6 +1818,33 @@ var optIn = api.optIn;
 var flush = api.flush;
 var on = api.on;
 var version = api.version;
+var lastPage = "";
+var pendingPages = [];
+on("ready", () => {
+  for (const [u, t] of pendingPages.splice(0)) page(u, t);
+});
+on("signal", (s) => {
+  const sig = s;
+  if (sig && sig.type === "pageview") lastPage = sig.url;
+});
+function page(url, title) {
+  const c = api.client();
+  if (!c) {
+    pendingPages.push([url, title]);
+    return;
+  }
+  let href;
+  try {
+    href = new URL(url || location.href, location.href).href;
+  } catch {
+    return;
+  }
+  const scrubbed = scrubURL(href);
+  if (scrubbed === lastPage) return;
+  const s = { type: "pageview", ts: Date.now(), url: scrubbed };
+  if (title) s.title = title.slice(0, 200);
+  c.signal(s);
+}
 export {
   consent,
   flush,
@@ -1824,6 +1853,7 @@ export {
   on,
   optIn,
   optOut,
+  page,
   track,
   version
 };

@@ -33,6 +33,8 @@ export interface Context {
     screen_w: number;
     screen_h: number;
     user_agent: string;
+    /** navigator.maxTouchPoints (0 without a touch screen) */
+    touch_points?: number;
     language?: string;
     time_zone?: string;
 }
@@ -86,7 +88,7 @@ export interface IngestResponse {
     snapshot?: boolean;
 }
 export declare const BATCH_FIELDS: readonly ["key", "visitor", "session", "window", "seq", "sent_at", "sdk", "dropped", "context", "events", "signals"];
-export declare const CONTEXT_FIELDS: readonly ["url", "referrer", "utm", "viewport_w", "viewport_h", "screen_w", "screen_h", "user_agent", "language", "time_zone"];
+export declare const CONTEXT_FIELDS: readonly ["url", "referrer", "utm", "viewport_w", "viewport_h", "screen_w", "screen_h", "user_agent", "touch_points", "language", "time_zone"];
 export declare const UTM_FIELDS: readonly ["source", "medium", "campaign", "term", "content"];
 export declare const SIGNAL_FIELDS: readonly ["type", "ts", "url", "title", "referrer", "selector", "tag", "text", "x", "y", "ex", "ey", "ew", "eh", "vw", "vh", "depth", "scroll_y", "name", "props", "stack", "source", "user_id", "traits"];
 export declare const SIGNAL_TYPES: readonly SignalType[];

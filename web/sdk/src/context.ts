@@ -115,6 +115,8 @@ export function buildContext(win: Window = window): Context {
     screen_w: (win.screen && win.screen.width) | 0,
     screen_h: (win.screen && win.screen.height) | 0,
     user_agent: nav.userAgent,
+    // iPadOS in desktop mode sends a Mac user agent; touch points tell them apart
+    touch_points: nav.maxTouchPoints | 0,
   };
   const ref = scrubURL(win.document.referrer);
   if (ref) c.referrer = ref;

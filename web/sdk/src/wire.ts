@@ -40,6 +40,8 @@ export interface Context {
   screen_w: number;
   screen_h: number;
   user_agent: string;
+  /** navigator.maxTouchPoints (0 without a touch screen) */
+  touch_points?: number;
   language?: string;
   time_zone?: string;
 }
@@ -120,7 +122,7 @@ export interface IngestResponse {
 
 // Field lists used by the drift test; keep them in the order of the Go structs.
 export const BATCH_FIELDS = ['key', 'visitor', 'session', 'window', 'seq', 'sent_at', 'sdk', 'dropped', 'context', 'events', 'signals'] as const;
-export const CONTEXT_FIELDS = ['url', 'referrer', 'utm', 'viewport_w', 'viewport_h', 'screen_w', 'screen_h', 'user_agent', 'language', 'time_zone'] as const;
+export const CONTEXT_FIELDS = ['url', 'referrer', 'utm', 'viewport_w', 'viewport_h', 'screen_w', 'screen_h', 'user_agent', 'touch_points', 'language', 'time_zone'] as const;
 export const UTM_FIELDS = ['source', 'medium', 'campaign', 'term', 'content'] as const;
 export const SIGNAL_FIELDS = [
   'type', 'ts', 'url', 'title', 'referrer', 'selector', 'tag', 'text',

@@ -1,7 +1,8 @@
 // Retention and erasure on the Privacy page: the project's retention period
 // (PUT /api/v1/projects/{pid}/settings {retention_days}) and erasing one
-// identified user (DELETE /api/v1/projects/{pid}/users/{userId}, then the
-// job's status from GET /api/v1/jobs/{id}). Admins only; others read.
+// identified user or one visitor id (DELETE /api/v1/projects/{pid}/users/{userId}
+// or .../visitors/{visitorId}, then the job's status from GET
+// /api/v1/jobs/{id}). Admins only; others read.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import type { Job, Project } from '../types';
@@ -19,16 +20,23 @@ export function parseRetention(v: string): number | string {
   return n;
 }
 
+/** What an erasure job erases, for people: “user-42”, visitor “abc…”, session “…”. */
+export function jobTarget(j: Job): string {
+  if (j.kind === 'erase_visitor') return `visitor “${j.visitor_id}”`;
+  if (j.kind === 'erase_session') return `session “${j.session_id}”`;
+  return `“${j.user_id}”`;
+}
+
 /** One line about an erasure job. */
 export function jobSummary(j: Job): string {
   const n = (c: number, one: string) => `${c} ${one}${c === 1 ? '' : 's'}`;
   switch (j.status) {
     case 'done':
-      return `Erased ${n(j.sessions, 'session')}, ${n(j.events, 'event')}, ${n(j.chunks, 'recording chunk')} and ${n(j.blobs, 'file')} of “${j.user_id}”.`;
+      return `Erased ${n(j.sessions, 'session')}, ${n(j.events, 'event')}, ${n(j.chunks, 'recording chunk')} and ${n(j.blobs, 'file')} of ${jobTarget(j)}.`;
     case 'failed':
-      return `Erasing “${j.user_id}” failed: ${j.error || 'unknown error'}. Run it again.`;
+      return `Erasing ${jobTarget(j)} failed: ${j.error || 'unknown error'}. Run it again.`;
     default:
-      return `Erasing “${j.user_id}”… (job ${j.id}, ${j.status})`;
+      return `Erasing ${jobTarget(j)}… (job ${j.id}, ${j.status})`;
   }
 }
 
@@ -37,6 +45,7 @@ export function RetentionPanel({ project, isAdmin, days, onSaved }: { project: P
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [user, setUser] = useState('');
+  const [by, setBy] = useState<'user' | 'visitor'>('user');
   const [job, setJob] = useState<Job | null>(null);
   const [jobErr, setJobErr] = useState<string | null>(null);
   const timer = useRef<number | undefined>(undefined);
@@ -72,10 +81,11 @@ export function RetentionPanel({ project, isAdmin, days, onSaved }: { project: P
   const erase = (e: Event) => {
     e.preventDefault();
     const u = user.trim();
-    if (!u) return setJobErr('Enter the user id given to identify().');
-    if (!window.confirm(`Erase every session, event and recording of “${u}” in ${project.name}? This cannot be undone.`)) return;
+    if (!u) return setJobErr(by === 'user' ? 'Enter the user id given to identify().' : 'Enter the visitor id (shown in a session’s details).');
+    const what = by === 'user' ? `“${u}”` : `visitor “${u}”`;
+    if (!window.confirm(`Erase every session, event and recording of ${what} in ${project.name}? This cannot be undone.`)) return;
     setJobErr(null);
-    api.eraseUser(project.id, u).then(
+    (by === 'user' ? api.eraseUser(project.id, u) : api.eraseVisitor(project.id, u)).then(
       (j) => {
         setJob(j);
         setUser('');
@@ -126,11 +136,23 @@ export function RetentionPanel({ project, isAdmin, days, onSaved }: { project: P
         </form>
         {isAdmin && (
           <form class="retention-row" onSubmit={erase} noValidate>
-            <label for="erase-user">Erase a user</label>
+            <label for="erase-user">Erase</label>
+            <select
+              class="input sm"
+              aria-label="Erase by"
+              value={by}
+              onChange={(e) => {
+                setBy((e.target as HTMLSelectElement).value as 'user' | 'visitor');
+                setJobErr(null);
+              }}
+            >
+              <option value="user">a user</option>
+              <option value="visitor">a visitor</option>
+            </select>
             <input
               id="erase-user"
               class="input sm erase-input"
-              placeholder="user id given to identify()"
+              placeholder={by === 'user' ? 'user id given to identify()' : 'visitor id (one browser)'}
               value={user}
               onInput={(e) => {
                 setUser((e.target as HTMLInputElement).value);
@@ -153,8 +175,9 @@ export function RetentionPanel({ project, isAdmin, days, onSaved }: { project: P
           </p>
         )}
         <p class="muted">
-          Also from the shell: <code>trailguide erase --project {project.id} --user &lt;user id&gt;</code>. A session of that
-          user still in progress is erased too, and what it sends afterwards is refused.
+          Also from the shell: <code>trailguide erase --project {project.id} --user &lt;user id&gt;</code> (or{' '}
+          <code>--visitor &lt;visitor id&gt;</code>, <code>--session &lt;session id&gt;</code>; one session is also deleted from its
+          replay page). A session still in progress is erased too, and what it sends afterwards is refused.
         </p>
       </div>
     </section>

@@ -44,7 +44,7 @@ const NO_GAPS: SeqGap[] = [];
 
 const LIST_TYPES = new Set(['pageview', 'click', 'input', 'submit', 'error', 'track', 'friction', 'guide', 'identify', 'scroll']);
 
-export function SessionPage({ project, sid }: { project: Project; sid: string }) {
+export function SessionPage({ project, sid, isAdmin = false }: { project: Project; sid: string; isAdmin?: boolean }) {
   const loc = useLocation();
   const q = new URLSearchParams(loc.search);
   const wantWindow = q.get('window');
@@ -74,7 +74,17 @@ export function SessionPage({ project, sid }: { project: Project; sid: string })
   }
   const windows = [...(detail.windows || [])].sort((a, b) => a.first_ts - b.first_ts);
   const win = windows.find((w) => w.id === wantWindow) || windows[0] || null;
-  return <SessionView key={win?.id || 'none'} project={project} detail={detail} windows={windows} win={win} initialT={wantWindow && win?.id !== wantWindow ? null : initialT} />;
+  return (
+    <SessionView
+      key={win?.id || 'none'}
+      project={project}
+      detail={detail}
+      windows={windows}
+      win={win}
+      initialT={wantWindow && win?.id !== wantWindow ? null : initialT}
+      isAdmin={isAdmin}
+    />
+  );
 }
 
 function SessionView({
@@ -83,7 +93,9 @@ function SessionView({
   windows,
   win,
   initialT,
+  isAdmin,
 }: {
+  isAdmin: boolean;
   project: Project;
   detail: SessionDetail;
   windows: WindowInfo[];
@@ -221,6 +233,7 @@ function SessionView({
           <button class="btn" onClick={share} disabled={!player.ready} title="Copy a link to this moment">
             <IconLink size={14} /> Share at {formatClock(offset)}
           </button>
+          {isAdmin && <DeleteSessionButton project={project} sid={s.id} back={back} />}
         </div>
       </header>
 
@@ -416,5 +429,32 @@ function SessionView({
         </div>
       )}
     </div>
+  );
+}
+
+/** Deletes this session (DELETE /api/v1/projects/{pid}/sessions/{sid}: its
+ * events, recording chunks and files) after a confirmation, then returns to
+ * the list. Admins only. */
+function DeleteSessionButton({ project, sid, back }: { project: Project; sid: string; back: string }) {
+  const [state, setState] = useState<'idle' | 'busy' | string>('idle');
+  const del = () => {
+    if (!window.confirm('Delete this session with its events, recording and files? This cannot be undone.')) return;
+    setState('busy');
+    api.deleteSession(project.id, sid).then(
+      () => navigate(back),
+      (err) => setState(err.message || 'Could not delete the session.'),
+    );
+  };
+  return (
+    <>
+      <button class="btn danger-outline" onClick={del} disabled={state === 'busy'} title="Delete this session and its recording">
+        {state === 'busy' ? 'Deleting…' : 'Delete session'}
+      </button>
+      {state !== 'idle' && state !== 'busy' && (
+        <span class="form-error inline" role="alert">
+          {state}
+        </span>
+      )}
+    </>
   );
 }

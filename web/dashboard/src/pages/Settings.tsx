@@ -28,6 +28,7 @@ import { SaveBar, SettingsCard } from '../components/SettingsCard';
 import { ConfirmButton, PageHead } from '../components/PageHead';
 import { AllowedOriginsCard } from '../components/AllowedOrigins';
 import { PrivacyCard } from '../components/PrivacyCard';
+import { WebhooksCard } from '../components/Webhooks';
 
 export function SettingsPage({ project, user }: { project: Project; user: User }) {
   useDocumentTitle('Settings');
@@ -39,6 +40,7 @@ export function SettingsPage({ project, user }: { project: Project; user: User }
         <AllowedOriginsCard project={project} isAdmin={user.role === 'admin'} />
         <FrictionCard project={project} isAdmin={user.role === 'admin'} />
         <PrivacyCard project={project} isAdmin={user.role === 'admin'} />
+        <WebhooksCard project={project} isAdmin={user.role === 'admin'} />
       </div>
     </div>
   );
