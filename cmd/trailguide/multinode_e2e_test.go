@@ -354,10 +354,14 @@ func TestE2EMultiNode(t *testing.T) {
 	}
 	// What left the browser, read again now: on a loaded machine the SDK's
 	// last flush can come after the quiet period above.
+	early := len(sent)
 	sent = nil
 	for _, p := range []*captureProxy{p1, p2} {
 		s, _ := p.Batches(t)
 		sent = append(sent, s...)
+	}
+	if len(sent) != early {
+		t.Logf("%d batch requests left the browser after the quiet period (%d before)", len(sent)-early, early)
 	}
 	bySeq := map[string]map[int64][]json.RawMessage{}
 	for _, b := range sent {
