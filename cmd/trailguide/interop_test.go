@@ -153,15 +153,36 @@ func TestRRWebInterop(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Import it next to the running server; twice, to show it is stored once.
+	// The same recording as a PostHog export (two windows): a set of two
+	// files in one import.
+	var snaps []json.RawMessage
+	for i, ev := range recEvents {
+		win := "0190a-tab-one"
+		if i%2 == 1 && i > 2 {
+			win = "0190a-tab-two"
+		}
+		var m map[string]any
+		json.Unmarshal(ev, &m)
+		m["windowId"] = win
+		b, _ := json.Marshal(m)
+		snaps = append(snaps, b)
+	}
+	ph, _ := json.Marshal(map[string]any{"version": "2023-04-28", "data": map[string]any{"id": "x", "snapshots": snaps}})
+	phFile := filepath.Join(t.TempDir(), "posthog-export.json")
+	if err := os.WriteFile(phFile, ph, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	// Import them next to the running server; twice, to show each is stored once.
 	var sid string
 	for range 2 {
-		out, err := exec.Command(bin, "import", "--data", srv.DataDir, "--project", project.ID, "--progress", file).CombinedOutput()
+		out, err := exec.Command(bin, "import", "--data", srv.DataDir, "--project", project.ID, "--progress", file, phFile).CombinedOutput()
 		if err != nil {
 			t.Fatalf("import: %v\n%s", err, out)
 		}
 		m := regexp.MustCompile(`as session (\S+): (\d+) events in 1 windows \(array\)`).FindStringSubmatch(string(out))
-		if m == nil || m[2] != fmt.Sprint(len(recEvents)) || !strings.Contains(string(out), "import (files) [") {
+		if m == nil || m[2] != fmt.Sprint(len(recEvents)) || !strings.Contains(string(out), "import (files) [") ||
+			!strings.Contains(string(out), fmt.Sprintf("%d events in 2 windows (posthog)", len(recEvents))) {
 			t.Fatalf("import output:\n%s", out)
 		}
 		sid = m[1]
@@ -170,8 +191,8 @@ func TestRRWebInterop(t *testing.T) {
 		Total int `json:"total"`
 	}
 	api.do("GET", "/api/v1/projects/"+project.ID+"/sessions?url=record.html", nil, &list)
-	if list.Total != 1 {
-		t.Errorf("sessions of the imported page: %d, want 1 (a re-import stores nothing new)", list.Total)
+	if list.Total != 2 {
+		t.Errorf("sessions of the imported page: %d, want 2, one per file (a re-import stores nothing new)", list.Total)
 	}
 
 	// The dashboard replays it.
