@@ -77,6 +77,9 @@ type Deps struct {
 	Privacy trailguide.PrivacyStore
 	// Erasure runs per-user erasures; without it those routes answer 503.
 	Erasure trailguide.ErasureService
+	// Heatmaps serves the heatmap API; when nil, Sessions is used if it
+	// implements trailguide.HeatmapStore (the SQLite store does).
+	Heatmaps trailguide.HeatmapStore
 }
 
 // Server is the HTTP front of Trailguide.
@@ -123,6 +126,9 @@ func NewServer(cfg Config, deps Deps, logger *slog.Logger) *Server {
 	}
 	if deps.Privacy == nil {
 		deps.Privacy, _ = deps.Sessions.(trailguide.PrivacyStore)
+	}
+	if deps.Heatmaps == nil {
+		deps.Heatmaps, _ = deps.Sessions.(trailguide.HeatmapStore)
 	}
 	s := &Server{
 		cfg:        cfg,
@@ -210,6 +216,11 @@ func (s *Server) routeTable() []route {
 			route{"GET /api/v1/projects/{pid}/sessions/{sid}/recording", permRead, s.handleRecording},
 
 			route{"GET /api/v1/projects/{pid}/friction", permRead, s.handleFrictionReport},
+
+			route{"GET /api/v1/projects/{pid}/heatmaps", permRead, s.handleHeatmap},
+			route{"GET /api/v1/projects/{pid}/heatmaps/pages", permRead, s.handleHeatmapPages},
+			route{"GET /api/v1/projects/{pid}/heatmaps/sessions", permRead, s.handleHeatmapSessions},
+			route{"GET /api/v1/projects/{pid}/heatmaps/snapshot", permRead, s.handleHeatmapSnapshot},
 
 			route{"GET /api/v1/projects/{pid}/privacy", permRead, s.handlePrivacy},
 			route{"DELETE /api/v1/projects/{pid}/users/{userId}", permAdmin, s.handleEraseUser},

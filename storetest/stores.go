@@ -59,6 +59,8 @@ func TestStores(t *testing.T, open func(t *testing.T) Stores) {
 		{"ChunkAssetsUnknown", testChunkAssetsUnknown},
 		{"ErasureJobs", testErasureJobs},
 		{"RetentionSetter", testRetentionSetter},
+		{"Heatmaps", testHeatmaps},
+		{"HeatmapFiltered", testHeatmapFiltered},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
