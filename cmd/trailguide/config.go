@@ -8,6 +8,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/trailguide/trailguide"
 	"github.com/trailguide/trailguide/httpapi"
@@ -40,6 +41,9 @@ type ServeConfig struct {
 	// ReplayOrigins may serve images, stylesheets and fonts to replays
 	// (the dashboard CSP's allow-list; docs/SECURITY.md). Empty: none.
 	ReplayOrigins []string
+	// IdleAfter closes (and analyses) a session this long after its last
+	// batch; 30 minutes by default.
+	IdleAfter time.Duration
 }
 
 // UserCreateConfig is everything `trailguide user create` is told; the
@@ -81,6 +85,7 @@ func parseServeConfig(args []string, getenv getenvFunc, stderr io.Writer) (Serve
 	fs.BoolVar(&cfg.Demo, "demo", false, "serve the demo app at /demo/ and load its recorded sessions")
 	fs.StringVar(&cfg.Role, "role", cfg.Role, "what this process does: "+strings.Join(roles, "|"))
 	level := fs.String("log-level", "info", "log `level`: debug|info|warn|error")
+	fs.DurationVar(&cfg.IdleAfter, "idle-after", 30*time.Minute, "close and analyse a session this long after its last batch (`duration`, at least 1s)")
 	replayOrigins := fs.String("replay-origins", getenv("TRAILGUIDE_REPLAY_ORIGINS"),
 		"comma-separated `origins` (https://cdn.example.com) replays may load images, styles and fonts from (env TRAILGUIDE_REPLAY_ORIGINS)")
 	if err := fs.Parse(args); err != nil {
@@ -111,6 +116,9 @@ func (c ServeConfig) Validate() error {
 	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		return &FieldError{"data", "must not be empty"}
+	}
+	if c.IdleAfter < time.Second {
+		return &FieldError{"idle-after", fmt.Sprintf("must be at least 1s (got %s)", c.IdleAfter)}
 	}
 	if !slices.Contains(roles, c.Role) {
 		return &FieldError{"role", fmt.Sprintf("must be one of %s (got %q)", strings.Join(roles, ", "), c.Role)}

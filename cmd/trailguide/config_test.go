@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseServeConfig(t *testing.T) {
@@ -36,6 +37,9 @@ func TestParseServeConfig(t *testing.T) {
 			want: ServeConfig{Addr: "127.0.0.1:8070", DataDir: "./trailguide-data", Role: "all", ReplayOrigins: []string{"https://cdn.example.com", "http://localhost:8080"}}},
 		{name: "replay origins from env", env: map[string]string{"TRAILGUIDE_REPLAY_ORIGINS": "https://img.example.com"},
 			want: ServeConfig{Addr: "127.0.0.1:8070", DataDir: "./trailguide-data", Role: "all", ReplayOrigins: []string{"https://img.example.com"}}},
+		{name: "idle after", args: []string{"--idle-after", "5s"},
+			want: ServeConfig{Addr: "127.0.0.1:8070", DataDir: "./trailguide-data", Role: "all", IdleAfter: 5 * time.Second}},
+		{name: "idle after too short", args: []string{"--idle-after", "10ms"}, field: "idle-after"},
 		{name: "replay origin with path", args: []string{"--replay-origins", "https://cdn.example.com/x"}, field: "replay-origins"},
 		{name: "replay origin wildcard", args: []string{"--replay-origins", "*"}, field: "replay-origins"},
 		{name: "replay origin CSP injection", args: []string{"--replay-origins", "https://a.test; script-src *"}, field: "replay-origins"},
@@ -55,6 +59,9 @@ func TestParseServeConfig(t *testing.T) {
 			}
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tt.want.IdleAfter == 0 {
+				tt.want.IdleAfter = 30 * time.Minute // the default
 			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %+v, want %+v", got, tt.want)

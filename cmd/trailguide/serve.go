@@ -63,7 +63,11 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 	var workers sync.WaitGroup
 	eraser := worker.NewEraser(sessions, blobs, nil, logger)
 	if cfg.Role == roleAll || cfg.Role == roleWorker {
-		w := worker.New(worker.Config{Projects: projects, Eraser: eraser}, sessions, blobs, logger)
+		wc := worker.Config{Projects: projects, Eraser: eraser, IdleAfter: cfg.IdleAfter}
+		if cfg.IdleAfter < time.Minute {
+			wc.Interval = cfg.IdleAfter // passes as often as sessions may close
+		}
+		w := worker.New(wc, sessions, blobs, logger)
 		workers.Go(func() { runWorker(workerCtx, w, logger) })
 	}
 	defer func() { // runs after stopWorker (defers are LIFO)
