@@ -14,12 +14,12 @@ import (
 // (aggregate)"): a block that at least DeadZoneSeenShare of the page views
 // scroll into view, whose median dwell is under a second (more than half
 // of the views that saw it dwelt less than trailguide.DeadZoneDwellMS) and
-// that at most DeadZoneInteractShare of those views interacted with.
+// that fewer than DeadZoneInteractShare of those views interacted with.
 const (
 	DeadZoneSeenShare     = 0.5
-	DeadZoneInteractShare = 0.05
+	DeadZoneInteractShare = 0.02
 	// DeadZoneMinViews: fewer views than this say nothing about a block.
-	DeadZoneMinViews = 5
+	DeadZoneMinViews = 20
 )
 
 // HeatmapRequest is a heatmap as the dashboard asks for it.
@@ -219,7 +219,7 @@ func IsDeadZone(b *trailguide.HeatBlockAgg, views int) bool {
 	}
 	return float64(b.Seen) >= DeadZoneSeenShare*float64(views) && // most views scroll it into view
 		2*b.Short > b.Seen && // median dwell under a second
-		float64(b.Interacted) <= DeadZoneInteractShare*float64(b.Seen) // almost nobody interacts
+		float64(b.Interacted) < DeadZoneInteractShare*float64(b.Seen) // almost nobody interacts
 }
 
 // Snapshot is the rrweb events that rebuild a page: the window's events

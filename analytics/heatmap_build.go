@@ -156,7 +156,15 @@ func BuildSessionHeatmap(s *trailguide.Session, events []*trailguide.Event, rrwe
 			_ = json.Unmarshal(e.Data, &d)
 			v.Depth = max(v.Depth, min(100, d.Depth))
 		case EventView:
-			if v == nil {
+			// a view signal summarises the page of its URL, which may have
+			// been left already (an SPA sends it after the next pageview)
+			path := PagePath(e.URL)
+			for i := len(h.Views) - 1; i >= 0 && (v == nil || v.Path != path); i-- {
+				if h.Views[i].WindowID == e.WindowID && h.Views[i].Path == path {
+					v = h.Views[i]
+				}
+			}
+			if v == nil || v.Path != path {
 				continue
 			}
 			var d struct {

@@ -166,6 +166,18 @@ func TestE2EHeatmap(t *testing.T) {
 	if r.FoldPX != 700 {
 		t.Errorf("fold = %d, want 700", r.FoldPX)
 	}
+	// The SDK's view summaries: document height, attention, blocks.
+	var attention int64
+	for _, b := range r.Attention {
+		attention += b.MS
+	}
+	seen := 0
+	for _, b := range r.Blocks {
+		seen += b.Seen
+	}
+	if r.DocH < 1400 || attention <= 0 || seen == 0 {
+		t.Errorf("doc_h %d, attention %d ms, blocks seen %d: want the SDK's view summaries (%+v)", r.DocH, attention, seen, r.Blocks)
+	}
 	// The unfiltered (pre-aggregated) map counts the same clicks on top of
 	// the demo's.
 	after := get(page)
