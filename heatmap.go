@@ -129,6 +129,9 @@ type HeatmapQuery struct {
 	// From, To bound the views' time, rounded to whole UTC days; To is
 	// exclusive. Zero means open.
 	From, To time.Time
+	// Layers limits the aggregation to these roll-up layers (LayerPage...);
+	// empty means every layer. The page layer (views) is always read.
+	Layers []string
 	// Sessions narrows to the sessions matching the filter (its
 	// ProjectID, paging and sort are ignored). The zero filter is every
 	// session and is answered from the pre-aggregated tables.

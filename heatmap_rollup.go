@@ -32,6 +32,9 @@ const (
 	LayerBlock   = "block"
 )
 
+// HeatLayers lists every roll-up layer.
+var HeatLayers = []string{LayerPage, LayerDepth, LayerBand, LayerMove, LayerClick, LayerElement, LayerBlock}
+
 // DeadZoneDwellMS: a seen block whose dwell is below this was scrolled past.
 const DeadZoneDwellMS = 1000
 

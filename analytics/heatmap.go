@@ -32,7 +32,30 @@ type HeatmapRequest struct {
 	From, To time.Time
 	// Sessions is the session filter (the segment model replaces it).
 	Sessions trailguide.SessionFilter
+	// Maps limits the report to these maps (MapClicks...); empty is all.
+	// The top elements come with every map.
+	Maps []string
 }
+
+// The maps of a report, and the roll-up layers each needs.
+const (
+	MapClicks    = "clicks"
+	MapMoves     = "moves"
+	MapDepth     = "depth"
+	MapAttention = "attention"
+	MapDead      = "dead"
+)
+
+var mapLayers = map[string][]string{
+	MapClicks:    {trailguide.LayerClick, trailguide.LayerElement},
+	MapMoves:     {trailguide.LayerMove, trailguide.LayerElement},
+	MapDepth:     {trailguide.LayerDepth, trailguide.LayerElement},
+	MapAttention: {trailguide.LayerBand, trailguide.LayerElement},
+	MapDead:      {trailguide.LayerBlock, trailguide.LayerElement},
+}
+
+// MapNames lists the maps a request may ask for.
+var MapNames = []string{MapClicks, MapMoves, MapDepth, MapAttention, MapDead}
 
 // HeatmapReport is the Heatmaps page of one page, device and range.
 type HeatmapReport struct {
@@ -125,6 +148,13 @@ func MatchPage(pattern, path string) bool {
 // Query resolves the request's page to the recorded paths it matches.
 func (h *Heatmaps) Query(ctx context.Context, r HeatmapRequest) (trailguide.HeatmapQuery, error) {
 	q := trailguide.HeatmapQuery{ProjectID: r.ProjectID, Device: r.Device, From: r.From, To: r.To, Sessions: r.Sessions}
+	for _, m := range r.Maps {
+		ls, ok := mapLayers[m]
+		if !ok {
+			return q, trailguide.Invalid("maps", "Unknown map %q: maps are clicks, moves, depth, attention and dead.", m)
+		}
+		q.Layers = append(q.Layers, ls...)
+	}
 	if r.Page == "" {
 		return q, trailguide.Invalid("page", "page required: a path such as /pricing or a pattern such as /product/:id.")
 	}

@@ -92,11 +92,6 @@ type frictionData struct {
 	} `json:"evidence"`
 }
 
-type rrMeta struct {
-	Type      int   `json:"type"`
-	Timestamp int64 `json:"timestamp"`
-}
-
 // BuildSessionHeatmap builds the heatmap contribution of a session from its
 // stored events (SessionStore.Events, which include the server's friction
 // detections) and the rrweb streams of its windows (for which page views
@@ -122,13 +117,6 @@ func BuildSessionHeatmap(s *trailguide.Session, events []*trailguide.Event, rrwe
 		switch e.Type {
 		case trailguide.EventPageview:
 			v = &trailguide.HeatView{WindowID: e.WindowID, Time: e.Time, Path: PagePath(e.URL)}
-			t := e.Time.UnixMilli()
-			for _, st := range snaps[e.WindowID] {
-				if st >= t-snapshotWithinMS && st <= t+snapshotWithinMS {
-					v.Snapshot = true
-					break
-				}
-			}
 			cur[e.WindowID] = v
 			h.Views = append(h.Views, v)
 		case trailguide.EventClick:
@@ -175,6 +163,7 @@ func BuildSessionHeatmap(s *trailguide.Session, events []*trailguide.Event, rrwe
 			viewport(v, d.Props.VW, d.Props.VH)
 		}
 	}
+	markSnapshots(h.Views, snaps)
 	for _, v := range h.Views {
 		if v.ViewportW == 0 {
 			v.ViewportW, v.ViewportH = s.ViewportW, s.ViewportH
@@ -245,27 +234,67 @@ func clickKinds(events []*trailguide.Event) map[clickKey][3]bool {
 	return out
 }
 
-// snapshotTimes lists the times of each window's full snapshots.
-func snapshotTimes(rrweb map[string][]json.RawMessage) map[string][]int64 {
-	out := map[string][]int64{}
+type snap struct {
+	t    int64
+	path string // of the meta event before it; "" when none
+}
+
+// snapshotTimes lists each window's full snapshots with the page path of
+// the meta event (type 4, data.href) before each.
+func snapshotTimes(rrweb map[string][]json.RawMessage) map[string][]snap {
+	out := map[string][]snap{}
 	for w, evs := range rrweb {
+		path := ""
 		for _, raw := range evs {
-			// cheap pre-check: most events are incremental
-			if len(raw) > 0 && !strings.Contains(string(raw[:min(len(raw), 40)]), `"type":2`) {
-				var m rrMeta
-				if json.Unmarshal(raw, &m) != nil || m.Type != 2 {
-					continue
-				}
-				out[w] = append(out[w], m.Timestamp)
+			head := string(raw[:min(len(raw), 40)])
+			if strings.HasPrefix(head, `{"type":`) && !strings.HasPrefix(head, `{"type":2`) && !strings.HasPrefix(head, `{"type":4`) {
+				continue // most events are incremental (3): skip decoding them
+			}
+			var m struct {
+				Type      int   `json:"type"`
+				Timestamp int64 `json:"timestamp"`
+				Data      struct {
+					Href string `json:"href"`
+				} `json:"data"`
+			}
+			if json.Unmarshal(raw, &m) != nil {
 				continue
 			}
-			var m rrMeta
-			if json.Unmarshal(raw, &m) == nil && m.Type == 2 {
-				out[w] = append(out[w], m.Timestamp)
+			switch m.Type {
+			case 4:
+				path = ""
+				if m.Data.Href != "" {
+					path = PagePath(m.Data.Href)
+				}
+			case 2:
+				out[w] = append(out[w], snap{m.Timestamp, path})
 			}
 		}
 	}
 	return out
+}
+
+// markSnapshots marks, for each full snapshot, the view of its window and
+// page nearest to it (within snapshotWithinMS) as having one.
+func markSnapshots(views []*trailguide.HeatView, snaps map[string][]snap) {
+	for w, list := range snaps {
+		for _, sn := range list {
+			var best *trailguide.HeatView
+			var bd int64
+			for _, v := range views {
+				if v.WindowID != w || (sn.path != "" && v.Path != sn.path) {
+					continue
+				}
+				d := abs(v.Time.UnixMilli() - sn.t)
+				if d <= snapshotWithinMS && (best == nil || d < bd) {
+					best, bd = v, d
+				}
+			}
+			if best != nil {
+				best.Snapshot = true
+			}
+		}
+	}
 }
 
 // mergeView adds one view signal to its page view: the SDK sends one each

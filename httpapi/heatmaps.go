@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/trailguide/trailguide"
 	"github.com/trailguide/trailguide/analytics"
@@ -42,6 +43,9 @@ func (s *Server) heatmapRequest(r *http.Request) (*analytics.Heatmaps, analytics
 // whose own from/to are session_from/session_to.
 func ParseHeatmapRequest(v url.Values) (analytics.HeatmapRequest, error) {
 	req := analytics.HeatmapRequest{Page: v.Get("page"), Device: v.Get("device")}
+	if m := v.Get("maps"); m != "" {
+		req.Maps = strings.Split(m, ",")
+	}
 	if req.Device == "" {
 		req.Device = trailguide.DeviceDesktop
 	}
@@ -63,7 +67,7 @@ func ParseHeatmapRequest(v url.Values) (analytics.HeatmapRequest, error) {
 	fv := url.Values{}
 	for k, vs := range v {
 		switch k {
-		case "page", "device", "from", "to", "selector", "kind", "limit", "sort", "cursor":
+		case "page", "device", "from", "to", "maps", "selector", "kind", "limit", "sort", "cursor":
 		case "session_from":
 			fv["from"] = vs
 		case "session_to":

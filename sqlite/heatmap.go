@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,7 +61,7 @@ func (s *SessionStore) ReplaceHeatmap(ctx context.Context, h *trailguide.Session
 // insertHeatRows writes the raw rows of h (not the roll-up).
 func insertHeatRows(ctx context.Context, tx *sql.Tx, h *trailguide.SessionHeatmap) error {
 	vs, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO heat_views (project_id, session_id, window_id, ts, path, device, day,
-		snapshot, vw, vh, doc_h, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		snapshot, vw, vh, doc_h, depth, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -71,7 +72,7 @@ func insertHeatRows(ctx context.Context, tx *sql.Tx, h *trailguide.SessionHeatma
 			return err
 		}
 		if _, err := vs.ExecContext(ctx, h.ProjectID, h.SessionID, v.WindowID, ms(v.Time), v.Path, v.Device,
-			trailguide.HeatDay(v.Time), boolInt(v.Snapshot), v.ViewportW, v.ViewportH, v.DocH, string(data)); err != nil {
+			trailguide.HeatDay(v.Time), boolInt(v.Snapshot), v.ViewportW, v.ViewportH, v.DocH, v.Depth, string(data)); err != nil {
 			return fmt.Errorf("insert view: %w", err)
 		}
 	}
@@ -240,6 +241,21 @@ func checkHeatQuery(q trailguide.HeatmapQuery) error {
 	return nil
 }
 
+// heatLayers are the roll-up layers q reads: its Layers plus the page
+// layer, or all of them.
+func heatLayers(q trailguide.HeatmapQuery) []string {
+	if len(q.Layers) == 0 {
+		return trailguide.HeatLayers
+	}
+	out := []string{trailguide.LayerPage}
+	for _, l := range q.Layers {
+		if l != trailguide.LayerPage && slices.Contains(trailguide.HeatLayers, l) && !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 func inList(n int) string { return "?" + strings.Repeat(", ?", n-1) }
 
 // HeatmapPages lists the paths with views on the device (any when "").
@@ -292,9 +308,15 @@ func (s *SessionStore) Heatmap(ctx context.Context, q trailguide.HeatmapQuery) (
 		for _, p := range q.Paths {
 			args = append(args, p)
 		}
-		args = append(args, q.Device, from, to)
+		args = append(args, q.Device)
+		layers := heatLayers(q)
+		for _, l := range layers {
+			args = append(args, l)
+		}
+		args = append(args, from, to)
 		rows, err := tx.QueryContext(ctx, `SELECT layer, key, sum(v0), sum(v1), sum(v2), sum(v3), sum(v4), sum(v5), sum(v6), sum(v7)
-			FROM heat_day WHERE project_id = ? AND path IN (`+inList(len(q.Paths))+`) AND device = ? AND day >= ? AND day < ?
+			FROM heat_day WHERE project_id = ? AND path IN (`+inList(len(q.Paths))+`) AND device = ?
+				AND layer IN (`+inList(len(layers))+`) AND day >= ? AND day < ?
 			GROUP BY layer, key`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("heatmap: %w", err)
@@ -385,9 +407,13 @@ func (s *SessionStore) heatmapFiltered(ctx context.Context, tx *sql.Tx, q trailg
 	for _, p := range q.Paths {
 		paths[p] = true
 	}
+	want := map[string]bool{}
+	for _, l := range heatLayers(q) {
+		want[l] = true
+	}
 	for _, h := range hs {
 		for k, v := range h.Rollup() {
-			if paths[k.Path] && k.Device == q.Device && k.Day >= from && k.Day < to {
+			if paths[k.Path] && k.Device == q.Device && want[k.Layer] && k.Day >= from && k.Day < to {
 				d.Add(k.Layer, k.Key, v)
 			}
 		}

@@ -94,6 +94,12 @@ func testHeatmaps(t *testing.T, s Stores) {
 		t.Errorf("blocks = %+v, want %+v", d.Blocks[0], wantBlock[0])
 	}
 
+	// one map's layers only (and the views)
+	ql := q
+	ql.Layers = []string{trailguide.LayerDepth}
+	if d, err := s.Heatmaps.Heatmap(ctx, ql); err != nil || d.Views != 2 || d.Depth[20] != 1 || len(d.Clicks) != 0 || len(d.Elements) != 0 || d.Bands[0] != 0 {
+		t.Errorf("depth layer only: %+v, %v", d, err)
+	}
 	// days: a range after a's day leaves only b... both are on t0's day
 	q2 := q
 	q2.From = t0.Add(24 * time.Hour)
@@ -171,6 +177,11 @@ func testHeatmapFiltered(t *testing.T, s Stores) {
 	if !reflect.DeepEqual(got, all) {
 		t.Errorf("filtered (all) = %+v\nwant %+v", got, all)
 	}
+	q.Layers = []string{trailguide.LayerBand}
+	if got, err := s.Heatmaps.Heatmap(ctx, q); err != nil || got.Views != 2 || got.Bands[0] != 2000 || len(got.Clicks) != 0 || got.Depth[20] != 0 {
+		t.Errorf("filtered, band layer only: %+v, %v", got, err)
+	}
+	q.Layers = nil
 	q.Sessions = trailguide.SessionFilter{From: t0.Add(30 * time.Minute)} // b only
 	got, err = s.Heatmaps.Heatmap(ctx, q)
 	if err != nil {

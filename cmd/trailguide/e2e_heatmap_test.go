@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 )
 
@@ -39,6 +40,9 @@ type heatReport struct {
 		Views    int     `json:"views"`
 		Share    float64 `json:"share"`
 	} `json:"elements"`
+	Moves []struct {
+		X, Y, N int
+	} `json:"moves"`
 	Blocks []struct {
 		Selector string `json:"selector"`
 		Seen     int    `json:"seen"`
@@ -67,6 +71,12 @@ func heatVisit(t *testing.T, base, user string, width, height int64, depth float
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](fmt.Sprintf(`window.trailguide.identify(%q)`, user))); err != nil {
 		t.Fatal(err)
+	}
+	// The pointer sweeps across the top of the page.
+	for x := 100.0; x < float64(width)-100; x += 80 {
+		if err := chromedp.Do(ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x, 120), chromedp.Sleep(120*time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// Real pointer clicks at each element's centre, far enough apart in
 	// time not to be a rage click.
@@ -100,6 +110,7 @@ func TestE2EHeatmap(t *testing.T) {
 	base := "/api/v1/projects/" + project.ID + "/heatmaps"
 	page := url.Values{"page": {"/demo/pricing.html"}, "device": {"desktop"}}
 	mine := url.Values{"page": {"/demo/pricing.html"}, "device": {"desktop"}, "user": {user + "*"}}
+	moves := url.Values{"page": {"/demo/pricing.html"}, "device": {"desktop"}, "user": {user + "*"}, "maps": {"moves"}}
 	get := func(q url.Values) heatReport {
 		t.Helper()
 		var r heatReport
@@ -177,6 +188,13 @@ func TestE2EHeatmap(t *testing.T) {
 	}
 	if r.DocH < 1400 || attention <= 0 || seen == 0 {
 		t.Errorf("doc_h %d, attention %d ms, blocks seen %d: want the SDK's view summaries (%+v)", r.DocH, attention, seen, r.Blocks)
+	}
+	// Pointer moves; a report of one map has only that map (and the elements).
+	if len(r.Moves) == 0 {
+		t.Errorf("no pointer moves in the report")
+	}
+	if m := get(moves); len(m.Moves) == 0 || len(m.Clicks) != 0 {
+		t.Errorf("moves map: %d move cells, %d click cells; want moves only", len(m.Moves), len(m.Clicks))
 	}
 	// The unfiltered (pre-aggregated) map counts the same clicks on top of
 	// the demo's.
@@ -270,4 +288,18 @@ func TestE2EHeatmap(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot: %s", out)
+	// For a human to look at: every layer.
+	if dir := os.Getenv("TG_HEATMAP_SHOT"); dir != "" {
+		for _, layer := range []string{"moves", "depth", "attention", "dead"} {
+			q.Set("layer", layer)
+			if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+project.ID+"/heatmaps?"+q.Encode()), chromedp.Sleep(4*time.Second)); err != nil {
+				t.Fatal(err)
+			}
+			buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = os.WriteFile(filepath.Join(dir, "heatmap-"+layer+".png"), buf, 0o644)
+		}
+	}
 }

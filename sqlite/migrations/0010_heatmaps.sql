@@ -17,6 +17,7 @@ CREATE TABLE heat_views (
 	vw         INTEGER NOT NULL DEFAULT 0,
 	vh         INTEGER NOT NULL DEFAULT 0,
 	doc_h      INTEGER NOT NULL DEFAULT 0,
+	depth      INTEGER NOT NULL DEFAULT 0,
 	data       TEXT NOT NULL, -- the HeatView as JSON
 	PRIMARY KEY (project_id, session_id, window_id, ts),
 	FOREIGN KEY (project_id, session_id) REFERENCES sessions (project_id, id) ON DELETE CASCADE
@@ -56,7 +57,8 @@ CREATE TABLE heat_day (
 	v2 INTEGER NOT NULL DEFAULT 0, v3 INTEGER NOT NULL DEFAULT 0,
 	v4 INTEGER NOT NULL DEFAULT 0, v5 INTEGER NOT NULL DEFAULT 0,
 	v6 INTEGER NOT NULL DEFAULT 0, v7 INTEGER NOT NULL DEFAULT 0,
-	PRIMARY KEY (project_id, path, device, day, layer, key)
+	-- layer before day: a query for one map reads only its layers' rows
+	PRIMARY KEY (project_id, path, device, layer, day, key)
 ) WITHOUT ROWID;
 
 -- The latest text of each clicked element (masked as the recording is).

@@ -122,9 +122,12 @@ export function HeatmapsPage({ project }: { project: Project }) {
   }, [pages.data, st.page]);
 
   const apiQuery = heatmapAPIQuery(st);
-  const key = apiQuery.toString();
+  // only the layer shown is aggregated (the top elements come with each)
+  const reportQuery = new URLSearchParams(apiQuery);
+  reportQuery.set('maps', st.layer);
+  const key = reportQuery.toString();
   const report = useLoad<HeatmapReport | null>(
-    (signal) => (st.page ? api.heatmap(project.id, apiQuery, signal) : Promise.resolve(null)),
+    (signal) => (st.page ? api.heatmap(project.id, reportQuery, signal) : Promise.resolve(null)),
     [project.id, key],
   );
   const snapQ = new URLSearchParams({ page: st.page, device: st.device }).toString();
