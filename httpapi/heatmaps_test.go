@@ -24,7 +24,7 @@ func TestHeatmapAPI(t *testing.T) {
 		at := base.Add(time.Duration(i) * time.Minute)
 		path := "/product/" + sid
 		h := &trailguide.SessionHeatmap{ProjectID: "proj0001", SessionID: sid,
-			Views: []*trailguide.HeatView{{WindowID: "window-1", Time: at, Path: path, Device: "desktop", ViewportW: 1280, ViewportH: 800, DocH: 1600, Depth: 50 + 50*i}},
+			Views:  []*trailguide.HeatView{{WindowID: "window-1", Time: at, Path: path, Device: "desktop", ViewportW: 1280, ViewportH: 800, DocH: 1600, Depth: 50 + 50*i}},
 			Clicks: []*trailguide.HeatClick{{WindowID: "window-1", Time: at.Add(time.Second), Path: path, Device: "desktop", Selector: "#buy", Text: "Buy", OX: 0.5, OY: 0.5, Dead: i == 1}},
 		}
 		if err := store.ReplaceHeatmap(ctx, h); err != nil {
