@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -276,6 +277,36 @@ func TestE2EHeatmap(t *testing.T) {
 	if len(px) != 4 || px[3] < 100 || px[0] < 150 {
 		t.Errorf("pixel under the #seats-plus hot spot = %v, want an opaque warm colour", px)
 	}
+	// Export as PNG: the rebuilt page with the layer over it.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".heat-export"))); err != nil {
+		t.Fatal(err)
+	}
+	var exported string
+	eventually(t, 30*time.Second, "PNG exported", func() error {
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const b = document.querySelector('.heat-export'); return b.dataset.bytes ? b.dataset.bytes + ' ' + b.dataset.page : ''; })()`))
+		if err != nil || v == "" {
+			return fmt.Errorf("not yet (%v)", err)
+		}
+		exported = v
+		return nil
+	})
+	var bytes int
+	var withPage bool
+	fmt.Sscanf(exported, "%d %t", &bytes, &withPage)
+	if bytes < 5000 {
+		t.Errorf("exported PNG of %d bytes", bytes)
+	}
+	t.Logf("exported PNG: %d bytes, page image in it: %v", bytes, withPage)
+	if dir := os.Getenv("TG_HEATMAP_SHOT"); dir != "" {
+		b64, err := chromedp.Run(ctx, chromedp.Evaluate[string](`new Promise(ok => { const f = new FileReader(); f.onload = () => ok(f.result.split(',')[1]); f.readAsDataURL(document.querySelector('.heat-export').png); })`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Logf("read the exported PNG back: %v", err)
+		} else {
+			raw, _ := base64.StdEncoding.DecodeString(b64)
+			_ = os.WriteFile(filepath.Join(dir, "heatmap-export.png"), raw, 0o644)
+		}
+	}
+
 	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatal(err)

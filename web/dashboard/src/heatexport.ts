@@ -4,14 +4,16 @@
 // canvas), the PNG holds the layer over a plain page with the outlines of
 // the page's blocks.
 
-function download(blob: Blob, name: string): void {
+function download(blob: Blob, name: string): string {
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
   a.download = name;
   document.body.appendChild(a);
   a.click();
   a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  const href = a.href;
+  setTimeout(() => URL.revokeObjectURL(href), 60_000);
+  return href;
 }
 
 function loadImage(src: string): Promise<HTMLImageElement> {
@@ -24,7 +26,7 @@ function loadImage(src: string): Promise<HTMLImageElement> {
 }
 
 /** The stage as one canvas: page image (when possible), then the layer. */
-export async function composeStage(root: ParentNode = document): Promise<HTMLCanvasElement | null> {
+export async function composeStage(root: ParentNode = document): Promise<{ canvas: HTMLCanvasElement; page: boolean } | null> {
   const layer = root.querySelector('canvas.heat-layer') as HTMLCanvasElement | null;
   if (!layer) return null;
   const iframe = root.querySelector('.heat-replay iframe') as HTMLIFrameElement | null;
@@ -62,14 +64,16 @@ export async function composeStage(root: ParentNode = document): Promise<HTMLCan
     });
   }
   ctx.drawImage(layer, 0, 0);
-  return out;
+  return { canvas: out, page: drewPage };
 }
 
-export async function exportPNG(): Promise<void> {
+/** Downloads the stage as a PNG; returns its object URL (valid for a minute), size and whether the page image is in it. */
+export async function exportPNG(): Promise<{ href: string; blob: Blob; page: boolean } | null> {
   const c = await composeStage();
-  if (!c) return;
-  const blob: Blob | null = await new Promise((ok) => c.toBlob(ok, 'image/png'));
-  if (!blob) return;
+  if (!c) return null;
+  const blob: Blob | null = await new Promise((ok) => c.canvas.toBlob(ok, 'image/png'));
+  if (!blob) return null;
   const page = new URLSearchParams(location.search).get('page') || 'page';
-  download(blob, `heatmap-${page.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'page'}.png`);
+  const href = download(blob, `heatmap-${page.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'page'}.png`);
+  return { href, blob, page: c.page };
 }

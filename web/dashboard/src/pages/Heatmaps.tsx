@@ -536,11 +536,17 @@ function ExportButton() {
       type="button"
       class="btn sm heat-export"
       disabled={busy}
-      onClick={async () => {
+      onClick={async (e) => {
+        const btn = e.currentTarget as HTMLButtonElement;
         setBusy(true);
         try {
           const { exportPNG } = await import('../heatexport');
-          await exportPNG();
+          const r = await exportPNG();
+          // what was exported, for tests and the curious
+          if (r) {
+            Object.assign(btn.dataset, { bytes: String(r.blob.size), page: String(r.page) });
+            (btn as HTMLButtonElement & { png?: Blob }).png = r.blob;
+          }
         } finally {
           setBusy(false);
         }
