@@ -46,6 +46,8 @@ const KINDS: { id: ClickKind; label: string }[] = [
   { id: 'error', label: 'Error' },
 ];
 const DEVICES = ['desktop', 'tablet', 'mobile'];
+/** analytics.DeadZoneMinViews */
+const DEAD_ZONE_MIN_VIEWS = 20;
 
 interface HeatState {
   page: string;
@@ -502,7 +504,11 @@ function DeadZoneList({ report }: { report: HeatmapReport }) {
           ))}
         </ul>
       ) : (
-        <p class="muted panel-empty">No dead zones: every block most views reach holds attention or gets used.</p>
+        <p class="muted panel-empty">
+          {report.views < DEAD_ZONE_MIN_VIEWS
+            ? `Dead zones need at least ${DEAD_ZONE_MIN_VIEWS} page views with the current SDK; this page has ${report.views}.`
+            : 'No dead zones: every block most views reach holds attention or gets used.'}
+        </p>
       )}
     </div>
   );
