@@ -58,6 +58,7 @@ bench-go:
 	$(GO) test -run '^$$' -bench 'IngestHTTP$$|IngestDirect' -benchtime 3s -benchmem ./httpapi/ | tee -a bench-go.txt
 	$(GO) test -run '^$$' -bench . -benchtime 3s -benchmem ./ingest/ ./sqlite/ ./recording/ ./worker/ ./friction/ | tee -a bench-go.txt
 	$(GO) test -run 'TestReportStorageRatio' -v ./demo/ | tee -a bench-go.txt
+	TG_BENCH_HEATMAP=1 $(GO) test -run 'TestHeatmapBench$$' -v -timeout 30m ./sqlite/ | tee -a bench-go.txt
 	TG_LOAD=1 TG_LOAD_RATE=$(LOAD_RATE) $(GO) test -run 'TestLoad$$' -v -timeout 10m ./cmd/trailguide/ | tee -a bench-go.txt
 	$(GO) test -run '^$$' -bench IngestNodes -benchtime 1x -timeout 10m ./cmd/trailguide/ | tee -a bench-go.txt
 

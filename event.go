@@ -20,13 +20,14 @@ const (
 	EventField    = "field" // form field focus / invalid (docs/FRICTION.md §1)
 	EventHover    = "hover" // dwell ≥ 1 s on an interactive element
 	EventLeave    = "leave" // pagehide (into the bfcache too; not a tab switch)
+	EventView     = "view"  // what a page view showed: document height, attention bands, blocks, pointer cells (heatmaps)
 )
 
 // EventTypes lists every accepted signal type.
 var EventTypes = []string{
 	EventPageview, EventClick, EventScroll, EventInput, EventSubmit,
 	EventError, EventTrack, EventIdentify, EventFriction, EventGuide,
-	EventField, EventHover, EventLeave,
+	EventField, EventHover, EventLeave, EventView,
 }
 
 // Event is one stored analytics event of a session.

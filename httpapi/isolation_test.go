@@ -148,6 +148,10 @@ var isolationCases = map[string]isolationCase{
 	"DELETE /api/v1/projects/{pid}/webhooks/{wid}":         {},
 	"GET /api/v1/projects/{pid}/webhooks/{wid}/deliveries": {},
 	"POST /api/v1/projects/{pid}/webhooks/{wid}/test":      {},
+	"GET /api/v1/projects/{pid}/heatmaps":                  {},
+	"GET /api/v1/projects/{pid}/heatmaps/pages":            {},
+	"GET /api/v1/projects/{pid}/heatmaps/sessions":         {},
+	"GET /api/v1/projects/{pid}/heatmaps/snapshot":         {},
 	// A's project with B's session, and B's project with B's session.
 	"GET /api/v1/projects/{pid}/sessions/{sid}":           {ids: []map[string]string{{}, {"pid": "proj0001"}}},
 	"GET /api/v1/projects/{pid}/sessions/{sid}/recording": {ids: []map[string]string{{}, {"pid": "proj0001"}}},

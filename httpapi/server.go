@@ -93,6 +93,9 @@ type Deps struct {
 	WebhookPinger interface {
 		Ping(ctx context.Context, h *trailguide.Webhook) (*trailguide.WebhookDelivery, error)
 	}
+	// Heatmaps serves the heatmap API; when nil, Sessions is used if it
+	// implements trailguide.HeatmapStore (the SQLite store does).
+	Heatmaps trailguide.HeatmapStore
 }
 
 // Server is the HTTP front of Trailguide.
@@ -139,6 +142,9 @@ func NewServer(cfg Config, deps Deps, logger *slog.Logger) *Server {
 	}
 	if deps.Privacy == nil {
 		deps.Privacy, _ = deps.Sessions.(trailguide.PrivacyStore)
+	}
+	if deps.Heatmaps == nil {
+		deps.Heatmaps, _ = deps.Sessions.(trailguide.HeatmapStore)
 	}
 	s := &Server{
 		cfg:        cfg,
@@ -233,6 +239,11 @@ func (s *Server) routeTable() []route {
 			route{"DELETE /api/v1/projects/{pid}/sessions/{sid}", permAdmin, s.handleDeleteSession},
 
 			route{"GET /api/v1/projects/{pid}/friction", permRead, s.handleFrictionReport},
+
+			route{"GET /api/v1/projects/{pid}/heatmaps", permRead, s.handleHeatmap},
+			route{"GET /api/v1/projects/{pid}/heatmaps/pages", permRead, s.handleHeatmapPages},
+			route{"GET /api/v1/projects/{pid}/heatmaps/sessions", permRead, s.handleHeatmapSessions},
+			route{"GET /api/v1/projects/{pid}/heatmaps/snapshot", permRead, s.handleHeatmapSnapshot},
 
 			route{"GET /api/v1/projects/{pid}/privacy", permRead, s.handlePrivacy},
 			route{"DELETE /api/v1/projects/{pid}/users/{userId}", permAdmin, s.handleEraseUser},

@@ -114,7 +114,8 @@ func build(cfg *Config, projectID string, b *trailguide.Batch, headers []recordi
 				d.UserTraits[k] = v
 			}
 		}
-		if s.URL != "" && (d.ExitURL == "" || s.TS >= exitTS) {
+		// a view summary may describe a page already left (docs/PROTOCOL.md)
+		if s.URL != "" && s.Type != trailguide.EventView && (d.ExitURL == "" || s.TS >= exitTS) {
 			d.ExitURL, exitTS = s.URL, s.TS
 		}
 		ib.Events = append(ib.Events, &trailguide.Event{

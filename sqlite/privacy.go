@@ -101,6 +101,9 @@ func deleteSessionsTx(ctx context.Context, tx *sql.Tx, projectID string, ids []s
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("chunks of %s: %w", id, err)
 		}
+		if err := deleteHeatmapTx(ctx, tx, projectID, id); err != nil {
+			return fmt.Errorf("heatmap of %s: %w", id, err)
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE project_id = ? AND id = ?`, projectID, id)
 		if err != nil {
 			return fmt.Errorf("delete session %s: %w", id, err)

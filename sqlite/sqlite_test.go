@@ -62,6 +62,7 @@ func storesOf(db *sqlite.DB) storetest.Stores {
 		Keys:     sqlite.NewAPIKeyStore(db),
 		Friction: sqlite.NewSessionStore(db),
 		Webhooks: sqlite.NewWebhookStore(db),
+		Heatmaps: sqlite.NewSessionStore(db),
 	}
 }
 

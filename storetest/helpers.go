@@ -30,6 +30,9 @@ type Stores struct {
 	// Webhooks is the backend's webhook store; its tests are skipped
 	// without it.
 	Webhooks trailguide.WebhookStore
+	// Heatmaps is the backend's heatmap store, over the same database as
+	// Sessions; the heatmap cases are skipped without it.
+	Heatmaps trailguide.HeatmapStore
 	// SetNow, when not nil, sets the clock the stores use for defaults and
 	// auth session expiry. Tests that need it are skipped without it.
 	SetNow func(time.Time)

@@ -61,6 +61,8 @@ func TestStores(t *testing.T, open func(t *testing.T) Stores) {
 		{"EraseVisitorAndSession", testEraseVisitorAndSession},
 		{"Webhooks", testWebhooks},
 		{"RetentionSetter", testRetentionSetter},
+		{"Heatmaps", testHeatmaps},
+		{"HeatmapFiltered", testHeatmapFiltered},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -22,6 +22,7 @@ import (
 	"encoding/json"
 
 	"github.com/trailguide/trailguide"
+	"github.com/trailguide/trailguide/analytics"
 	"github.com/trailguide/trailguide/friction"
 	"github.com/trailguide/trailguide/recording"
 )
@@ -70,6 +71,7 @@ type Worker struct {
 	cfg      Config
 	sessions trailguide.SessionStore
 	friction trailguide.FrictionStore // nil: no detection
+	heatmaps trailguide.HeatmapStore  // nil: no heatmaps
 	// retention is nil when the session store cannot delete (no retention).
 	retention trailguide.RetentionStore
 	blobs     trailguide.BlobStore
@@ -113,8 +115,9 @@ func New(cfg Config, sessions trailguide.SessionStore, blobs trailguide.BlobStor
 		logger = slog.New(slog.DiscardHandler)
 	}
 	fs, _ := sessions.(trailguide.FrictionStore)
+	hs, _ := sessions.(trailguide.HeatmapStore)
 	rs, _ := sessions.(trailguide.RetentionStore)
-	return &Worker{cfg: cfg, sessions: sessions, friction: fs, retention: rs, blobs: blobs, logger: logger.WithGroup("worker")}
+	return &Worker{cfg: cfg, sessions: sessions, friction: fs, heatmaps: hs, retention: rs, blobs: blobs, logger: logger.WithGroup("worker")}
 }
 
 // Run does a pass at once and then every Interval until ctx is done; it
@@ -432,6 +435,20 @@ func (w *Worker) detect(ctx context.Context, projectID, sessionID string, rrweb 
 	}
 	w.logger.Debug("detected friction", "session", sessionID, "detections", len(f.Events),
 		"score", f.Score, "exit", f.ExitClass)
+	if w.heatmaps == nil {
+		return nil
+	}
+	// The heatmap contribution reads the detections just stored (rage,
+	// dead and error clicks), so it is built from the stored events again.
+	sess, err := w.sessions.Session(ctx, projectID, sessionID)
+	if err != nil {
+		return fmt.Errorf("session: %w", err)
+	}
+	events = append(slices.DeleteFunc(events, func(e *trailguide.Event) bool { return e.Seq == trailguide.FrictionSeq }), f.Events...)
+	slices.SortStableFunc(events, func(a, b *trailguide.Event) int { return a.Time.Compare(b.Time) })
+	if err := w.heatmaps.ReplaceHeatmap(ctx, analytics.BuildSessionHeatmap(sess, events, rrweb)); err != nil {
+		return fmt.Errorf("heatmap: %w", err)
+	}
 	return nil
 }
 

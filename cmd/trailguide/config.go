@@ -157,6 +157,9 @@ func (c ServeConfig) Validate() error {
 	if strings.TrimSpace(c.DataDir) == "" {
 		return &FieldError{"data", "must not be empty"}
 	}
+	if c.WorkerIdleAfter != 0 && c.WorkerIdleAfter < time.Second {
+		return &FieldError{"worker-idle-after", fmt.Sprintf("must be at least 1s (got %s)", c.WorkerIdleAfter)}
+	}
 	if !slices.Contains(roles, c.Role) {
 		return &FieldError{"role", fmt.Sprintf("must be one of %s (got %q)", strings.Join(roles, ", "), c.Role)}
 	}

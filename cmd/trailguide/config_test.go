@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseServeConfig(t *testing.T) {
@@ -41,6 +42,9 @@ func TestParseServeConfig(t *testing.T) {
 			want: ServeConfig{Addr: "127.0.0.1:8070", DataDir: "./trailguide-data", Role: "all", ReplayOrigins: []string{"https://cdn.example.com", "http://localhost:8080"}}},
 		{name: "replay origins from env", env: map[string]string{"TRAILGUIDE_REPLAY_ORIGINS": "https://img.example.com"},
 			want: ServeConfig{Addr: "127.0.0.1:8070", DataDir: "./trailguide-data", Role: "all", ReplayOrigins: []string{"https://img.example.com"}}},
+		{name: "idle after", args: []string{"--worker-idle-after", "5s"},
+			want: ServeConfig{Addr: "127.0.0.1:8070", DataDir: "./trailguide-data", Role: "all", WorkerIdleAfter: 5 * time.Second}},
+		{name: "idle after too short", args: []string{"--worker-idle-after", "10ms"}, field: "worker-idle-after"},
 		{name: "replay origin with path", args: []string{"--replay-origins", "https://cdn.example.com/x"}, field: "replay-origins"},
 		{name: "replay origin wildcard", args: []string{"--replay-origins", "*"}, field: "replay-origins"},
 		{name: "replay origin CSP injection", args: []string{"--replay-origins", "https://a.test; script-src *"}, field: "replay-origins"},

@@ -57,6 +57,11 @@ func TestDocScreenshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	docShot(t, ctx, "friction.png")
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+project.ID+"/heatmaps?page=%2Fdemo%2Fpricing.html"),
+		chromedp.WaitVisible(chromedp.CSS(".heat-replay iframe")), chromedp.Sleep(3*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	docShot(t, ctx, "heatmaps.png")
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+project.ID+"/sessions/"+best.ID+"?t=12"),
 		chromedp.WaitVisible(chromedp.CSS("iframe")), chromedp.Sleep(3*time.Second)); err != nil {
 		t.Fatal(err)

@@ -67,6 +67,9 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 		wcfg := worker.Config{Projects: projects, Eraser: eraser, IdleAfter: cfg.WorkerIdleAfter,
 			Interval: cfg.WorkerInterval, LeaseTTL: cfg.WorkerLeaseTTL,
 			Observe: mtr.ObserveJob, OnClosed: hooks.SessionClosed}
+		if wcfg.Interval == 0 && cfg.WorkerIdleAfter > 0 && cfg.WorkerIdleAfter < time.Minute {
+			wcfg.Interval = cfg.WorkerIdleAfter // passes as often as sessions may close
+		}
 		if st.Leases != nil {
 			wcfg.Leases, wcfg.Holder = st.Leases, workerHolder()
 		}

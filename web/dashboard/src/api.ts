@@ -11,6 +11,7 @@ import type {
   Project,
   ProjectSettings,
   Recording,
+  RREvent,
   SessionDetail,
   SessionFacets,
   SessionPage,
@@ -19,6 +20,7 @@ import type {
   WebhookDelivery,
 } from './types';
 import type { PrivacyConfig } from './privacy';
+import type { HeatmapReport } from './heatmap';
 
 export class APIError extends Error {
   constructor(
@@ -117,6 +119,22 @@ export const api = {
     const qs = query.toString();
     return call<FrictionReport>('GET', `/api/v1/projects/${enc(pid)}/friction${qs ? '?' + qs : ''}`, { signal });
   },
+  heatmapPages: (pid: string, device: string, signal?: AbortSignal) =>
+    call<{ pages: { path: string; views: number }[] }>('GET', `/api/v1/projects/${enc(pid)}/heatmaps/pages?device=${enc(device)}`, { signal }),
+  heatmap: (pid: string, query: URLSearchParams, signal?: AbortSignal) =>
+    call<HeatmapReport>('GET', `/api/v1/projects/${enc(pid)}/heatmaps?${query}`, { signal }),
+  heatmapSnapshot: (pid: string, query: URLSearchParams, signal?: AbortSignal) =>
+    call<{ view: { session_id: string; window_id: string; time: string; path: string; vw: number; vh: number; doc_h: number }; events: RREvent[] }>(
+      'GET',
+      `/api/v1/projects/${enc(pid)}/heatmaps/snapshot?${query}`,
+      { signal },
+    ),
+  heatmapSessions: (pid: string, query: URLSearchParams, signal?: AbortSignal) =>
+    call<{ sessions: { session_id: string; window_id: string; time: string; t_ms: number; clicks: number }[] }>(
+      'GET',
+      `/api/v1/projects/${enc(pid)}/heatmaps/sessions?${query}`,
+      { signal },
+    ),
   settings: (pid: string, signal?: AbortSignal) =>
     call<ProjectSettings>('GET', `/api/v1/projects/${enc(pid)}/settings`, { signal }),
   saveSettings: (pid: string, friction: Partial<FrictionConfig>) =>

@@ -8,6 +8,7 @@ export type Route =
   | { name: 'sessions'; pid: string }
   | { name: 'session'; pid: string; sid: string }
   | { name: 'friction'; pid: string }
+  | { name: 'heatmaps'; pid: string }
   | { name: 'settings'; pid: string }
   | { name: 'team' }
   | { name: 'keys' }
@@ -45,6 +46,10 @@ export function parseRoute(pathname: string, search = ''): Route {
     const pid = seg(parts[1]);
     if (pid) return { name: 'friction', pid };
   }
+  if (parts[0] === 'projects' && parts.length === 3 && parts[2] === 'heatmaps') {
+    const pid = seg(parts[1]);
+    if (pid) return { name: 'heatmaps', pid };
+  }
   if (parts[0] === 'projects' && parts.length === 3 && parts[2] === 'settings') {
     const pid = seg(parts[1]);
     if (pid) return { name: 'settings', pid };
@@ -74,6 +79,8 @@ export const paths = {
     `/projects/${encodeURIComponent(pid)}/sessions${query ? '?' + query : ''}`,
   friction: (pid: string, query?: string) =>
     `/projects/${encodeURIComponent(pid)}/friction${query ? '?' + query : ''}`,
+  heatmaps: (pid: string, query?: string) =>
+    `/projects/${encodeURIComponent(pid)}/heatmaps${query ? '?' + query : ''}`,
   settings: (pid: string) => `/projects/${encodeURIComponent(pid)}/settings`,
   team: () => '/team',
   keys: () => '/api-keys',

@@ -1584,6 +1584,7 @@ var Client = class {
         tab: this.tab_,
         window: this.ids_ ? this.ids_.window : "",
         recording: () => !!this.stopRecording_,
+        add: (s) => this.transport_ && this.transport_.addSignal(s),
         report: (d, el) => {
           const s = { type: "friction", ts: d.t, url: d.url || this.scrubbedURL_(), name: d.type, props: d.details };
           if (d.selector) s.selector = d.selector;

@@ -38,7 +38,7 @@ export interface Context {
     language?: string;
     time_zone?: string;
 }
-export type SignalType = 'pageview' | 'click' | 'scroll' | 'input' | 'submit' | 'error' | 'track' | 'identify' | 'friction' | 'guide' | 'field' | 'hover' | 'leave';
+export type SignalType = 'pageview' | 'click' | 'scroll' | 'input' | 'submit' | 'error' | 'track' | 'identify' | 'friction' | 'guide' | 'field' | 'hover' | 'leave' | 'view';
 /** One analytics event. Which optional fields are set depends on type (docs/PROTOCOL.md). */
 export interface Signal {
     type: SignalType;

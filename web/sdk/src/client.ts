@@ -289,6 +289,7 @@ export class Client {
         tab: this.tab_,
         window: this.ids_ ? this.ids_.window : '',
         recording: () => !!this.stopRecording_,
+        add: (s) => this.transport_ && this.transport_.addSignal(s),
         report: (d, el) => {
           const s: Signal = { type: 'friction', ts: d.t, url: d.url || this.scrubbedURL_(), name: d.type, props: d.details };
           if (d.selector) s.selector = d.selector;

@@ -59,7 +59,8 @@ export type SignalType =
   | 'guide'
   | 'field'
   | 'hover'
-  | 'leave';
+  | 'leave'
+  | 'view';
 
 /** One analytics event. Which optional fields are set depends on type (docs/PROTOCOL.md). */
 export interface Signal {
@@ -130,7 +131,7 @@ export const SIGNAL_FIELDS = [
   'name', 'props', 'stack', 'source', 'user_id', 'traits',
 ] as const;
 export const SIGNAL_TYPES: readonly SignalType[] = [
-  'pageview', 'click', 'scroll', 'input', 'submit', 'error', 'track', 'identify', 'friction', 'guide', 'field', 'hover', 'leave',
+  'pageview', 'click', 'scroll', 'input', 'submit', 'error', 'track', 'identify', 'friction', 'guide', 'field', 'hover', 'leave', 'view',
 ];
 
 // Compile-time checks that the field lists cover exactly the interface keys.

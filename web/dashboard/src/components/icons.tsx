@@ -125,6 +125,13 @@ export const IconBolt = (p: P) => (
     <path d="M8.8 1.75 3.5 9h4l-.8 5.25L12.5 7h-4Z" />
   </Svg>
 );
+export const IconHeat = (p: P) => (
+  <Svg {...p}>
+    <rect x="2" y="2" width="12" height="12" rx="2" />
+    <circle cx="6" cy="6.5" r="1.6" />
+    <circle cx="10.2" cy="10" r="2.2" />
+  </Svg>
+);
 export const IconStar = (p: P) => (
   <Svg {...p}>
     <circle cx="8" cy="8" r="2.2" />

@@ -209,7 +209,7 @@ function ElementRow({ project, el, range, now, hasPrevious, prevLabel }: { proje
   );
 }
 
-function RangePicker({ value, onChange }: { value: Range; onChange: (r: Range) => void }) {
+export function RangePicker({ value, onChange }: { value: Range; onChange: (r: Range) => void }) {
   const options = [{ value: '', label: 'Any time' }, ...RANGE_PRESETS.map((p) => ({ value: p.value, label: p.label })), { value: 'custom', label: 'Custom range…' }];
   const cur = options.find((o) => o.value === value.range) || options[0];
   return (

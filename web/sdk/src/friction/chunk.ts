@@ -1,8 +1,27 @@
 // The lazily loaded live-friction chunk of the script-tag install
 // (dist/sdk/friction.js). The recorder chunk loads it after the project's
-// config has arrived; it registers startFriction on a global the client
-// calls once this script has run.
-import { startFriction } from './dom';
+// config has arrived; it registers a start function on a global the client
+// calls once this script has run. Besides the live friction detector it
+// runs the heatmap view capture (view.ts), which needs the client's add.
+import { startFriction, type FrictionOptions, type LiveFriction } from './dom';
+import { startView } from './view';
+
+/** Live friction plus the heatmap view capture, as one LiveFriction. */
+export function startLive(o: FrictionOptions): LiveFriction {
+  const f = startFriction(o);
+  const v = o.add ? startView({ win: o.win, now: o.now, add: o.add }) : null;
+  return {
+    signal(s) {
+      f.signal(s);
+      if (v) v.signal(s);
+    },
+    recorded: f.recorded,
+    stop() {
+      f.stop();
+      if (v) v.stop();
+    },
+  };
+}
 
 const w = window as unknown as { __trailguide_friction?: typeof startFriction };
-w.__trailguide_friction = w.__trailguide_friction || startFriction;
+w.__trailguide_friction = w.__trailguide_friction || startLive;

@@ -35,6 +35,11 @@ export interface FrictionOptions {
    * ones the server sees, instead of sampling them itself.
    */
   recording?: () => boolean;
+  /**
+   * Queues a signal as it is, not as activity: the heatmap view summary
+   * (view.ts) is sent while the page is being hidden.
+   */
+  add?: (s: Signal) => void;
 }
 
 interface Carry {
