@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/trailguide/trailguide"
+	"github.com/trailguide/trailguide/internal/segsql"
 )
 
 // Session search paging limits.
@@ -136,6 +137,18 @@ func (s *SessionStore) FindSessions(ctx context.Context, f trailguide.SessionFil
 			a = append(a, f.Selector)
 		}
 		add(cond+")", a...)
+	}
+
+	if f.Segment != nil {
+		if err := trailguide.ValidateFilter(f.Segment); err != nil {
+			return nil, err
+		}
+		q := segsql.NewQuery(dialect, args)
+		cond, err := q.Where(f.Segment)
+		if err != nil {
+			return nil, err
+		}
+		where, args = append(where, cond), q.Args
 	}
 
 	tx, err := s.db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})

@@ -61,6 +61,7 @@ func storesOf(db *sqlite.DB) storetest.Stores {
 		Users:    sqlite.NewUserStore(db),
 		Keys:     sqlite.NewAPIKeyStore(db),
 		Friction: sqlite.NewSessionStore(db),
+		Segments: sqlite.NewSegmentStore(db),
 	}
 }
 

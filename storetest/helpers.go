@@ -27,6 +27,10 @@ type Stores struct {
 	// Friction is the backend's friction store, over the same database as
 	// Sessions.
 	Friction trailguide.FrictionStore
+	// Segments is the backend's saved-segment store; its cases are skipped
+	// without it. (Segment filtering and the funnel scan are tested through
+	// Sessions, which must implement trailguide.FunnelStore for the latter.)
+	Segments trailguide.SegmentStore
 	// SetNow, when not nil, sets the clock the stores use for defaults and
 	// auth session expiry. Tests that need it are skipped without it.
 	SetNow func(time.Time)

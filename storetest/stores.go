@@ -59,6 +59,9 @@ func TestStores(t *testing.T, open func(t *testing.T) Stores) {
 		{"ChunkAssetsUnknown", testChunkAssetsUnknown},
 		{"ErasureJobs", testErasureJobs},
 		{"RetentionSetter", testRetentionSetter},
+		{"FindSessionsSegment", testFindSessionsSegment},
+		{"Segments", testSegments},
+		{"ScanFunnel", testScanFunnel},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,110 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/trailguide/trailguide"
+	"github.com/trailguide/trailguide/internal/segsql"
+)
+
+var _ trailguide.FunnelStore = (*SessionStore)(nil)
+
+// ScanFunnel streams the sessions of q with their events of q.Types (and
+// the server's friction detections, exits excepted, and the errors, with q.Friction), one
+// session at a time in (visitor, started_at, id) order with ByVisitor, id
+// order otherwise. Sessions without any such event are not delivered.
+func (s *SessionStore) ScanFunnel(ctx context.Context, q *trailguide.FunnelScan, fn func(*trailguide.FunnelSession) error) error {
+	if q.ProjectID == "" {
+		return trailguide.Invalid("project_id", "Project required.")
+	}
+	if err := trailguide.ValidateFilter(q.Segment); err != nil {
+		return err
+	}
+	where := []string{"s.project_id = ?"}
+	args := []any{q.ProjectID}
+	if !q.From.IsZero() {
+		where, args = append(where, "s.started_at >= ?"), append(args, q.From.UnixMilli())
+	}
+	if !q.To.IsZero() {
+		where, args = append(where, "s.started_at < ?"), append(args, q.To.UnixMilli())
+	}
+	sq := segsql.NewQuery(dialect, args)
+	group := "''"
+	if q.Breakdown != "" {
+		x, err := sq.Expr(q.Breakdown, q.BreakdownKey)
+		if err != nil {
+			return err
+		}
+		group = x
+	}
+	if q.Segment != nil {
+		cond, err := sq.Where(q.Segment)
+		if err != nil {
+			return err
+		}
+		where = append(where, cond)
+	}
+	// Expr takes no arguments (its SQL is literal), so the group in the
+	// select list does not shift the placeholders of the where clause.
+	args = sq.Args
+
+	var types []string
+	for _, t := range q.Types {
+		types = append(types, "'"+strings.ReplaceAll(t, "'", "''")+"'")
+	}
+	evCond := "0"
+	if len(types) > 0 {
+		evCond = "(e.type IN (" + strings.Join(types, ", ") + ") AND e.seq >= 0)"
+	}
+	if q.Friction {
+		evCond = "(" + evCond + " OR (e.type = 'friction' AND e.seq = -1 AND e.name <> '" + trailguide.FrictionExit + "') OR e.type = 'error')"
+	}
+	order := "s.id"
+	if q.ByVisitor {
+		order = "s.visitor_id, s.started_at, s.id"
+	}
+	query := `SELECT s.id, s.visitor_id, s.started_at, ` + group + `,
+		e.window_id, e.seq, e.idx, e.type, e.ts, e.url, e.selector, e.text, e.name, e.data
+		FROM sessions s JOIN events e ON e.project_id = s.project_id AND e.session_id = s.id
+		WHERE ` + strings.Join(where, " AND ") + ` AND ` + evCond + `
+		ORDER BY ` + order + `, e.ts, e.seq, e.idx, e.window_id`
+	rows, err := s.db.reader.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("scan funnel: %w", err)
+	}
+	defer rows.Close()
+	var cur *trailguide.FunnelSession
+	for rows.Next() {
+		var id, visitor, grp string
+		var started, ts int64
+		var data sql.NullString
+		e := &trailguide.Event{ProjectID: q.ProjectID}
+		if err := rows.Scan(&id, &visitor, &started, &grp, &e.WindowID, &e.Seq, &e.Index, &e.Type, &ts,
+			&e.URL, &e.Selector, &e.Text, &e.Name, &data); err != nil {
+			return fmt.Errorf("scan funnel: %w", err)
+		}
+		e.SessionID, e.Time = id, fromMS(ts)
+		if data.Valid {
+			e.Data = []byte(data.String)
+		}
+		if cur == nil || cur.ID != id {
+			if cur != nil {
+				if err := fn(cur); err != nil {
+					return err
+				}
+			}
+			cur = &trailguide.FunnelSession{ID: id, VisitorID: visitor, StartedAt: fromMS(started), Group: grp}
+		}
+		cur.Events = append(cur.Events, e)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("scan funnel: %w", err)
+	}
+	if cur != nil {
+		return fn(cur)
+	}
+	return nil
+}
