@@ -512,4 +512,3 @@ func ReferrerDomain(ref string) string {
 	h := strings.ToLower(u.Hostname())
 	return strings.TrimPrefix(h, "www.")
 }
-
