@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/trailguide/trailguide"
+	"github.com/trailguide/trailguide/analytics"
 	"github.com/trailguide/trailguide/password"
 )
 
@@ -77,6 +78,12 @@ type Deps struct {
 	Privacy trailguide.PrivacyStore
 	// Erasure runs per-user erasures; without it those routes answer 503.
 	Erasure trailguide.ErasureService
+	// Segments keeps saved segments; without it those routes answer 503.
+	Segments trailguide.SegmentStore
+	// Funnels computes funnels; when nil, an analytics.Funnels over
+	// Sessions if it implements trailguide.FunnelStore (the SQLite store
+	// does).
+	Funnels trailguide.FunnelService
 }
 
 // Server is the HTTP front of Trailguide.
@@ -123,6 +130,9 @@ func NewServer(cfg Config, deps Deps, logger *slog.Logger) *Server {
 	}
 	if deps.Privacy == nil {
 		deps.Privacy, _ = deps.Sessions.(trailguide.PrivacyStore)
+	}
+	if fs, ok := deps.Sessions.(trailguide.FunnelStore); ok && deps.Funnels == nil {
+		deps.Funnels = &analytics.Funnels{Store: fs}
 	}
 	s := &Server{
 		cfg:        cfg,
@@ -210,6 +220,14 @@ func (s *Server) routeTable() []route {
 			route{"GET /api/v1/projects/{pid}/sessions/{sid}/recording", permRead, s.handleRecording},
 
 			route{"GET /api/v1/projects/{pid}/friction", permRead, s.handleFrictionReport},
+
+			route{"GET /api/v1/projects/{pid}/segments", permRead, s.handleListSegments},
+			route{"POST /api/v1/projects/{pid}/segments", permWrite, s.handleSaveSegment},
+			route{"PUT /api/v1/projects/{pid}/segments/{segid}", permWrite, s.handleSaveSegment},
+			route{"DELETE /api/v1/projects/{pid}/segments/{segid}", permWrite, s.handleDeleteSegment},
+
+			route{"POST /api/v1/projects/{pid}/funnels/query", permRead, s.handleFunnel},
+			route{"POST /api/v1/projects/{pid}/funnels/sessions", permRead, s.handleFunnelSessions},
 
 			route{"GET /api/v1/projects/{pid}/privacy", permRead, s.handlePrivacy},
 			route{"DELETE /api/v1/projects/{pid}/users/{userId}", permAdmin, s.handleEraseUser},

@@ -118,6 +118,7 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 		Blobs:    blobs,
 		Dist:     web.Dist(),
 		Erasure:  eraser,
+		Segments: sqlite.NewSegmentStore(db),
 	}, logger)
 	srv := &http.Server{
 		Handler:           api.Handler(),

@@ -1,0 +1,82 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/trailguide/trailguide"
+)
+
+// funnelIn is the body of the funnel routes: a FunnelQuery (the funnel, a
+// range, a segment, a breakdown, compared segments) plus an optional saved
+// segment and, for the drill-down, a step and an outcome.
+type funnelIn struct {
+	trailguide.FunnelQuery
+	SegmentID string `json:"segment_id,omitempty"`
+	Step      int    `json:"step"`
+	Outcome   string `json:"outcome,omitempty"`
+	Limit     int    `json:"limit,omitempty"`
+}
+
+func (s *Server) funnelQuery(w http.ResponseWriter, r *http.Request) (*funnelIn, error) {
+	p, err := s.project(r)
+	if err != nil {
+		return nil, err
+	}
+	if s.deps.Funnels == nil {
+		return nil, trailguide.Errorf(trailguide.EUNAVAILABLE, "Funnels are not available.")
+	}
+	var in funnelIn
+	if err := s.decodeJSON(w, r, &in); err != nil {
+		return nil, err
+	}
+	in.ProjectID = p.ID
+	if err := trailguide.ValidateFunnel(&in.Funnel); err != nil {
+		return nil, renameReason(err, "", "funnel.")
+	}
+	seg, err := s.resolveSegment(r, p.ID, in.Segment, in.SegmentID)
+	if err != nil {
+		return nil, renameReason(err, "filter", "segment")
+	}
+	in.Segment = seg
+	for i, c := range in.Compare {
+		if err := trailguide.ValidateFilter(c.Filter); err != nil {
+			return nil, renameReason(err, "filter", fmt.Sprintf("compare[%d].filter", i))
+		}
+	}
+	return &in, nil
+}
+
+// handleFunnel computes a funnel: entered, converted, drop-off and times
+// per step, with its breakdown and compared segments.
+func (s *Server) handleFunnel(w http.ResponseWriter, r *http.Request) {
+	in, err := s.funnelQuery(w, r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	res, err := s.deps.Funnels.Funnel(r.Context(), &in.FunnelQuery)
+	if err != nil {
+		s.Error(w, r, fmt.Errorf("funnel: %w", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// handleFunnelSessions lists the sessions that dropped off after a step or
+// converted to the next, each pointing at its last step reached.
+func (s *Server) handleFunnelSessions(w http.ResponseWriter, r *http.Request) {
+	in, err := s.funnelQuery(w, r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	res, err := s.deps.Funnels.FunnelSessions(r.Context(), &trailguide.FunnelSessionsQuery{
+		FunnelQuery: in.FunnelQuery, Step: in.Step, Outcome: in.Outcome, Limit: in.Limit,
+	})
+	if err != nil {
+		s.Error(w, r, fmt.Errorf("funnel sessions: %w", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
