@@ -1,13 +1,15 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 
 	"github.com/trailguide/trailguide"
 )
 
-// funnelIn is the body of the funnel routes: a FunnelQuery (the funnel, a
+// funnelIn is the q parameter of the funnel routes (JSON, so that a funnel
+// is a link and a viewer, who may only read, can run one): a FunnelQuery (the funnel, a
 // range, a segment, a breakdown, compared segments) plus an optional saved
 // segment and, for the drill-down, a step and an outcome.
 type funnelIn struct {
@@ -18,7 +20,7 @@ type funnelIn struct {
 	Limit     int    `json:"limit,omitempty"`
 }
 
-func (s *Server) funnelQuery(w http.ResponseWriter, r *http.Request) (*funnelIn, error) {
+func (s *Server) funnelQuery(r *http.Request) (*funnelIn, error) {
 	p, err := s.project(r)
 	if err != nil {
 		return nil, err
@@ -27,8 +29,15 @@ func (s *Server) funnelQuery(w http.ResponseWriter, r *http.Request) (*funnelIn,
 		return nil, trailguide.Errorf(trailguide.EUNAVAILABLE, "Funnels are not available.")
 	}
 	var in funnelIn
-	if err := s.decodeJSON(w, r, &in); err != nil {
-		return nil, err
+	raw := r.URL.Query().Get("q")
+	if raw == "" {
+		return nil, trailguide.Invalid("q", "q (the funnel query as JSON) required.")
+	}
+	if int64(len(raw)) > s.cfg.MaxJSONBytes {
+		return nil, trailguide.Errorf(trailguide.ETOOLARGE, "Funnel query too large.")
+	}
+	if err := json.Unmarshal([]byte(raw), &in); err != nil {
+		return nil, trailguide.Invalid("q", "q is not a valid funnel query: %s.", err.Error())
 	}
 	in.ProjectID = p.ID
 	if err := trailguide.ValidateFunnel(&in.Funnel); err != nil {
@@ -50,7 +59,7 @@ func (s *Server) funnelQuery(w http.ResponseWriter, r *http.Request) (*funnelIn,
 // handleFunnel computes a funnel: entered, converted, drop-off and times
 // per step, with its breakdown and compared segments.
 func (s *Server) handleFunnel(w http.ResponseWriter, r *http.Request) {
-	in, err := s.funnelQuery(w, r)
+	in, err := s.funnelQuery(r)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -66,7 +75,7 @@ func (s *Server) handleFunnel(w http.ResponseWriter, r *http.Request) {
 // handleFunnelSessions lists the sessions that dropped off after a step or
 // converted to the next, each pointing at its last step reached.
 func (s *Server) handleFunnelSessions(w http.ResponseWriter, r *http.Request) {
-	in, err := s.funnelQuery(w, r)
+	in, err := s.funnelQuery(r)
 	if err != nil {
 		s.Error(w, r, err)
 		return

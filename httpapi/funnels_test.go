@@ -23,6 +23,10 @@ func TestSegmentsAndFunnelsAPI(t *testing.T) {
 	const base = "/api/v1/projects/proj0001"
 	call := func(method, path, body string, status int) map[string]any {
 		t.Helper()
+		if strings.Contains(path, "/funnel") {
+			path += "?q=" + url.QueryEscape(body)
+			body = ""
+		}
 		resp := e.do(request{method: method, path: path, body: body, cookie: admin, csrf: method != "GET"})
 		if resp.Code != status {
 			t.Fatalf("%s %s: status %d, want %d: %s", method, path, resp.Code, status, resp.Body)
@@ -73,7 +77,7 @@ func TestSegmentsAndFunnelsAPI(t *testing.T) {
 
 	// Funnels: landing on /pricing, then the click on #buy.
 	funnel := `{"steps":[{"kind":"pageview","url":"/*"},{"kind":"pageview","url":"/pricing"},{"kind":"click","selector":"#buy"}]}`
-	res := call("POST", base+"/funnels/query", `{"funnel":`+funnel+`,"breakdown":"utm_source"}`, 200)
+	res := call("GET", base+"/funnel", `{"funnel":`+funnel+`,"breakdown":"utm_source"}`, 200)
 	entered := func(steps any) []float64 {
 		var out []float64
 		for _, s := range steps.([]any) {
@@ -86,7 +90,7 @@ func TestSegmentsAndFunnelsAPI(t *testing.T) {
 		t.Fatalf("funnel entered: got %v", got)
 	}
 	funnel = `{"steps":[{"kind":"pageview","url":"/pricing"},{"kind":"click","selector":"#buy"}]}`
-	res = call("POST", base+"/funnels/query", `{"funnel":`+funnel+`,"breakdown":"utm_source","compare":[{"name":"Google","filter":{"field":"utm_source","op":"eq","value":"google"}}]}`, 200)
+	res = call("GET", base+"/funnel", `{"funnel":`+funnel+`,"breakdown":"utm_source","compare":[{"name":"Google","filter":{"field":"utm_source","op":"eq","value":"google"}}]}`, 200)
 	if got := entered(res["steps"]); !slices.Equal(got, []float64{2, 2}) {
 		t.Fatalf("funnel entered: got %v", got)
 	}
@@ -98,11 +102,11 @@ func TestSegmentsAndFunnelsAPI(t *testing.T) {
 	if len(cmp) != 1 || !slices.Equal(entered(cmp[0].(map[string]any)["steps"]), []float64{1, 1}) {
 		t.Fatalf("compare: got %v", cmp)
 	}
-	res = call("POST", base+"/funnels/query", `{"funnel":`+funnel+`,"segment_id":"`+id+`"}`, 200)
+	res = call("GET", base+"/funnel", `{"funnel":`+funnel+`,"segment_id":"`+id+`"}`, 200)
 	if got := entered(res["steps"]); !slices.Equal(got, []float64{1, 1}) {
 		t.Fatalf("funnel of a saved segment: got %v", got)
 	}
-	drill := call("POST", base+"/funnels/sessions", `{"funnel":`+funnel+`,"step":0,"outcome":"converted"}`, 200)
+	drill := call("GET", base+"/funnel/sessions", `{"funnel":`+funnel+`,"step":0,"outcome":"converted"}`, 200)
 	units := drill["units"].([]any)
 	if drill["total"].(float64) != 2 || len(units) != 2 || units[0].(map[string]any)["session_id"] != "sess-cccc" ||
 		units[0].(map[string]any)["window_id"] != "window-1" {
@@ -116,11 +120,11 @@ func TestSegmentsAndFunnelsAPI(t *testing.T) {
 		{`{"funnel":` + funnel + `,"breakdown":"clicked"}`, "breakdown"},
 		{`{"funnel":` + funnel + `,"from":"soon"}`, "from"},
 	} {
-		if got := call("POST", base+"/funnels/query", tt.body, 400); got["reason"] != tt.reason {
+		if got := call("GET", base+"/funnel", tt.body, 400); got["reason"] != tt.reason {
 			t.Fatalf("%s: got %v, want reason %s", tt.body, got, tt.reason)
 		}
 	}
-	if got := call("POST", base+"/funnels/sessions", `{"funnel":`+funnel+`,"step":5,"outcome":"dropped"}`, 400); got["reason"] != "step" {
+	if got := call("GET", base+"/funnel/sessions", `{"funnel":`+funnel+`,"step":5,"outcome":"dropped"}`, 400); got["reason"] != "step" {
 		t.Fatalf("drill-down bad step: got %v", got)
 	}
 	call("DELETE", base+"/segments/"+id, "", 204)

@@ -226,8 +226,8 @@ func (s *Server) routeTable() []route {
 			route{"PUT /api/v1/projects/{pid}/segments/{segid}", permWrite, s.handleSaveSegment},
 			route{"DELETE /api/v1/projects/{pid}/segments/{segid}", permWrite, s.handleDeleteSegment},
 
-			route{"POST /api/v1/projects/{pid}/funnels/query", permRead, s.handleFunnel},
-			route{"POST /api/v1/projects/{pid}/funnels/sessions", permRead, s.handleFunnelSessions},
+			route{"GET /api/v1/projects/{pid}/funnel", permRead, s.handleFunnel},
+			route{"GET /api/v1/projects/{pid}/funnel/sessions", permRead, s.handleFunnelSessions},
 
 			route{"GET /api/v1/projects/{pid}/privacy", permRead, s.handlePrivacy},
 			route{"DELETE /api/v1/projects/{pid}/users/{userId}", permAdmin, s.handleEraseUser},
