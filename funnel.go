@@ -433,6 +433,9 @@ type FunnelScan struct {
 	// ByVisitor delivers each visitor's sessions one after another,
 	// oldest first.
 	ByVisitor bool
+	// AllSessions delivers the sessions without any such event too (with
+	// no events), so that rates can count every session.
+	AllSessions bool
 }
 
 // FunnelSession is one session of a scan with its events in time order
@@ -449,4 +452,103 @@ type FunnelSession struct {
 // the same database as their SessionStore.
 type FunnelStore interface {
 	ScanFunnel(ctx context.Context, q *FunnelScan, fn func(*FunnelSession) error) error
+}
+
+// DropQuery asks why units dropped off after a step of a funnel.
+type DropQuery struct {
+	FunnelQuery
+	Step  int `json:"step"`
+	Limit int `json:"limit,omitempty"` // factors returned; 20 by default
+}
+
+// Drop factor kinds.
+const (
+	FactorFriction = "friction" // a server friction detection (Signal) on an element
+	FactorError    = "error"    // a JavaScript error or failed request (Name is the message)
+	FactorElement  = "element"  // a click on an element
+)
+
+// DropFactor is something over-represented among the units that dropped
+// off after a step compared with those that went on: counted once per
+// unit, from the moment the unit reached the step until it reached the
+// next one (converted) or its stream ended (dropped).
+type DropFactor struct {
+	Kind     string `json:"kind"`
+	Signal   string `json:"signal,omitempty"`
+	Selector string `json:"selector,omitempty"`
+	URL      string `json:"url,omitempty"` // the page's path (URLPath)
+	Name     string `json:"name,omitempty"`
+	Text     string `json:"text,omitempty"`
+	// Dropped and Converted count the units of each group with the factor;
+	// the rates divide by the group's size.
+	Dropped       int     `json:"dropped"`
+	Converted     int     `json:"converted"`
+	DroppedRate   float64 `json:"dropped_rate"`
+	ConvertedRate float64 `json:"converted_rate"`
+	// Lift is DroppedRate over ConvertedRate with 0.5 added to each count
+	// (so it is finite when no converter had the factor).
+	Lift float64 `json:"lift"`
+	// ConversionsLost estimates the conversions the factor cost: the units
+	// with it times how much lower their conversion rate was than that of
+	// the units without it (0 when it was not lower).
+	ConversionsLost float64 `json:"conversions_lost"`
+	// CILow and CIHigh bound the difference DroppedRate - ConvertedRate
+	// (95 %, Newcombe's score interval); PValue is the two-proportion z
+	// test of that difference.
+	CILow  float64 `json:"ci_low"`
+	CIHigh float64 `json:"ci_high"`
+	PValue float64 `json:"p_value"`
+	// Examples are dropped units with the factor, At the moment it
+	// happened (latest first, at most 5).
+	Examples []*FunnelUnit `json:"examples"`
+}
+
+// DropReport answers a DropQuery.
+type DropReport struct {
+	Step      int           `json:"step"`
+	Dropped   int           `json:"dropped"`
+	Converted int           `json:"converted"`
+	Factors   []*DropFactor `json:"factors"`
+}
+
+// StruggleQuery asks for friction rates by segment dimension: sessions that
+// started in [From, To) and match Segment.
+type StruggleQuery struct {
+	ProjectID string  `json:"-"`
+	From      string  `json:"from,omitempty"`
+	To        string  `json:"to,omitempty"`
+	Segment   *Filter `json:"segment,omitempty"`
+	// Dimensions are BreakdownFields ("trait:role" for a trait); a default
+	// set when empty.
+	Dimensions []string `json:"dimensions,omitempty"`
+	Limit      int      `json:"limit,omitempty"`
+}
+
+// StruggleRow is one group's rate of one friction signal (on one element,
+// when Selector is set) against everyone else's.
+type StruggleRow struct {
+	Dimension  string  `json:"dimension"`
+	Value      string  `json:"value"`
+	Signal     string  `json:"signal"`
+	Selector   string  `json:"selector,omitempty"`
+	Sessions   int     `json:"sessions"`    // sessions in the group
+	WithSignal int     `json:"with_signal"` // of them, with the signal
+	Rate       float64 `json:"rate"`
+	OtherRate  float64 `json:"other_rate"` // the rate among the other sessions
+	// Ratio is Rate over OtherRate with 0.5 added to each count.
+	Ratio       float64 `json:"ratio"`
+	PValue      float64 `json:"p_value"`
+	Significant bool    `json:"significant"` // PValue < 0.05
+}
+
+// StruggleReport answers a StruggleQuery, most significant first.
+type StruggleReport struct {
+	Sessions int            `json:"sessions"`
+	Rows     []*StruggleRow `json:"rows"`
+}
+
+// InsightService explains funnels and friction (analytics implements it).
+type InsightService interface {
+	Dropoff(ctx context.Context, q *DropQuery) (*DropReport, error)
+	Struggles(ctx context.Context, q *StruggleQuery) (*StruggleReport, error)
 }

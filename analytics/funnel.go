@@ -267,8 +267,12 @@ func (s *Funnels) run(ctx context.Context, q *trailguide.FunnelQuery, seg *trail
 			}
 		}
 	}
+	scanTypes := types
+	if friction && !slices.Contains(types, trailguide.EventClick) {
+		scanTypes = append(slices.Clone(types), trailguide.EventClick) // clicked elements are drop factors
+	}
 	scan := &trailguide.FunnelScan{
-		ProjectID: q.ProjectID, From: from, To: to, Segment: seg, Types: types, Friction: friction,
+		ProjectID: q.ProjectID, From: from, To: to, Segment: seg, Types: scanTypes, Friction: friction,
 		Breakdown: q.Breakdown, BreakdownKey: q.BreakdownKey, ByVisitor: f.CountBy == trailguide.CountVisitors,
 	}
 	var out []scanned
@@ -280,7 +284,7 @@ func (s *Funnels) run(ctx context.Context, q *trailguide.FunnelQuery, seg *trail
 		sortEvents(cur.events)
 		var steps []*trailguide.Event
 		for _, e := range cur.events {
-			if slices.Contains(types, e.Type) && !(e.Type == trailguide.EventFriction) {
+			if slices.Contains(types, e.Type) {
 				steps = append(steps, e)
 			}
 		}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/trailguide/trailguide"
 )
@@ -85,6 +87,64 @@ func (s *Server) handleFunnelSessions(w http.ResponseWriter, r *http.Request) {
 	})
 	if err != nil {
 		s.Error(w, r, fmt.Errorf("funnel sessions: %w", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// handleDropoff explains the drop-off after a step: the friction signals,
+// errors and elements over-represented among those who dropped.
+func (s *Server) handleDropoff(w http.ResponseWriter, r *http.Request) {
+	in, err := s.funnelQuery(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	ins, ok := s.deps.Funnels.(trailguide.InsightService)
+	if !ok {
+		s.Error(w, r, trailguide.Errorf(trailguide.EUNAVAILABLE, "Drop-off analysis is not available."))
+		return
+	}
+	res, err := ins.Dropoff(r.Context(), &trailguide.DropQuery{FunnelQuery: in.FunnelQuery, Step: in.Step, Limit: in.Limit})
+	if err != nil {
+		s.Error(w, r, fmt.Errorf("drop-off: %w", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// handleStruggles reports friction rates by segment dimension. Query:
+// from, to, segment (JSON), segment_id, dimensions (comma-separated),
+// limit.
+func (s *Server) handleStruggles(w http.ResponseWriter, r *http.Request) {
+	p, err := s.project(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	ins, ok := s.deps.Funnels.(trailguide.InsightService)
+	if !ok {
+		s.Error(w, r, trailguide.Errorf(trailguide.EUNAVAILABLE, "Struggle reports are not available."))
+		return
+	}
+	v := r.URL.Query()
+	q := &trailguide.StruggleQuery{ProjectID: p.ID, From: v.Get("from"), To: v.Get("to")}
+	if q.Segment, err = s.querySegment(r, p.ID, v); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if d := v.Get("dimensions"); d != "" {
+		q.Dimensions = strings.Split(d, ",")
+	}
+	if l := v.Get("limit"); l != "" {
+		if q.Limit, err = strconv.Atoi(l); err != nil || q.Limit < 1 {
+			s.Error(w, r, trailguide.Invalid("limit", "limit must be a positive whole number."))
+			return
+		}
+	}
+	res, err := ins.Struggles(r.Context(), q)
+	if err != nil {
+		s.Error(w, r, fmt.Errorf("struggles: %w", err))
 		return
 	}
 	writeJSON(w, http.StatusOK, res)

@@ -146,6 +146,8 @@ var isolationCases = map[string]isolationCase{
 	"DELETE /api/v1/projects/{pid}/segments/{segid}": {ids: []map[string]string{{"segid": "seg_b"}}},
 	"GET /api/v1/projects/{pid}/funnel":              {},
 	"GET /api/v1/projects/{pid}/funnel/sessions":     {},
+	"GET /api/v1/projects/{pid}/funnel/dropoff":      {},
+	"GET /api/v1/projects/{pid}/struggles":           {},
 	"DELETE /api/v1/projects/{pid}/users/{userId}":   {},
 	"GET /api/v1/jobs/{id}":                          {},
 	// A's project with B's session, and B's project with B's session.

@@ -228,6 +228,8 @@ func (s *Server) routeTable() []route {
 
 			route{"GET /api/v1/projects/{pid}/funnel", permRead, s.handleFunnel},
 			route{"GET /api/v1/projects/{pid}/funnel/sessions", permRead, s.handleFunnelSessions},
+			route{"GET /api/v1/projects/{pid}/funnel/dropoff", permRead, s.handleDropoff},
+			route{"GET /api/v1/projects/{pid}/struggles", permRead, s.handleStruggles},
 
 			route{"GET /api/v1/projects/{pid}/privacy", permRead, s.handlePrivacy},
 			route{"DELETE /api/v1/projects/{pid}/users/{userId}", permAdmin, s.handleEraseUser},

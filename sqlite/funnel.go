@@ -66,10 +66,14 @@ func (s *SessionStore) ScanFunnel(ctx context.Context, q *trailguide.FunnelScan,
 	if q.ByVisitor {
 		order = "s.visitor_id, s.started_at, s.id"
 	}
+	join := `JOIN events e ON e.project_id = s.project_id AND e.session_id = s.id WHERE ` + strings.Join(where, " AND ") + ` AND ` + evCond
+	if q.AllSessions {
+		join = `LEFT JOIN events e ON e.project_id = s.project_id AND e.session_id = s.id AND ` + evCond +
+			` WHERE ` + strings.Join(where, " AND ")
+	}
 	query := `SELECT s.id, s.visitor_id, s.started_at, ` + group + `,
 		e.window_id, e.seq, e.idx, e.type, e.ts, e.url, e.selector, e.text, e.name, e.data
-		FROM sessions s JOIN events e ON e.project_id = s.project_id AND e.session_id = s.id
-		WHERE ` + strings.Join(where, " AND ") + ` AND ` + evCond + `
+		FROM sessions s ` + join + `
 		ORDER BY ` + order + `, e.ts, e.seq, e.idx, e.window_id`
 	rows, err := s.db.reader.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -79,16 +83,21 @@ func (s *SessionStore) ScanFunnel(ctx context.Context, q *trailguide.FunnelScan,
 	var cur *trailguide.FunnelSession
 	for rows.Next() {
 		var id, visitor, grp string
-		var started, ts int64
-		var data sql.NullString
-		e := &trailguide.Event{ProjectID: q.ProjectID}
-		if err := rows.Scan(&id, &visitor, &started, &grp, &e.WindowID, &e.Seq, &e.Index, &e.Type, &ts,
-			&e.URL, &e.Selector, &e.Text, &e.Name, &data); err != nil {
+		var started int64
+		var win, typ, u, sel, text, name, data sql.NullString
+		var seq, idx, ts sql.NullInt64
+		if err := rows.Scan(&id, &visitor, &started, &grp, &win, &seq, &idx, &typ, &ts,
+			&u, &sel, &text, &name, &data); err != nil {
 			return fmt.Errorf("scan funnel: %w", err)
 		}
-		e.SessionID, e.Time = id, fromMS(ts)
-		if data.Valid {
-			e.Data = []byte(data.String)
+		var e *trailguide.Event
+		if typ.Valid { // NULL: a session without events (AllSessions)
+			e = &trailguide.Event{ProjectID: q.ProjectID, SessionID: id, WindowID: win.String, Seq: seq.Int64,
+				Index: int(idx.Int64), Type: typ.String, Time: fromMS(ts.Int64), URL: u.String, Selector: sel.String,
+				Text: text.String, Name: name.String}
+			if data.Valid {
+				e.Data = []byte(data.String)
+			}
 		}
 		if cur == nil || cur.ID != id {
 			if cur != nil {
@@ -98,7 +107,9 @@ func (s *SessionStore) ScanFunnel(ctx context.Context, q *trailguide.FunnelScan,
 			}
 			cur = &trailguide.FunnelSession{ID: id, VisitorID: visitor, StartedAt: fromMS(started), Group: grp}
 		}
-		cur.Events = append(cur.Events, e)
+		if e != nil {
+			cur.Events = append(cur.Events, e)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("scan funnel: %w", err)

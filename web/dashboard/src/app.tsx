@@ -10,6 +10,7 @@ import { SetupPage } from './pages/Setup';
 import { SessionsPage } from './pages/Sessions';
 import { SessionPage } from './pages/Session';
 import { FrictionPage } from './pages/Friction';
+import { FunnelsPage } from './pages/Funnels';
 import { SettingsPage } from './pages/Settings';
 import { TeamPage } from './pages/Team';
 import { ApiKeysPage } from './pages/ApiKeys';
@@ -109,7 +110,7 @@ export function App() {
   }
 
   const user = auth.user;
-  const pid = route.name === 'sessions' || route.name === 'session' || route.name === 'friction' || route.name === 'settings' ||
+  const pid = route.name === 'sessions' || route.name === 'session' || route.name === 'friction' || route.name === 'funnels' || route.name === 'settings' ||
     route.name === 'privacy'
       ? route.pid
       : null;
@@ -168,6 +169,7 @@ function renderMain(
   if (!project) return <NotFound what="project" />;
   if (route.name === 'sessions') return <SessionsPage key={project.id} project={project} />;
   if (route.name === 'friction') return <FrictionPage key={project.id} project={project} />;
+  if (route.name === 'funnels') return <FunnelsPage key={project.id} project={project} user={user} />;
   if (route.name === 'settings') return <SettingsPage key={project.id} project={project} user={user} />;
   if (route.name === 'privacy') return <PrivacyPage key={project.id} project={project} user={user} />;
   return <SessionPage key={route.pid + '/' + route.sid} project={project} sid={route.sid} />;

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Project, User } from '../types';
 import { paths, type Route } from '../router';
-import { IconBolt, IconCheck, IconChevronDown, IconKey, IconLock, IconLogout, IconSessions, IconSettings, IconTeam, Logo } from './icons';
+import { IconBolt, IconCheck, IconChevronDown, IconFunnel, IconKey, IconLock, IconLogout, IconSessions, IconSettings, IconTeam, Logo } from './icons';
 import { CreateProjectForm } from './States';
 
 export function Sidebar({
@@ -41,6 +41,12 @@ export function Sidebar({
           <a class={'nav-item' + (route.name === 'friction' ? ' active' : '')} href={paths.friction(pid)}>
             <IconBolt />
             <span>Friction</span>
+          </a>
+        )}
+        {pid && (
+          <a class={'nav-item' + (route.name === 'funnels' ? ' active' : '')} href={paths.funnels(pid)}>
+            <IconFunnel />
+            <span>Funnels</span>
           </a>
         )}
         {pid && (

@@ -125,6 +125,11 @@ export const IconBolt = (p: P) => (
     <path d="M8.8 1.75 3.5 9h4l-.8 5.25L12.5 7h-4Z" />
   </Svg>
 );
+export const IconFunnel = (p: P) => (
+  <Svg {...p}>
+    <path d="M2 2.75h12l-4.5 5.5v4.5l-3 1.5v-6Z" />
+  </Svg>
+);
 export const IconStar = (p: P) => (
   <Svg {...p}>
     <circle cx="8" cy="8" r="2.2" />
