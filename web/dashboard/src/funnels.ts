@@ -194,3 +194,54 @@ export function percent(x: number): string {
   const p = x * 100;
   return (p >= 10 || p === 0 ? p.toFixed(0) : p.toFixed(1)) + '%';
 }
+
+export interface DropFactor {
+  kind: 'friction' | 'error' | 'element';
+  signal?: string;
+  selector?: string;
+  url?: string;
+  name?: string;
+  text?: string;
+  dropped: number;
+  converted: number;
+  dropped_rate: number;
+  converted_rate: number;
+  lift: number;
+  conversions_lost: number;
+  ci_low: number;
+  ci_high: number;
+  p_value: number;
+  examples: FunnelUnit[];
+}
+
+export interface DropReport {
+  step: number;
+  dropped: number;
+  converted: number;
+  factors: DropFactor[];
+}
+
+export interface StruggleRow {
+  dimension: string;
+  value: string;
+  signal: string;
+  selector?: string;
+  sessions: number;
+  with_signal: number;
+  rate: number;
+  other_rate: number;
+  ratio: number;
+  p_value: number;
+  significant: boolean;
+}
+
+export interface StruggleReport {
+  sessions: number;
+  rows: StruggleRow[];
+}
+
+/** "+12 pts" style difference of two rates, in percentage points. */
+export function points(x: number): string {
+  const p = Math.round(x * 100);
+  return (p > 0 ? '+' : '') + p + ' pts';
+}

@@ -31,7 +31,10 @@ import {
   type FunnelStep,
   type FunnelStepResult,
   type StepKind,
+  type DropFactor,
+  points,
 } from '../funnels';
+import { signalLabel } from '../friction';
 
 function apiQuery(st: FunnelPageState, now: number): FunnelQuery {
   const preset = RANGE_PRESETS.find((p) => p.value === st.range);
@@ -188,6 +191,7 @@ export function FunnelsPage({ project, user }: { project: Project; user: User })
         <div class={res.loading ? 'is-loading' : ''}>
           <FunnelChart steps={data.steps} funnel={steps} unit={st.q.funnel.count_by === 'visitor' ? 'visitors' : 'sessions'} drill={drill} onDrill={setDrill} />
           {drill && <DrillDown project={project} q={q} step={drill.step} outcome={drill.outcome} title={stepTitle(steps[drill.step])} onClose={() => setDrill(null)} />}
+          {drill?.outcome === 'dropped' && <WhyDropped project={project} q={q} step={drill.step} />}
           {data.breakdown && data.breakdown.length > 0 && <Breakdown groups={data.breakdown} steps={steps} title={BREAKDOWNS.find((b) => b.value === st.q.breakdown)?.label || ''} />}
         </div>
       ) : null}
@@ -388,6 +392,91 @@ function Breakdown({ groups, steps, title }: { groups: { name: string; units: nu
           })}
         </tbody>
       </table>
+    </section>
+  );
+}
+
+function factorLabel(f: DropFactor): string {
+  const where = f.selector ? ` on ${f.selector}` : '';
+  const page = f.url ? ` (${f.url})` : '';
+  if (f.kind === 'friction') return `${signalLabel(f.signal || '')}${where}${page}`;
+  if (f.kind === 'error') return `Error: ${f.name}`;
+  return `Clicked ${f.selector}${f.text ? ` “${f.text}”` : ''}${page}`;
+}
+
+/** Why they dropped: what is over-represented among those who dropped after a step. */
+function WhyDropped({ project, q, step }: { project: Project; q: FunnelQuery; step: number }) {
+  const key = JSON.stringify([q, step]);
+  const load = useLoad((signal) => api.dropoff(project.id, { ...q, step, limit: 20 }, signal), [project.id, key]);
+  const status = loadStatus(load, 'Could not analyse the drop-off');
+  const rep = load.data;
+  return (
+    <section class="panel why" aria-label="Why they dropped">
+      <div class="panel-head">
+        <h2>Why they dropped after step {step + 1}</h2>
+        {rep && (
+          <span class="muted small">
+            {formatCount(rep.dropped)} dropped vs {formatCount(rep.converted)} went on · ranked by conversions lost
+          </span>
+        )}
+      </div>
+      {status ||
+        (rep && rep.factors.length === 0 ? (
+          <p class="panel-empty muted">Nothing is more common among those who dropped than among those who went on.</p>
+        ) : (
+          <table class="table why-table">
+            <thead>
+              <tr>
+                <th class="col-factor">What happened after the step</th>
+                <th>Dropped</th>
+                <th>Went on</th>
+                <th title="Rate among those who dropped over the rate among those who went on">Lift</th>
+                <th title="Difference of the two rates, 95% interval">Difference</th>
+                <th title="Estimated conversions this cost">Lost</th>
+                <th class="col-watch" />
+              </tr>
+            </thead>
+            <tbody>
+              {rep?.factors.map((f, i) => {
+                const ex = f.examples[0];
+                return (
+                  <tr key={i} class="why-row">
+                    <td class="col-factor" title={factorLabel(f)}>
+                      {factorLabel(f)}
+                    </td>
+                    <td>
+                      {percent(f.dropped_rate)} <span class="muted small">({f.dropped})</span>
+                    </td>
+                    <td>
+                      {percent(f.converted_rate)} <span class="muted small">({f.converted})</span>
+                    </td>
+                    <td>{f.lift.toFixed(1)}×</td>
+                    <td title={`p = ${f.p_value.toPrecision(2)}`}>
+                      {points(f.dropped_rate - f.converted_rate)}{' '}
+                      <span class="muted small">
+                        [{points(f.ci_low)}, {points(f.ci_high)}]
+                      </span>
+                    </td>
+                    <td>
+                      <strong>{f.conversions_lost.toFixed(1)}</strong>
+                    </td>
+                    <td class="col-watch">
+                      {ex && (
+                        <a
+                          class="btn sm ghost watch"
+                          href={paths.session(project.id, ex.session_id, { window: ex.window_id, at: new Date(ex.at).getTime() - REPLAY_LEAD_MS })}
+                          title="Watch the latest session that dropped with this, at the moment"
+                        >
+                          <IconPlay size={12} /> Watch
+                        </a>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        ))}
     </section>
   );
 }
