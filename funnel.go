@@ -436,6 +436,10 @@ type FunnelScan struct {
 	// AllSessions delivers the sessions without any such event too (with
 	// no events), so that rates can count every session.
 	AllSessions bool
+	// Steps, when set, lets the store leave out the events of Types that
+	// cannot match any of these steps (MatchStep without the property
+	// filters); it must not leave out one that can.
+	Steps []FunnelStep
 }
 
 // FunnelSession is one session of a scan with its events in time order

@@ -275,6 +275,9 @@ func (s *Funnels) run(ctx context.Context, q *trailguide.FunnelQuery, seg *trail
 		ProjectID: q.ProjectID, From: from, To: to, Segment: seg, Types: scanTypes, Friction: friction,
 		Breakdown: q.Breakdown, BreakdownKey: q.BreakdownKey, ByVisitor: f.CountBy == trailguide.CountVisitors,
 	}
+	if f.Order != trailguide.OrderStrict && !friction {
+		scan.Steps = f.Steps // only the events that can be steps
+	}
 	var out []scanned
 	var cur *unit
 	flush := func() {

@@ -47,9 +47,6 @@ func (s *SessionStore) ScanFunnel(ctx context.Context, q *trailguide.FunnelScan,
 		}
 		where = append(where, cond)
 	}
-	// Expr takes no arguments (its SQL is literal), so the group in the
-	// select list does not shift the placeholders of the where clause.
-	args = sq.Args
 
 	var types []string
 	for _, t := range q.Types {
@@ -59,9 +56,37 @@ func (s *SessionStore) ScanFunnel(ctx context.Context, q *trailguide.FunnelScan,
 	if len(types) > 0 {
 		evCond = "(e.type IN (" + strings.Join(types, ", ") + ") AND e.seq >= 0)"
 	}
+	if len(q.Steps) > 0 && !q.AllSessions { // (AllSessions puts evCond before the where clause)
+		// Only the events that can be a step: the same test as
+		// trailguide.MatchStep, less the property filters.
+		var any []string
+		for _, st := range q.Steps {
+			c := "e.type = " + sq.Arg(trailguide.StepEventType(st.Kind))
+			switch st.Kind {
+			case trailguide.StepClick, trailguide.StepSubmit:
+				if st.Selector != "" {
+					c += " AND e.selector = " + sq.Arg(st.Selector)
+				}
+			case trailguide.StepEvent:
+				c += " AND e.name = " + sq.Arg(st.Name)
+			case trailguide.StepGuide:
+				c += " AND e.name = '" + trailguide.GuideEventCompleted + "'"
+			}
+			if st.URL != "" {
+				c += " AND " + dialect.URLMatch(sq.Arg(st.URL), "e.url")
+			}
+			any = append(any, "("+c+")")
+		}
+		evCond = "(e.seq >= 0 AND (" + strings.Join(any, " OR ") + "))"
+	}
 	if q.Friction {
 		evCond = "(" + evCond + " OR (e.type = 'friction' AND e.seq = -1 AND e.name <> '" + trailguide.FrictionExit + "') OR e.type = 'error')"
 	}
+	// Expr takes no arguments (its SQL is literal), so the group in the
+	// select list does not shift the placeholders. The step conditions
+	// (in the join or the where clause) come after the session conditions
+	// in the text, as their arguments do in sq.
+	args = sq.Args
 	order := "s.id"
 	if q.ByVisitor {
 		order = "s.visitor_id, s.started_at, s.id"
