@@ -91,8 +91,13 @@ func (q *Query) node(f *trailguide.Filter) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		// IS TRUE: a NULL (absent trait) is false, so NOT stays a complement.
-		return "((" + s + ") IS TRUE)", nil
+		// Only a trait condition can be NULL (an absent trait): IS TRUE
+		// makes it false, so that NOT stays a complement. The others are
+		// left bare, so that the indexes on session columns apply.
+		if f.Condition.Field == trailguide.FieldTrait {
+			return "((" + s + ") IS TRUE)", nil
+		}
+		return "(" + s + ")", nil
 	}
 	return "", trailguide.Invalid("filter", "Empty filter node.")
 }
