@@ -556,3 +556,16 @@ type InsightService interface {
 	Dropoff(ctx context.Context, q *DropQuery) (*DropReport, error)
 	Struggles(ctx context.Context, q *StruggleQuery) (*StruggleReport, error)
 }
+
+// FunnelDefStore keeps the saved funnels of projects (ID, Name, Steps,
+// Order, CountBy, WindowMS).
+type FunnelDefStore interface {
+	// Funnels lists a project's saved funnels by name.
+	Funnels(ctx context.Context, projectID string) ([]*Funnel, error)
+	// SaveFunnel creates the funnel or replaces the one with its (ProjectID,
+	// ID); ECONFLICT when another funnel of the project has the name. The
+	// caller validates it (ValidateFunnel, and a non-empty Name).
+	SaveFunnel(ctx context.Context, f *Funnel) error
+	// DeleteFunnel returns ENOTFOUND when there is no such funnel.
+	DeleteFunnel(ctx context.Context, projectID, id string) error
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -148,4 +149,102 @@ func (s *Server) handleStruggles(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) funnelDefs() (trailguide.FunnelDefStore, error) {
+	if s.deps.FunnelDefs == nil {
+		return nil, trailguide.Errorf(trailguide.EUNAVAILABLE, "Saved funnels are not available.")
+	}
+	return s.deps.FunnelDefs, nil
+}
+
+// handleListFunnels lists the project's saved funnels by name.
+func (s *Server) handleListFunnels(w http.ResponseWriter, r *http.Request) {
+	p, err := s.project(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	st, err := s.funnelDefs()
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	list, err := st.Funnels(r.Context(), p.ID)
+	if err != nil {
+		s.Error(w, r, fmt.Errorf("list funnels: %w", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"funnels": list})
+}
+
+// handleSaveFunnel saves a funnel definition under a name: POST creates
+// (201), PUT .../{fid} replaces (200).
+func (s *Server) handleSaveFunnel(w http.ResponseWriter, r *http.Request) {
+	p, err := s.project(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	st, err := s.funnelDefs()
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	var f trailguide.Funnel
+	if err := s.decodeJSON(w, r, &f); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	f.Name = strings.TrimSpace(f.Name)
+	if f.Name == "" {
+		s.Error(w, r, trailguide.Invalid("name", "Name required."))
+		return
+	}
+	if err := trailguide.ValidateFunnel(&f); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	now := s.now().UTC()
+	f.ProjectID, f.CreatedAt, f.UpdatedAt = p.ID, now, now
+	status := http.StatusCreated
+	if id := r.PathValue("fid"); id != "" {
+		list, err := st.Funnels(r.Context(), p.ID)
+		if err != nil {
+			s.Error(w, r, fmt.Errorf("list funnels: %w", err))
+			return
+		}
+		i := slices.IndexFunc(list, func(x *trailguide.Funnel) bool { return x.ID == id })
+		if i < 0 {
+			s.Error(w, r, trailguide.Errorf(trailguide.ENOTFOUND, "Funnel not found."))
+			return
+		}
+		f.ID, f.CreatedAt, status = id, list[i].CreatedAt, http.StatusOK
+	} else {
+		f.ID = "fun_" + NewID()
+	}
+	if err := st.SaveFunnel(r.Context(), &f); err != nil {
+		s.Error(w, r, fmt.Errorf("save funnel: %w", err))
+		return
+	}
+	writeJSON(w, status, &f)
+}
+
+// handleDeleteFunnel deletes a saved funnel (204).
+func (s *Server) handleDeleteFunnel(w http.ResponseWriter, r *http.Request) {
+	p, err := s.project(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	st, err := s.funnelDefs()
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := st.DeleteFunnel(r.Context(), p.ID, r.PathValue("fid")); err != nil {
+		s.Error(w, r, fmt.Errorf("delete funnel: %w", err))
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

@@ -131,3 +131,35 @@ func TestSegmentsAndFunnelsAPI(t *testing.T) {
 	call("DELETE", base+"/segments/"+id, "", 404)
 	_ = trailguide.FieldVisited
 }
+
+// TestSavedFunnelsAPI: a funnel saved under a name is listed, replaced and
+// deleted; a funnel without a name or with a bad step is refused.
+func TestSavedFunnelsAPI(t *testing.T) {
+	e := newTestEnv(t, httpapi.Config{SetupToken: testSetupToken})
+	admin := e.adminCookie()
+	const base = "/api/v1/projects/proj0001/funnels"
+	do := func(method, path, body string, status int) map[string]any {
+		t.Helper()
+		resp := e.do(request{method: method, path: path, body: body, cookie: admin, csrf: method != "GET"})
+		if resp.Code != status {
+			t.Fatalf("%s %s: status %d, want %d: %s", method, path, resp.Code, status, resp.Body)
+		}
+		var out map[string]any
+		_ = json.Unmarshal(resp.Body.Bytes(), &out)
+		return out
+	}
+	created := do("POST", base, `{"name":"Sign-up","steps":[{"kind":"pageview","url":"/signup"},{"kind":"event","name":"signup_completed"}],"window_ms":60000}`, 201)
+	id := created["id"].(string)
+	if created["order"] != "sequential" || created["count_by"] != "session" {
+		t.Fatalf("defaults: %v", created)
+	}
+	do("POST", base, `{"steps":[{"kind":"pageview","url":"/x"}]}`, 400)
+	do("POST", base, `{"name":"y","steps":[{"kind":"click"}]}`, 400)
+	do("PUT", base+"/"+id, `{"name":"Sign-up 2","steps":[{"kind":"pageview","url":"/signup"}]}`, 200)
+	list := do("GET", base, "", 200)["funnels"].([]any)
+	if len(list) != 1 || list[0].(map[string]any)["name"] != "Sign-up 2" {
+		t.Fatalf("funnels: %v", list)
+	}
+	do("DELETE", base+"/"+id, "", 204)
+	do("DELETE", base+"/"+id, "", 404)
+}

@@ -84,6 +84,8 @@ type Deps struct {
 	// Sessions if it implements trailguide.FunnelStore (the SQLite store
 	// does).
 	Funnels trailguide.FunnelService
+	// FunnelDefs keeps saved funnels; without it those routes answer 503.
+	FunnelDefs trailguide.FunnelDefStore
 }
 
 // Server is the HTTP front of Trailguide.
@@ -226,6 +228,10 @@ func (s *Server) routeTable() []route {
 			route{"PUT /api/v1/projects/{pid}/segments/{segid}", permWrite, s.handleSaveSegment},
 			route{"DELETE /api/v1/projects/{pid}/segments/{segid}", permWrite, s.handleDeleteSegment},
 
+			route{"GET /api/v1/projects/{pid}/funnels", permRead, s.handleListFunnels},
+			route{"POST /api/v1/projects/{pid}/funnels", permWrite, s.handleSaveFunnel},
+			route{"PUT /api/v1/projects/{pid}/funnels/{fid}", permWrite, s.handleSaveFunnel},
+			route{"DELETE /api/v1/projects/{pid}/funnels/{fid}", permWrite, s.handleDeleteFunnel},
 			route{"GET /api/v1/projects/{pid}/funnel", permRead, s.handleFunnel},
 			route{"GET /api/v1/projects/{pid}/funnel/sessions", permRead, s.handleFunnelSessions},
 			route{"GET /api/v1/projects/{pid}/funnel/dropoff", permRead, s.handleDropoff},

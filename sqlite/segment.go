@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/trailguide/trailguide"
 	"github.com/trailguide/trailguide/internal/segsql"
@@ -175,6 +176,90 @@ func (s *SegmentStore) DeleteSegment(ctx context.Context, projectID, id string) 
 	}
 	if n == 0 {
 		return trailguide.Errorf(trailguide.ENOTFOUND, "Segment not found.")
+	}
+	return nil
+}
+
+// FunnelDefStore implements trailguide.FunnelDefStore (saved funnels).
+type FunnelDefStore struct {
+	db *DB
+}
+
+var _ trailguide.FunnelDefStore = (*FunnelDefStore)(nil)
+
+// NewFunnelDefStore returns the saved-funnel store of db.
+func NewFunnelDefStore(db *DB) *FunnelDefStore { return &FunnelDefStore{db: db} }
+
+// Funnels lists a project's saved funnels by name.
+func (s *FunnelDefStore) Funnels(ctx context.Context, projectID string) ([]*trailguide.Funnel, error) {
+	rows, err := s.db.reader.QueryContext(ctx, `SELECT id, name, definition, created_at, updated_at FROM funnels
+		WHERE project_id = ? ORDER BY name, id`, projectID)
+	if err != nil {
+		return nil, fmt.Errorf("funnels: %w", err)
+	}
+	defer rows.Close()
+	out := []*trailguide.Funnel{}
+	for rows.Next() {
+		var f trailguide.Funnel
+		var id, name, def string
+		var created, updated int64
+		if err := rows.Scan(&id, &name, &def, &created, &updated); err != nil {
+			return nil, fmt.Errorf("funnels: %w", err)
+		}
+		if err := json.Unmarshal([]byte(def), &f); err != nil {
+			return nil, fmt.Errorf("funnel %s: %w", id, err)
+		}
+		f.ID, f.ProjectID, f.Name, f.CreatedAt, f.UpdatedAt = id, projectID, name, fromMS(created), fromMS(updated)
+		out = append(out, &f)
+	}
+	return out, rows.Err()
+}
+
+// SaveFunnel creates or replaces a saved funnel (CreatedAt of an existing
+// one is kept).
+func (s *FunnelDefStore) SaveFunnel(ctx context.Context, f *trailguide.Funnel) error {
+	if f == nil || f.ProjectID == "" || f.ID == "" || f.Name == "" {
+		return trailguide.Invalid("funnel", "Project, id and name required.")
+	}
+	def := *f
+	def.ID, def.ProjectID, def.Name, def.CreatedAt, def.UpdatedAt = "", "", "", time.Time{}, time.Time{}
+	b, err := json.Marshal(&def)
+	if err != nil {
+		return fmt.Errorf("encode funnel: %w", err)
+	}
+	err = s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO funnels (project_id, id, name, definition, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (project_id, id) DO UPDATE SET name = excluded.name, definition = excluded.definition, updated_at = excluded.updated_at`,
+			f.ProjectID, f.ID, f.Name, string(b), ms(f.CreatedAt), ms(f.UpdatedAt))
+		return err
+	})
+	switch {
+	case isUnique(err):
+		return trailguide.Errorf(trailguide.ECONFLICT, "A funnel named %q exists.", f.Name)
+	case isConstraint(err, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY):
+		return trailguide.Errorf(trailguide.ENOTFOUND, "Project not found.")
+	case err != nil:
+		return fmt.Errorf("save funnel: %w", err)
+	}
+	return nil
+}
+
+// DeleteFunnel removes a saved funnel; ENOTFOUND when there is none.
+func (s *FunnelDefStore) DeleteFunnel(ctx context.Context, projectID, id string) error {
+	var n int64
+	err := s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM funnels WHERE project_id = ? AND id = ?`, projectID, id)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("delete funnel: %w", err)
+	}
+	if n == 0 {
+		return trailguide.Errorf(trailguide.ENOTFOUND, "Funnel not found.")
 	}
 	return nil
 }

@@ -55,13 +55,14 @@ func MustOpenDB(tb testing.TB, path string) *sqlite.DB {
 
 func storesOf(db *sqlite.DB) storetest.Stores {
 	return storetest.Stores{
-		Projects: sqlite.NewProjectStore(db),
-		Sessions: sqlite.NewSessionStore(db),
-		Ingest:   sqlite.NewIngestStore(db),
-		Users:    sqlite.NewUserStore(db),
-		Keys:     sqlite.NewAPIKeyStore(db),
-		Friction: sqlite.NewSessionStore(db),
-		Segments: sqlite.NewSegmentStore(db),
+		Projects:   sqlite.NewProjectStore(db),
+		Sessions:   sqlite.NewSessionStore(db),
+		Ingest:     sqlite.NewIngestStore(db),
+		Users:      sqlite.NewUserStore(db),
+		Keys:       sqlite.NewAPIKeyStore(db),
+		Friction:   sqlite.NewSessionStore(db),
+		Segments:   sqlite.NewSegmentStore(db),
+		FunnelDefs: sqlite.NewFunnelDefStore(db),
 	}
 }
 

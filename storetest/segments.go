@@ -269,3 +269,39 @@ func testScanFunnel(t *testing.T, s Stores) {
 		t.Fatalf("scan with friction: got %+v", res)
 	}
 }
+
+// testSavedFunnels: saved funnels keep their definition, list by name, are
+// unique by name per project and are deleted.
+func testSavedFunnels(t *testing.T, s Stores) {
+	if s.FunnelDefs == nil {
+		t.Skip("backend has no saved-funnel store")
+	}
+	ctx := context.Background()
+	mustCreateProject(t, s, "p")
+	f := &trailguide.Funnel{ID: "f1", ProjectID: "p", Name: "Sign-up", Order: "strict", CountBy: "visitor", WindowMS: 60000,
+		Steps:     []trailguide.FunnelStep{{Kind: "pageview", URL: "/signup"}, {Kind: "event", Name: "done", Props: []trailguide.StepProp{{Key: "props.plan", Op: "eq", Value: "team"}}}},
+		CreatedAt: t0, UpdatedAt: t0}
+	if err := s.FunnelDefs.SaveFunnel(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FunnelDefs.SaveFunnel(ctx, &trailguide.Funnel{ID: "f0", ProjectID: "p", Name: "Activation", Steps: f.Steps, CreatedAt: t0, UpdatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.FunnelDefs.Funnels(ctx, "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 || list[0].Name != "Activation" {
+		t.Fatalf("funnels: %+v", list)
+	}
+	got := list[1]
+	if got.ID != "f1" || got.ProjectID != "p" || got.Order != "strict" || got.CountBy != "visitor" || got.WindowMS != 60000 ||
+		len(got.Steps) != 2 || got.Steps[1].Props[0].Value != "team" || !got.CreatedAt.Equal(t0) {
+		t.Fatalf("funnel: %+v", got)
+	}
+	wantCode(t, s.FunnelDefs.SaveFunnel(ctx, &trailguide.Funnel{ID: "f2", ProjectID: "p", Name: "Sign-up", Steps: f.Steps, CreatedAt: t0, UpdatedAt: t0}), trailguide.ECONFLICT)
+	if err := s.FunnelDefs.DeleteFunnel(ctx, "p", "f1"); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, s.FunnelDefs.DeleteFunnel(ctx, "p", "f1"), trailguide.ENOTFOUND)
+}

@@ -62,6 +62,7 @@ func TestStores(t *testing.T, open func(t *testing.T) Stores) {
 		{"FindSessionsSegment", testFindSessionsSegment},
 		{"Segments", testSegments},
 		{"ScanFunnel", testScanFunnel},
+		{"SavedFunnels", testSavedFunnels},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

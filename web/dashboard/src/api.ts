@@ -18,7 +18,7 @@ import type {
 } from './types';
 import type { PrivacyConfig } from './privacy';
 import type { SavedSegment, SegmentFilter } from './segments';
-import type { DropReport, FunnelQuery, FunnelResult, FunnelSessions, StruggleReport } from './funnels';
+import type { DropReport, Funnel, FunnelQuery, FunnelResult, FunnelSessions, StruggleReport } from './funnels';
 
 export class APIError extends Error {
   constructor(
@@ -160,6 +160,9 @@ export const api = {
     call<FunnelResult>('GET', `/api/v1/projects/${enc(pid)}/funnel?q=${enc(JSON.stringify(q))}`, { signal }),
   funnelSessions: (pid: string, q: FunnelQuery & { step: number; outcome: 'dropped' | 'converted'; limit?: number }, signal?: AbortSignal) =>
     call<FunnelSessions>('GET', `/api/v1/projects/${enc(pid)}/funnel/sessions?q=${enc(JSON.stringify(q))}`, { signal }),
+  funnels: (pid: string, signal?: AbortSignal) => call<{ funnels: Funnel[] }>('GET', `/api/v1/projects/${enc(pid)}/funnels`, { signal }),
+  saveFunnel: (pid: string, f: Funnel) => call<Funnel>('POST', `/api/v1/projects/${enc(pid)}/funnels`, { body: f }),
+  deleteFunnel: (pid: string, id: string) => call<void>('DELETE', `/api/v1/projects/${enc(pid)}/funnels/${enc(id)}`),
   dropoff: (pid: string, q: FunnelQuery & { step: number; limit?: number }, signal?: AbortSignal) =>
     call<DropReport>('GET', `/api/v1/projects/${enc(pid)}/funnel/dropoff?q=${enc(JSON.stringify(q))}`, { signal }),
   struggles: (pid: string, query: URLSearchParams, signal?: AbortSignal) =>

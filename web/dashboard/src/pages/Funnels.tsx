@@ -25,6 +25,7 @@ import {
   stepValue,
   withStepValue,
   WINDOWS,
+  type Funnel,
   type FunnelPageState,
   type FunnelQuery,
   type FunnelResult,
@@ -48,7 +49,10 @@ function apiQuery(st: FunnelPageState, now: number): FunnelQuery {
 export function FunnelsPage({ project, user }: { project: Project; user: User }) {
   useDocumentTitle('Funnels');
   const loc = useLocation();
-  const st = useMemo(() => funnelStateFromQuery(loc.search), [loc.search]);
+  const saved = useLoad((signal) => api.funnels(project.id, signal), [project.id]);
+  const savedList = saved.data?.funnels || [];
+  // Without a funnel in the link: the first saved funnel, else a starter.
+  const st = useMemo(() => funnelStateFromQuery(loc.search, savedList[0] ? definition(savedList[0]) : undefined), [loc.search, savedList]);
   const key = funnelStateToQuery(st);
   const problem = st.q.funnel.steps.map(stepProblem).find(Boolean) || null;
   const [now] = useState(() => Date.now());
@@ -73,7 +77,16 @@ export function FunnelsPage({ project, user }: { project: Project; user: User })
       <section class="panel funnel-builder">
         <div class="panel-head">
           <h2>Steps</h2>
-          <span class="muted small">Patterns: * matches anything, e.g. /pricing*</span>
+          <SavedFunnels
+            list={savedList}
+            current={st.q.funnel}
+            canSave={user.role !== 'viewer'}
+            onPick={(f) => set({ ...st, q: { ...st.q, funnel: definition(f) } })}
+            onSave={async (name) => {
+              await api.saveFunnel(project.id, { ...definition(st.q.funnel), name });
+              saved.reload();
+            }}
+          />
         </div>
         <ol class="step-list">
           {steps.map((s, i) => (
@@ -196,6 +209,77 @@ export function FunnelsPage({ project, user }: { project: Project; user: User })
         </div>
       ) : null}
     </div>
+  );
+}
+
+/** A funnel's definition without its saved identity, for comparisons and the URL. */
+function definition(f: Funnel): Funnel {
+  return { steps: f.steps, order: f.order || 'sequential', count_by: f.count_by || 'session', window_ms: f.window_ms || 0 };
+}
+
+function SavedFunnels({
+  list,
+  current,
+  canSave,
+  onPick,
+  onSave,
+}: {
+  list: Funnel[];
+  current: Funnel;
+  canSave: boolean;
+  onPick: (f: Funnel) => void;
+  onSave: (name: string) => Promise<void>;
+}) {
+  const [naming, setNaming] = useState(false);
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const cur = JSON.stringify(definition(current));
+  const match = list.find((f) => JSON.stringify(definition(f)) === cur);
+  return (
+    <span class="saved-funnels">
+      <select
+        class="input sm"
+        aria-label="Saved funnel"
+        value={match?.id || ''}
+        onChange={(e) => {
+          const f = list.find((x) => x.id === (e.target as HTMLSelectElement).value);
+          if (f) onPick(f);
+        }}
+      >
+        <option value="">{match ? '' : 'Unsaved funnel'}</option>
+        {list.map((f) => (
+          <option key={f.id} value={f.id}>
+            {f.name}
+          </option>
+        ))}
+      </select>
+      {canSave && !match &&
+        (naming ? (
+          <>
+            <input class="input sm" aria-label="Funnel name" placeholder="Funnel name" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+            <button
+              class="btn sm primary"
+              disabled={!name.trim()}
+              onClick={async () => {
+                try {
+                  await onSave(name.trim());
+                  setNaming(false);
+                  setError(null);
+                } catch (err) {
+                  setError((err as Error).message);
+                }
+              }}
+            >
+              Save
+            </button>
+          </>
+        ) : (
+          <button class="btn sm ghost" onClick={() => setNaming(true)}>
+            Save funnel
+          </button>
+        ))}
+      {error && <span class="form-error small">{error}</span>}
+    </span>
   );
 }
 
