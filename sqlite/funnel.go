@@ -72,8 +72,12 @@ func (s *SessionStore) ScanFunnel(ctx context.Context, q *trailguide.FunnelScan,
 			case trailguide.StepGuide:
 				c += " AND e.name = '" + trailguide.GuideEventCompleted + "'"
 			}
-			if st.URL != "" {
-				c += " AND " + dialect.URLMatch(sq.Arg(st.URL), "e.url")
+			if st.URL != "" && !strings.Contains(st.URL, "%") {
+				// (A pattern with an escape may match a URL stored
+				// unescaped: no prefilter then.) A superset of MatchURL, native and index-free: the path
+				// (or URL) pattern somewhere in the URL. The engine
+				// applies MatchStep to what comes back.
+				c += " AND e.url GLOB " + sq.Arg("*"+globEscape(st.URL)+"*")
 			}
 			any = append(any, "("+c+")")
 		}
@@ -143,4 +147,10 @@ func (s *SessionStore) ScanFunnel(ctx context.Context, q *trailguide.FunnelScan,
 		return fn(cur)
 	}
 	return nil
+}
+
+// globEscape quotes GLOB's single-character wildcard and character classes,
+// leaving '*' (which means the same in URL patterns) as it is.
+func globEscape(p string) string {
+	return strings.NewReplacer("?", "[?]", "[", "[[]").Replace(p)
 }
