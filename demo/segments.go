@@ -32,7 +32,6 @@ func Funnels() []*trailguide.Funnel {
 	return []*trailguide.Funnel{{
 		ID: "fun_demo_signup", Name: "Sign-up",
 		Steps: []trailguide.FunnelStep{
-			{Kind: trailguide.StepPageview, URL: "/demo/*", Label: "Landed"},
 			{Kind: trailguide.StepPageview, URL: "/demo/signup.html", Label: "Opened the sign-up form"},
 			{Kind: trailguide.StepSubmit, Selector: "#signup-form", Label: "Submitted it"},
 			{Kind: trailguide.StepEvent, Name: "signup_completed", Label: "Signed up"},
