@@ -65,7 +65,7 @@ func TestDocScreenshots(t *testing.T) {
 	docShot(t, ctx, "funnels.png")
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.funnel-step[data-step="0"] .fs-fig.drop`)),
 		chromedp.WaitVisible(chromedp.CSS(".why")), chromedp.Sleep(1500*time.Millisecond),
-		chromedp.ScrollIntoView(chromedp.CSS(".drill")), chromedp.Sleep(300*time.Millisecond)); err != nil {
+		chromedp.ScrollIntoView(chromedp.CSS(".why")), chromedp.Sleep(300*time.Millisecond)); err != nil {
 		t.Fatal(err)
 	}
 	docShot(t, ctx, "funnel-why.png")
