@@ -87,6 +87,9 @@ type SessionFilter struct {
 	// detection on this element. Given both, one detection must match both.
 	Signal   string
 	Selector string
+	// Segment is a segment filter (segment.go) the sessions must also
+	// match; nil matches every session.
+	Segment *Filter
 	// Sort is SortNewest ("" too) or SortFrustration.
 	Sort string
 	// Paging: Cursor is the opaque value of a previous page's NextCursor,

@@ -113,6 +113,7 @@ func newTestEnv(t *testing.T, cfg httpapi.Config) *testEnv {
 func (e *testEnv) build(cfg httpapi.Config, dist fstest.MapFS) {
 	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: e.logs}, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	deps := httpapi.Deps{Ingest: e.ingest, Projects: e.projects, Sessions: e.sessions, Users: e.users, Keys: e.keys, Blobs: e.blobs,
+		Segments: sqlite.NewSegmentStore(e.db), FunnelDefs: sqlite.NewFunnelDefStore(e.db),
 		Erasure:  worker.NewEraser(e.sessions.(trailguide.ErasureStore), e.blobs, nil, logger),
 		Webhooks: sqlite.NewWebhookStore(e.db)}
 	if dist != nil {

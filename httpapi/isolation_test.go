@@ -152,6 +152,18 @@ var isolationCases = map[string]isolationCase{
 	"GET /api/v1/projects/{pid}/heatmaps/pages":            {},
 	"GET /api/v1/projects/{pid}/heatmaps/sessions":         {},
 	"GET /api/v1/projects/{pid}/heatmaps/snapshot":         {},
+	"GET /api/v1/projects/{pid}/segments":                  {},
+	"POST /api/v1/projects/{pid}/segments":                 {body: `{"name":"x","filter":{"field":"os","op":"eq","value":"iOS"}}`},
+	"PUT /api/v1/projects/{pid}/segments/{segid}":          {ids: []map[string]string{{"segid": "seg_b", "fid": "fun_b"}}, body: `{"name":"x","filter":{"field":"os","op":"eq","value":"iOS"}}`},
+	"DELETE /api/v1/projects/{pid}/segments/{segid}":       {ids: []map[string]string{{"segid": "seg_b", "fid": "fun_b"}}},
+	"GET /api/v1/projects/{pid}/funnel":                    {},
+	"GET /api/v1/projects/{pid}/funnel/sessions":           {},
+	"GET /api/v1/projects/{pid}/funnels":                   {},
+	"POST /api/v1/projects/{pid}/funnels":                  {body: `{"name":"x","steps":[{"kind":"event","name":"x"}]}`},
+	"PUT /api/v1/projects/{pid}/funnels/{fid}":             {ids: []map[string]string{{"fid": "fun_b"}}, body: `{"name":"x","steps":[{"kind":"event","name":"x"}]}`},
+	"DELETE /api/v1/projects/{pid}/funnels/{fid}":          {ids: []map[string]string{{"fid": "fun_b"}}},
+	"GET /api/v1/projects/{pid}/funnel/dropoff":            {},
+	"GET /api/v1/projects/{pid}/struggles":                 {},
 	// A's project with B's session, and B's project with B's session.
 	"GET /api/v1/projects/{pid}/sessions/{sid}":           {ids: []map[string]string{{}, {"pid": "proj0001"}}},
 	"GET /api/v1/projects/{pid}/sessions/{sid}/recording": {ids: []map[string]string{{}, {"pid": "proj0001"}}},
@@ -167,7 +179,7 @@ var isolationCases = map[string]isolationCase{
 // data in any response. Afterwards B's data must be unchanged.
 func TestTenantIsolation(t *testing.T) {
 	tn := newTenants(t)
-	bIDs := map[string]string{"pid": projB, "sid": sessB, "uid": tn.userB.ID, "kid": tn.keyBID, "id": jobB, "userId": userBEmail, "visitorId": "visitor-of-b", "wid": "webhook-of-b"}
+	bIDs := map[string]string{"pid": projB, "sid": sessB, "uid": tn.userB.ID, "kid": tn.keyBID, "id": jobB, "userId": userBEmail, "visitorId": "visitor-of-b", "wid": "webhook-of-b", "segid": "seg_b", "fid": "fun_b"}
 
 	routes := tn.server.Routes()
 	seen := map[string]bool{}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/trailguide/trailguide"
+	"github.com/trailguide/trailguide/analytics"
 	"github.com/trailguide/trailguide/password"
 )
 
@@ -96,6 +97,14 @@ type Deps struct {
 	// Heatmaps serves the heatmap API; when nil, Sessions is used if it
 	// implements trailguide.HeatmapStore (the SQLite store does).
 	Heatmaps trailguide.HeatmapStore
+	// Segments keeps saved segments; without it those routes answer 503.
+	Segments trailguide.SegmentStore
+	// Funnels computes funnels; when nil, an analytics.Funnels over
+	// Sessions if it implements trailguide.FunnelStore (the SQLite store
+	// does).
+	Funnels trailguide.FunnelService
+	// FunnelDefs keeps saved funnels; without it those routes answer 503.
+	FunnelDefs trailguide.FunnelDefStore
 }
 
 // Server is the HTTP front of Trailguide.
@@ -145,6 +154,9 @@ func NewServer(cfg Config, deps Deps, logger *slog.Logger) *Server {
 	}
 	if deps.Heatmaps == nil {
 		deps.Heatmaps, _ = deps.Sessions.(trailguide.HeatmapStore)
+	}
+	if fs, ok := deps.Sessions.(trailguide.FunnelStore); ok && deps.Funnels == nil {
+		deps.Funnels = &analytics.Funnels{Store: fs}
 	}
 	s := &Server{
 		cfg:        cfg,
@@ -244,6 +256,19 @@ func (s *Server) routeTable() []route {
 			route{"GET /api/v1/projects/{pid}/heatmaps/pages", permRead, s.handleHeatmapPages},
 			route{"GET /api/v1/projects/{pid}/heatmaps/sessions", permRead, s.handleHeatmapSessions},
 			route{"GET /api/v1/projects/{pid}/heatmaps/snapshot", permRead, s.handleHeatmapSnapshot},
+			route{"GET /api/v1/projects/{pid}/segments", permRead, s.handleListSegments},
+			route{"POST /api/v1/projects/{pid}/segments", permWrite, s.handleSaveSegment},
+			route{"PUT /api/v1/projects/{pid}/segments/{segid}", permWrite, s.handleSaveSegment},
+			route{"DELETE /api/v1/projects/{pid}/segments/{segid}", permWrite, s.handleDeleteSegment},
+
+			route{"GET /api/v1/projects/{pid}/funnels", permRead, s.handleListFunnels},
+			route{"POST /api/v1/projects/{pid}/funnels", permWrite, s.handleSaveFunnel},
+			route{"PUT /api/v1/projects/{pid}/funnels/{fid}", permWrite, s.handleSaveFunnel},
+			route{"DELETE /api/v1/projects/{pid}/funnels/{fid}", permWrite, s.handleDeleteFunnel},
+			route{"GET /api/v1/projects/{pid}/funnel", permRead, s.handleFunnel},
+			route{"GET /api/v1/projects/{pid}/funnel/sessions", permRead, s.handleFunnelSessions},
+			route{"GET /api/v1/projects/{pid}/funnel/dropoff", permRead, s.handleDropoff},
+			route{"GET /api/v1/projects/{pid}/struggles", permRead, s.handleStruggles},
 
 			route{"GET /api/v1/projects/{pid}/privacy", permRead, s.handlePrivacy},
 			route{"DELETE /api/v1/projects/{pid}/users/{userId}", permAdmin, s.handleEraseUser},

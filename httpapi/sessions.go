@@ -36,6 +36,10 @@ func (s *Server) handleListSessions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.ProjectID = p.ID
+	if f.Segment, err = s.querySegment(r, p.ID, r.URL.Query()); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	page, err := s.deps.Sessions.FindSessions(r.Context(), f)
 	if err != nil {
 		s.Error(w, r, fmt.Errorf("find sessions: %w", err))

@@ -43,3 +43,14 @@ func SetSynchronous(mode string) (restore func()) {
 	synchronous = mode
 	return func() { synchronous = "FULL" }
 }
+
+// BulkExec runs fn in one write transaction (bulk loading for benchmarks).
+func (db *DB) BulkExec(tb testing.TB, fn func(tx *sql.Tx) error) {
+	tb.Helper()
+	if err := db.write(context.Background(), func(ctx context.Context, tx *sql.Tx) error { return fn(tx) }); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// Reader is the read pool, for the naive baseline queries of benchmarks.
+func (db *DB) Reader() *sql.DB { return db.reader }

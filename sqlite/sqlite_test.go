@@ -55,14 +55,16 @@ func MustOpenDB(tb testing.TB, path string) *sqlite.DB {
 
 func storesOf(db *sqlite.DB) storetest.Stores {
 	return storetest.Stores{
-		Projects: sqlite.NewProjectStore(db),
-		Sessions: sqlite.NewSessionStore(db),
-		Ingest:   sqlite.NewIngestStore(db),
-		Users:    sqlite.NewUserStore(db),
-		Keys:     sqlite.NewAPIKeyStore(db),
-		Friction: sqlite.NewSessionStore(db),
-		Webhooks: sqlite.NewWebhookStore(db),
-		Heatmaps: sqlite.NewSessionStore(db),
+		Projects:   sqlite.NewProjectStore(db),
+		Sessions:   sqlite.NewSessionStore(db),
+		Ingest:     sqlite.NewIngestStore(db),
+		Users:      sqlite.NewUserStore(db),
+		Keys:       sqlite.NewAPIKeyStore(db),
+		Friction:   sqlite.NewSessionStore(db),
+		Webhooks:   sqlite.NewWebhookStore(db),
+		Heatmaps:   sqlite.NewSessionStore(db),
+		Segments:   sqlite.NewSegmentStore(db),
+		FunnelDefs: sqlite.NewFunnelDefStore(db),
 	}
 }
 

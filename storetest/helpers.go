@@ -33,6 +33,13 @@ type Stores struct {
 	// Heatmaps is the backend's heatmap store, over the same database as
 	// Sessions; the heatmap cases are skipped without it.
 	Heatmaps trailguide.HeatmapStore
+	// Segments is the backend's saved-segment store; its cases are skipped
+	// without it. (Segment filtering and the funnel scan are tested through
+	// Sessions, which must implement trailguide.FunnelStore for the latter.)
+	Segments trailguide.SegmentStore
+	// FunnelDefs is the backend's saved-funnel store; its case is skipped
+	// without it.
+	FunnelDefs trailguide.FunnelDefStore
 	// SetNow, when not nil, sets the clock the stores use for defaults and
 	// auth session expiry. Tests that need it are skipped without it.
 	SetNow func(time.Time)

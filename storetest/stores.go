@@ -63,6 +63,10 @@ func TestStores(t *testing.T, open func(t *testing.T) Stores) {
 		{"RetentionSetter", testRetentionSetter},
 		{"Heatmaps", testHeatmaps},
 		{"HeatmapFiltered", testHeatmapFiltered},
+		{"FindSessionsSegment", testFindSessionsSegment},
+		{"Segments", testSegments},
+		{"ScanFunnel", testScanFunnel},
+		{"SavedFunnels", testSavedFunnels},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -126,6 +126,10 @@ type backends struct {
 	Keys     trailguide.APIKeyStore
 	Blobs    trailguide.BlobStore
 	Webhooks trailguide.WebhookStore
+	// Segments and FunnelDefs keep saved segments and funnels (nil on
+	// PostgreSQL for now: those routes answer 503 there).
+	Segments   trailguide.SegmentStore
+	FunnelDefs trailguide.FunnelDefStore
 	// Leases is nil on SQLite: one process owns that database, so its
 	// worker is alone.
 	Leases trailguide.LeaseStore
@@ -167,6 +171,7 @@ func openBackends(ctx context.Context, c BackendConfig, logger *slog.Logger) (*b
 		b.Projects, b.Sessions, b.Ingest = sqlite.NewProjectStore(db), sqlite.NewSessionStore(db), sqlite.NewIngestStore(db)
 		b.Users, b.Keys = sqlite.NewUserStore(db), sqlite.NewAPIKeyStore(db)
 		b.Webhooks = sqlite.NewWebhookStore(db)
+		b.Segments, b.FunnelDefs = sqlite.NewSegmentStore(db), sqlite.NewFunnelDefStore(db)
 		b.close, b.DB = db.Close, db
 	}
 	var err error

@@ -62,6 +62,18 @@ func TestDocScreenshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	docShot(t, ctx, "heatmaps.png")
+	// The demo's saved sign-up funnel, and why people dropped after submitting the form.
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+project.ID+"/funnels"),
+		chromedp.WaitVisible(chromedp.CSS(".funnel-step strong.entered")), chromedp.Sleep(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	docShot(t, ctx, "funnels.png")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.funnel-step[data-step="0"] .fs-fig.drop`)),
+		chromedp.WaitVisible(chromedp.CSS(".why")), chromedp.Sleep(1500*time.Millisecond),
+		chromedp.ScrollIntoView(chromedp.CSS(".why")), chromedp.Sleep(300*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	docShot(t, ctx, "funnel-why.png")
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+project.ID+"/sessions/"+best.ID+"?t=12"),
 		chromedp.WaitVisible(chromedp.CSS("iframe")), chromedp.Sleep(3*time.Second)); err != nil {
 		t.Fatal(err)

@@ -113,6 +113,9 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 		if err := setupDemo(ctx, projects, users, sessions, ingestSvc, logger); err != nil {
 			return err
 		}
+		if err := setupDemoDefinitions(ctx, projects, sqlite.NewSegmentStore(db), sqlite.NewFunnelDefStore(db)); err != nil {
+			return err
+		}
 	}
 
 	api := httpapi.NewServer(httpapi.Config{
@@ -130,6 +133,9 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 		Blobs:    blobs,
 		Dist:     web.Dist(),
 		Erasure:  eraser,
+
+		Segments:   st.Segments,
+		FunnelDefs: st.FunnelDefs,
 
 		Metrics:        mtr,
 		MetricsHandler: mtr.Handler(),
@@ -227,6 +233,16 @@ func setupDemo(ctx context.Context, projects trailguide.ProjectStore, users trai
 	}
 	logger.Info("demo sessions loaded", "sessions", n)
 	return nil
+}
+
+// setupDemoDefinitions saves the demo's segments and sign-up funnel in the
+// demo project, once (a project that has its own keeps them).
+func setupDemoDefinitions(ctx context.Context, projects trailguide.ProjectStore, segs trailguide.SegmentStore, funnels trailguide.FunnelDefStore) error {
+	p, err := projects.ProjectByKey(ctx, demo.PublicKey)
+	if err != nil {
+		return fmt.Errorf("find demo project: %w", err)
+	}
+	return demo.SaveDefinitions(ctx, p.ID, segs, funnels, time.Now().UTC())
 }
 
 // httpRole maps a serve role to the routes httpapi mounts.

@@ -21,6 +21,8 @@ import type {
 } from './types';
 import type { PrivacyConfig } from './privacy';
 import type { HeatmapReport } from './heatmap';
+import type { SavedSegment, SegmentFilter } from './segments';
+import type { DropReport, Funnel, FunnelQuery, FunnelResult, FunnelSessions, StruggleReport } from './funnels';
 
 export class APIError extends Error {
   constructor(
@@ -178,6 +180,24 @@ export const api = {
     call<SessionFacets>('GET', `/api/v1/projects/${enc(pid)}/sessions/facets`, { signal }),
   session: (pid: string, sid: string, signal?: AbortSignal) =>
     call<SessionDetail>('GET', `/api/v1/projects/${enc(pid)}/sessions/${enc(sid)}`, { signal }),
+  segments: (pid: string, signal?: AbortSignal) =>
+    call<{ segments: SavedSegment[] }>('GET', `/api/v1/projects/${enc(pid)}/segments`, { signal }),
+  saveSegment: (pid: string, body: { name: string; filter: SegmentFilter }, id?: string) =>
+    id
+      ? call<SavedSegment>('PUT', `/api/v1/projects/${enc(pid)}/segments/${enc(id)}`, { body })
+      : call<SavedSegment>('POST', `/api/v1/projects/${enc(pid)}/segments`, { body }),
+  deleteSegment: (pid: string, id: string) => call<void>('DELETE', `/api/v1/projects/${enc(pid)}/segments/${enc(id)}`),
+  funnel: (pid: string, q: FunnelQuery, signal?: AbortSignal) =>
+    call<FunnelResult>('GET', `/api/v1/projects/${enc(pid)}/funnel?q=${enc(JSON.stringify(q))}`, { signal }),
+  funnelSessions: (pid: string, q: FunnelQuery & { step: number; outcome: 'dropped' | 'converted'; limit?: number }, signal?: AbortSignal) =>
+    call<FunnelSessions>('GET', `/api/v1/projects/${enc(pid)}/funnel/sessions?q=${enc(JSON.stringify(q))}`, { signal }),
+  funnels: (pid: string, signal?: AbortSignal) => call<{ funnels: Funnel[] }>('GET', `/api/v1/projects/${enc(pid)}/funnels`, { signal }),
+  saveFunnel: (pid: string, f: Funnel) => call<Funnel>('POST', `/api/v1/projects/${enc(pid)}/funnels`, { body: f }),
+  deleteFunnel: (pid: string, id: string) => call<void>('DELETE', `/api/v1/projects/${enc(pid)}/funnels/${enc(id)}`),
+  dropoff: (pid: string, q: FunnelQuery & { step: number; limit?: number }, signal?: AbortSignal) =>
+    call<DropReport>('GET', `/api/v1/projects/${enc(pid)}/funnel/dropoff?q=${enc(JSON.stringify(q))}`, { signal }),
+  struggles: (pid: string, query: URLSearchParams, signal?: AbortSignal) =>
+    call<StruggleReport>('GET', `/api/v1/projects/${enc(pid)}/struggles?${query.toString()}`, { signal }),
   recording: (pid: string, sid: string, window?: string, signal?: AbortSignal) =>
     call<Recording>(
       'GET',

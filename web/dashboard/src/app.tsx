@@ -11,6 +11,7 @@ import { SessionsPage } from './pages/Sessions';
 import { SessionPage } from './pages/Session';
 import { FrictionPage } from './pages/Friction';
 import { HeatmapsPage } from './pages/Heatmaps';
+import { FunnelsPage } from './pages/Funnels';
 import { SettingsPage } from './pages/Settings';
 import { TeamPage } from './pages/Team';
 import { ApiKeysPage } from './pages/ApiKeys';
@@ -110,7 +111,7 @@ export function App() {
   }
 
   const user = auth.user;
-  const pid = route.name === 'sessions' || route.name === 'session' || route.name === 'friction' || route.name === 'heatmaps' || route.name === 'settings' ||
+  const pid = route.name === 'sessions' || route.name === 'session' || route.name === 'friction' || route.name === 'heatmaps' || route.name === 'funnels' || route.name === 'settings' ||
     route.name === 'privacy'
       ? route.pid
       : null;
@@ -170,6 +171,7 @@ function renderMain(
   if (route.name === 'sessions') return <SessionsPage key={project.id} project={project} />;
   if (route.name === 'friction') return <FrictionPage key={project.id} project={project} />;
   if (route.name === 'heatmaps') return <HeatmapsPage key={project.id} project={project} />;
+  if (route.name === 'funnels') return <FunnelsPage key={project.id} project={project} user={user} />;
   if (route.name === 'settings') return <SettingsPage key={project.id} project={project} user={user} />;
   if (route.name === 'privacy') return <PrivacyPage key={project.id} project={project} user={user} />;
   return <SessionPage key={route.pid + '/' + route.sid} project={project} sid={route.sid} isAdmin={user.role === 'admin'} />;

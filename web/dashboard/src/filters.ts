@@ -2,6 +2,8 @@
 // is a shareable link) and turned into the API query of
 // GET /api/v1/projects/{pid}/sessions (docs/API.md).
 
+import { segmentFromParam, segmentToParam } from './segments';
+
 export type RangePreset = '' | '1h' | '24h' | '7d' | '30d' | '90d' | 'custom';
 
 export interface FilterState {
@@ -24,6 +26,8 @@ export interface FilterState {
   /** Sessions with a friction detection on this element selector. */
   selector: string;
   sort: SortOrder;
+  /** A segment filter's JSON (segments.ts), or '' for everyone. */
+  segment: string;
 }
 
 export type SortOrder = 'newest' | 'frustration';
@@ -43,6 +47,7 @@ export const emptyFilters: FilterState = {
   signal: '',
   selector: '',
   sort: 'newest',
+  segment: '',
 };
 
 /** Signal types the list filter accepts: the spec's signals plus `exit` (docs/API.md). */
@@ -92,6 +97,8 @@ export function filtersFromQuery(search: string | URLSearchParams): FilterState 
   f.signal = SIGNAL_RE.test(sig) ? sig : '';
   f.selector = (q.get('selector') || '').trim();
   f.sort = q.get('sort') === 'frustration' ? 'frustration' : 'newest';
+  const seg = segmentFromParam(q.get('seg'));
+  f.segment = seg ? segmentToParam(seg) : '';
   return f;
 }
 
@@ -115,6 +122,7 @@ export function filtersToQuery(f: FilterState): URLSearchParams {
   if (f.signal) q.set('signal', f.signal);
   if (f.selector) q.set('selector', f.selector);
   if (f.sort === 'frustration') q.set('sort', 'frustration');
+  if (f.segment) q.set('seg', f.segment);
   return q;
 }
 
@@ -152,6 +160,7 @@ export function filtersToAPIQuery(
   if (f.signal) q.set('signal', f.signal);
   if (f.selector) q.set('selector', f.selector);
   if (f.sort === 'frustration') q.set('sort', 'frustration');
+  if (f.segment) q.set('segment', f.segment);
   q.set('limit', String(opts.limit ?? 50));
   if (opts.cursor) q.set('cursor', opts.cursor);
   return q;
@@ -161,7 +170,7 @@ export function filtersToAPIQuery(
 export function activeFilterCount(f: FilterState): number {
   let n = 0;
   if (f.range && (f.range !== 'custom' || f.from || f.to)) n++;
-  for (const v of [f.url, f.user, f.utmSource, f.device, f.browser, f.hasError, f.signal, f.selector]) if (v) n++;
+  for (const v of [f.url, f.user, f.utmSource, f.device, f.browser, f.hasError, f.signal, f.selector, f.segment]) if (v) n++;
   if (f.minDuration != null) n++;
   if (f.maxDuration != null) n++;
   return n;

@@ -9,6 +9,7 @@ export type Route =
   | { name: 'session'; pid: string; sid: string }
   | { name: 'friction'; pid: string }
   | { name: 'heatmaps'; pid: string }
+  | { name: 'funnels'; pid: string }
   | { name: 'settings'; pid: string }
   | { name: 'team' }
   | { name: 'keys' }
@@ -50,6 +51,10 @@ export function parseRoute(pathname: string, search = ''): Route {
     const pid = seg(parts[1]);
     if (pid) return { name: 'heatmaps', pid };
   }
+  if (parts[0] === 'projects' && parts.length === 3 && parts[2] === 'funnels') {
+    const pid = seg(parts[1]);
+    if (pid) return { name: 'funnels', pid };
+  }
   if (parts[0] === 'projects' && parts.length === 3 && parts[2] === 'settings') {
     const pid = seg(parts[1]);
     if (pid) return { name: 'settings', pid };
@@ -81,14 +86,18 @@ export const paths = {
     `/projects/${encodeURIComponent(pid)}/friction${query ? '?' + query : ''}`,
   heatmaps: (pid: string, query?: string) =>
     `/projects/${encodeURIComponent(pid)}/heatmaps${query ? '?' + query : ''}`,
+  funnels: (pid: string, query?: string) =>
+    `/projects/${encodeURIComponent(pid)}/funnels${query ? '?' + query : ''}`,
   settings: (pid: string) => `/projects/${encodeURIComponent(pid)}/settings`,
   team: () => '/team',
   keys: () => '/api-keys',
   account: () => '/account',
   privacy: (pid: string) => `/projects/${encodeURIComponent(pid)}/privacy`,
-  session: (pid: string, sid: string, opts: { t?: number; window?: string; back?: string } = {}) => {
+  /** t: seconds into the window; at: an absolute time (ms since the epoch) the replay starts at. */
+  session: (pid: string, sid: string, opts: { t?: number; at?: number; window?: string; back?: string } = {}) => {
     const q = new URLSearchParams();
     if (opts.t != null && opts.t > 0) q.set('t', String(Math.floor(opts.t)));
+    if (opts.at != null && opts.at > 0) q.set('at', String(Math.floor(opts.at)));
     if (opts.window) q.set('window', opts.window);
     const qs = q.toString();
     return `/projects/${encodeURIComponent(pid)}/sessions/${encodeURIComponent(sid)}${qs ? '?' + qs : ''}`;

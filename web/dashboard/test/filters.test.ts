@@ -16,6 +16,7 @@ const full: FilterState = {
   signal: '',
   selector: '',
   sort: 'newest',
+  segment: '',
 };
 
 describe('filter state ↔ page query', () => {

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Project, User } from '../types';
 import { paths, type Route } from '../router';
-import { IconBolt, IconHeat, IconCheck, IconChevronDown, IconKey, IconLock, IconLogout, IconSessions, IconSettings, IconTeam, Logo } from './icons';
+import { IconBolt, IconHeat, IconCheck, IconChevronDown, IconFunnel, IconKey, IconLock, IconLogout, IconSessions, IconSettings, IconTeam, Logo } from './icons';
 import { CreateProjectForm } from './States';
 
 export function Sidebar({
@@ -47,6 +47,12 @@ export function Sidebar({
           <a class={'nav-item' + (route.name === 'heatmaps' ? ' active' : '')} href={paths.heatmaps(pid)}>
             <IconHeat />
             <span>Heatmaps</span>
+          </a>
+        )}
+        {pid && (
+          <a class={'nav-item' + (route.name === 'funnels' ? ' active' : '')} href={paths.funnels(pid)}>
+            <IconFunnel />
+            <span>Funnels</span>
           </a>
         )}
         {pid && (

@@ -132,6 +132,11 @@ export const IconHeat = (p: P) => (
     <circle cx="10.2" cy="10" r="2.2" />
   </Svg>
 );
+export const IconFunnel = (p: P) => (
+  <Svg {...p}>
+    <path d="M2 2.75h12l-4.5 5.5v4.5l-3 1.5v-6Z" />
+  </Svg>
+);
 export const IconStar = (p: P) => (
   <Svg {...p}>
     <circle cx="8" cy="8" r="2.2" />

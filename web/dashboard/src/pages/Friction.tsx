@@ -3,6 +3,8 @@
 import { useMemo } from 'preact/hooks';
 import { api } from '../api';
 import type { FrictionElement, FrictionReport, Project } from '../types';
+import type { StruggleReport } from '../funnels';
+import type { SegmentFilter } from '../segments';
 import { filtersFromQuery, frictionAPIQuery, RANGE_PRESETS, rangeToQuery, sessionsQueryFor, type FilterState } from '../filters';
 import { navigate, paths } from '../router';
 import { useDocumentTitle, useLoad, useLocation, useNow } from '../hooks';
@@ -136,7 +138,80 @@ export function FrictionPage({ project }: { project: Project }) {
           </section>
         </div>
       )}
+      {!status && <WhoStruggles project={project} range={range} />}
     </div>
+  );
+}
+
+const DIM_LABELS: Record<string, string> = {
+  utm_source: 'UTM source',
+  utm_campaign: 'UTM campaign',
+  first_utm_source: 'First-touch source',
+  device: 'Device',
+  browser: 'Browser',
+  visitor: 'Visitor',
+  'trait:role': 'Role',
+  'trait:plan': 'Plan',
+};
+
+/** The segment (segments.ts) of one dimension value, for the sessions list link. */
+function dimensionSegment(dim: string, value: string): SegmentFilter {
+  const [field, key] = dim.split(':');
+  if (field === 'trait') return value ? { field: 'trait', key, op: 'eq', value } : { not: { field: 'trait', key, op: 'exists' } };
+  if (!value && field !== 'visitor' && field !== 'device') return { not: { field, op: 'exists' } };
+  return { field, op: 'eq', value };
+}
+
+/** Who struggles: friction rates by segment dimension, against everyone else. */
+function WhoStruggles({ project, range }: { project: Project; range: Range }) {
+  const q = new URLSearchParams(frictionAPIQuery(range, { limit: 30 }));
+  const load = useLoad<StruggleReport>((signal) => api.struggles(project.id, q, signal), [project.id, q.toString()]);
+  const rows = (load.data?.rows || []).slice(0, 15);
+  if (load.error || !rows.length) return null;
+  return (
+    <section class="panel struggles" aria-label="Who struggles">
+      <div class="panel-head">
+        <h2>Who struggles</h2>
+        <span class="muted small">Groups with more friction than everyone else · target guidance at them</span>
+      </div>
+      <table class="table struggle-table">
+        <thead>
+          <tr>
+            <th>Group</th>
+            <th>Signal</th>
+            <th>Rate</th>
+            <th>Everyone else</th>
+            <th>Ratio</th>
+            <th title="Two-proportion z test">Significance</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r, i) => {
+            const seg = dimensionSegment(r.dimension, r.value);
+            const qs = sessionsQueryFor(range, r.signal, r.selector || '');
+            qs.set('seg', JSON.stringify(seg));
+            return (
+              <tr key={i} class="row-link" onClick={() => navigate(paths.sessions(project.id, qs.toString()))}>
+                <td>
+                  {DIM_LABELS[r.dimension] || r.dimension} <strong>{r.value || '(none)'}</strong>
+                </td>
+                <td>
+                  <SignalChip signal={r.signal} /> {r.selector && <code class="el-sel">{r.selector}</code>}
+                </td>
+                <td>
+                  {formatShare(r.rate)} <span class="muted small">({r.with_signal} of {r.sessions})</span>
+                </td>
+                <td>{formatShare(r.other_rate)}</td>
+                <td>
+                  <strong>{r.ratio.toFixed(1)}×</strong>
+                </td>
+                <td class={r.significant ? 'sig-yes' : 'muted'}>{r.significant ? `p = ${r.p_value.toPrecision(2)}` : `p = ${r.p_value.toPrecision(2)} (not significant)`}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
   );
 }
 

@@ -49,6 +49,11 @@ export function SessionPage({ project, sid, isAdmin = false }: { project: Projec
   const q = new URLSearchParams(loc.search);
   const wantWindow = q.get('window');
   const [initialT] = useState(() => parseDeepLinkT(q.get('t')));
+  // at: an absolute moment (ms since the epoch), as funnel drill-downs link.
+  const [initialAt] = useState(() => {
+    const v = Number(q.get('at'));
+    return Number.isFinite(v) && v > 0 ? v : null;
+  });
   useEffect(() => {
     loadReplayer().catch(() => undefined); // start fetching the player chunk now
   }, [project.id, sid]);
@@ -82,6 +87,7 @@ export function SessionPage({ project, sid, isAdmin = false }: { project: Projec
       windows={windows}
       win={win}
       initialT={wantWindow && win?.id !== wantWindow ? null : initialT}
+      initialAt={wantWindow && win?.id !== wantWindow ? null : initialAt}
       isAdmin={isAdmin}
     />
   );
@@ -94,6 +100,7 @@ function SessionView({
   win,
   initialT,
   isAdmin,
+  initialAt,
 }: {
   isAdmin: boolean;
   project: Project;
@@ -101,6 +108,7 @@ function SessionView({
   windows: WindowInfo[];
   win: WindowInfo | null;
   initialT: number | null;
+  initialAt?: number | null;
 }) {
   const s = detail.session;
   const [speed, setSpeed] = useState<Speed>(() => (Number(localStorage.getItem('tg.speed')) as Speed) || 1);
@@ -146,7 +154,8 @@ function SessionView({
   const goWindow = (id: string) => navigate(paths.session(project.id, s.id, { window: id }), { replace: true });
   const itemTimes = useMemo(() => items.map((i) => i.time), [items]);
 
-  const startAt = initialT != null ? range.start + initialT : null;
+  const startAt =
+    initialT != null ? range.start + initialT : initialAt != null ? Math.min(Math.max(range.start, initialAt), range.end) : null;
   const [player, ctl] = usePlayer(stageRef, rootRef, rec, { speed, skipInactive: skip, startAt, autoplay: true });
   // Stable callbacks so the (memoised) event list re-renders only when its current item changes.
   const ctlRef = useRef(ctl);

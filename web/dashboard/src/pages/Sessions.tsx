@@ -27,6 +27,8 @@ import { InTableError, Spinner } from '../components/States';
 import { PageHead } from '../components/PageHead';
 import { SignalChip, ScoreBadge } from '../components/Friction';
 import { SIGNALS, signalLabel, topSignals, exitLabel } from '../friction';
+import { SegmentBar } from '../components/SegmentBar';
+import { segmentFromParam, segmentToParam } from '../segments';
 
 interface ListState {
   sessions: Session[];
@@ -105,6 +107,14 @@ export function SessionsPage({ project }: { project: Project }) {
         </div>
       </PageHead>
       {(nActive > 0 || list.loading || list.total > 0 || list.error) && <FilterBar filters={filters} facets={facets} onChange={setFilters} />}
+      {(nActive > 0 || list.loading || list.total > 0 || list.error) && (
+        <SegmentBar
+          pid={project.id}
+          value={segmentFromParam(filters.segment)}
+          onChange={(seg) => setFilters({ ...filters, segment: segmentToParam(seg) })}
+          suggestions={{ utm_source: facets?.utm_sources || [], first_utm_source: facets?.utm_sources || [], browser: facets?.browsers || [] }}
+        />
+      )}
       <div class="table-wrap">
         {list.error ? (
           <InTableError title="Could not load sessions" message={list.error} onRetry={() => load()} />
