@@ -68,6 +68,15 @@ const PATCHES = [
     with: 'function mergeHooks() {}\n',
   },
   {
+    // rrdom's BaseRRNode (replay's virtual DOM): record() never makes one and
+    // only tests `n instanceof BaseRRNode`, which an empty class answers the
+    // same way for every DOM node
+    name: 'rrdom-base-node',
+    start: 'class BaseRRNode {',
+    end: 'function on(type, fn, target = document) {',
+    with: 'class BaseRRNode {}\n',
+  },
+  {
     // the deprecated global `mirror` export that only logs a warning
     name: 'departed-mirror',
     start: 'const DEPARTED_MIRROR_ACCESS_WARNING =',
