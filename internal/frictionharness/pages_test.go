@@ -399,6 +399,7 @@ func fixtureJourneys() []fixtureJourney {
 				v.click("#jump")
 				v.sleep(900 * time.Millisecond)
 				v.click("#top")
+				v.moveTo(900, 650) // off the anchor the page scrolled back under the pointer: no dwell on it
 				v.want(`fx.ans.filter === '?sort=price' && fx.ans.share === '?tab=2' && fx.ans.jump === '#details' && fx.ans.top === 0`, "the URL changed twice, the page jumped and came back")
 			}},
 		{Name: "32-form-controls", Page: "answers.html",
@@ -440,25 +441,35 @@ func fixtureJourneys() []fixtureJourney {
 				v.want(`document.querySelector('#frame').contentDocument.querySelector('#step').textContent === 'Step 2 of 3' && fx.ans.play >= 0`, "the frame moved on and the sound played")
 			}},
 		{Name: "36-new-tabs", Page: "answers.html",
-			Why: "Clicks Open report (window.open in the handler), Open help (the handler clicks a target=_blank link it made), ctrl-clicks a button and middle-clicks a link; then Upload file, which opens the file picker of a hidden input.",
+			Why: "Clicks Open report (window.open in the handler), then Open help (the handler clicks a target=_blank link it made and never attached).",
+			Run: func(v *tab) {
+				// After each new tab the pointer leaves the button: bringing
+				// this tab back can take seconds on a loaded machine, a dwell
+				// (hesitation) on the button it just clicked.
+				v.click("#open")
+				v.moveTo(900, 650)
+				v.sleep(800 * time.Millisecond)
+				v.front()
+				v.click("#open-js")
+				v.moveTo(900, 650)
+				v.sleep(800 * time.Millisecond)
+				v.front()
+				v.want(`fx.ans.open === true && 'open-js' in fx.ans`, "both handlers opened a tab")
+			}},
+		{Name: "37-modified-and-picker", Page: "answers.html",
+			Why: "Ctrl-clicks a button without a handler, middle-clicks a link (a background tab, an auxclick), then clicks Upload file, whose handler clicks a hidden file input (the picker).",
 			Run: func(v *tab) {
 				v.Call(func(ctx context.Context, t *chromedp.Target) error {
 					_, err := cdp.Call(ctx, t, page.SetInterceptFileChooserDialog, page.SetInterceptFileChooserDialogParams{Enabled: true})
 					return err
 				})
-				v.click("#open")
-				v.sleep(800 * time.Millisecond)
-				v.front()
-				v.click("#open-js")
-				v.sleep(800 * time.Millisecond)
-				v.front()
 				v.clickWith("#nohandler", input.MouseButtonLeft, 2)
 				v.sleep(800 * time.Millisecond)
 				v.clickWith("#mid-link", input.MouseButtonMiddle, 0)
 				v.sleep(800 * time.Millisecond)
 				v.front()
 				v.click("#upload")
-				v.want(`fx.ans.open === true && 'open-js' in fx.ans && 'upload' in fx.ans && fx.clicks.some((c) => c.id === 'file' && !c.trusted) && fx.clicks.some((c) => c.id === 'mid-link' && c.aux)`, "two tabs opened, the middle click was an auxclick, the picker's input was clicked")
+				v.want(`'upload' in fx.ans && fx.clicks.some((c) => c.id === 'file' && !c.trusted) && fx.clicks.some((c) => c.id === 'mid-link' && c.aux)`, "the middle click was an auxclick, the picker's input was clicked")
 			}},
 	}
 }
@@ -497,7 +508,14 @@ func TestFixturePages(t *testing.T) {
 		t.Fatal(err)
 	}
 	sessions := sqlite.NewSessionStore(db)
-	svc := ingest.NewService(ingest.Config{}, projects, sqlite.NewIngestStore(db), nil)
+	// The browser and this server share one clock, so a batch that arrives
+	// late (a loaded machine: more than 2 s between sent_at and its
+	// arrival) is not clock skew. Ingest would shift that batch's signals,
+	// and not its rrweb events, by the delay, and the detectors would read
+	// a click seconds away from the mutation that answered it (seen at load
+	// average 37: 3 server dead-click false positives, 1 miss; see
+	// docs/FRICTION.md §7).
+	svc := ingest.NewService(ingest.Config{SkewThreshold: time.Hour}, projects, sqlite.NewIngestStore(db), nil)
 	if c, ok := any(svc).(io.Closer); ok {
 		t.Cleanup(func() { c.Close() })
 	}
