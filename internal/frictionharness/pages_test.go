@@ -403,9 +403,9 @@ func fixtureJourneys() []fixtureJourney {
 				v.want(`fx.ans.filter === '?sort=price' && fx.ans.share === '?tab=2' && fx.ans.jump === '#details' && fx.ans.top === 0`, "the URL changed twice, the page jumped and came back")
 			}},
 		{Name: "32-form-controls", Page: "answers.html",
-			Why: "Ticks a checkbox, chooses the other radio, clicks the label of a hidden checkbox (a CSS toggle), opens a <details>, then clicks the radio that is already chosen.",
+			Why: "Ticks a checkbox, chooses the other radio, clicks it again (already chosen), clicks the label of a hidden checkbox (a CSS toggle), then opens a <details>: left to right, so the pointer never crosses the clickable label again.",
 			Run: func(v *tab) {
-				for _, sel := range []string{"#cb", "#r2", "#toggle-label", "#d-summary", "#r2"} {
+				for _, sel := range []string{"#cb", "#r2", "#r2", "#toggle-label", "#d-summary"} {
 					v.click(sel)
 					v.sleep(700 * time.Millisecond)
 				}
