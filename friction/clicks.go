@@ -6,7 +6,7 @@ import "math"
 // suppression).
 var rageChangeKinds = map[string]bool{
 	KindMutation: true, KindPageview: true, KindNavigation: true, KindURLChange: true,
-	KindValue: true, KindScroll: true,
+	KindValue: true, KindScroll: true, KindMedia: true,
 }
 
 // Kinds that answer a click at any time inside the dead-click window, and
@@ -15,7 +15,7 @@ var rageChangeKinds = map[string]bool{
 var (
 	deadSlowKinds = map[string]bool{
 		KindMutation: true, KindPageview: true, KindNavigation: true, KindURLChange: true,
-		KindValue: true, KindSubmit: true, KindPageLeave: true,
+		KindValue: true, KindMedia: true, KindSubmit: true, KindPageLeave: true,
 	}
 	deadQuickKinds = map[string]bool{
 		KindScroll: true, KindFocus: true, KindSelection: true,
@@ -114,13 +114,39 @@ func (s *stream) rageSuppressed(ks []int, i, n int) bool {
 	return true
 }
 
+// passMS: a click on another element at most this long after a click was
+// passed on by it (a label to its control, a handler's el.click()), in the
+// same dispatch. No visitor clicks two elements 50 ms apart.
+const passMS = 50
+
+// passedOn reports whether the click ks[j] was passed on by the click
+// before it.
+func (s *stream) passedOn(ks []int, j int) bool {
+	if j == 0 {
+		return false
+	}
+	a, b := s.at(ks[j-1]), s.at(ks[j])
+	return b.T-a.T <= passMS && b.Selector != a.Selector
+}
+
 // deadClicks: a click on an interactive element after which, within
-// DeadWindowMS, nothing happens (see deadSlowKinds, deadQuickKinds).
+// DeadWindowMS, nothing happens (see deadSlowKinds, deadQuickKinds). A
+// click passed on is part of the click that passed it on: it is not dead
+// itself, and what it opens unseen (a new tab, a file picker) excludes the
+// first click too.
 func (s *stream) deadClicks(out []Detection) []Detection {
 	c := s.cfg
-	for _, k := range s.clicks() {
+	ks := s.clicks()
+	for i, k := range ks {
 		in := s.at(k)
-		if !deadCandidate(c, in) {
+		if s.passedOn(ks, i) || !deadCandidate(c, in) {
+			continue
+		}
+		opens := false
+		for j := i + 1; j < len(ks) && s.passedOn(ks, j); j++ {
+			opens = opens || opensUnseen(s.at(ks[j]))
+		}
+		if opens {
 			continue
 		}
 		answered := false
@@ -147,20 +173,26 @@ func (s *stream) deadClicks(out []Detection) []Detection {
 }
 
 // deadCandidate applies the exclusions: clicks whose effect no DOM observer
-// can see (new tab, download, native pickers and dropdowns, caret placement
-// in text fields, same-tab navigations) and modifier clicks.
+// can see (new tab, download, native dialogs, pickers and dropdowns, caret
+// placement in text fields, same-tab navigations), choices (a radio button
+// already chosen) and modifier clicks.
 func deadCandidate(c *Config, in *Input) bool {
 	switch {
-	case in.NewTab, in.Download, in.Modifier, in.Navigates, in.TextEntry, in.Unobserved:
-		return false
-	case in.Tag == "select" || in.Tag == "option":
-		return false
-	case in.Tag == "input" && nativePickerTypes[in.Type]:
+	case opensUnseen(in), in.Modifier, in.TextEntry, in.Unobserved:
 		return false
 	case c.DeadInteractiveOnly && !isInteractive(in):
 		return false
 	}
 	return true
+}
+
+// opensUnseen reports whether a click's answer is something no DOM observer
+// sees (another tab, a download, the next page, a native dialog, picker or
+// dropdown) or a choice (a radio button).
+func opensUnseen(in *Input) bool {
+	return in.NewTab || in.Download || in.Navigates || in.Native ||
+		in.Tag == "select" || in.Tag == "option" ||
+		(in.Tag == "input" && (nativePickerTypes[in.Type] || choiceTypes[in.Type]))
 }
 
 // errorClicks: a click followed within ErrorClickMS by an uncaught error or

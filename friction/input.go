@@ -29,6 +29,7 @@ const (
 	KindFocus         = "focus"          // an element received focus (Selector, Form when it is a form field)
 	KindSelection     = "selection"      // the text selection changed; Selected when it is not collapsed
 	KindValue         = "value"          // a form control's value changed, for any reason (typing, script, checkbox toggle)
+	KindMedia         = "media"          // a media element in the page played, paused, seeked or changed volume or rate
 	KindInput         = "input"          // the user committed a change to a form field (DOM change event): Selector, Form, Empty
 	KindInvalid       = "invalid"        // a form field was marked invalid (DOM invalid event or aria-invalid=true)
 	KindSubmit        = "submit"         // a form was submitted (Selector is the form)
@@ -72,6 +73,7 @@ type Input struct {
 	NoRage      bool `json:"no_rage,omitempty"`     // the target or an ancestor has data-tg-no-rage
 	TextEntry   bool `json:"text_entry,omitempty"`  // a text-entry control: text-like input, textarea, contenteditable
 	Navigates   bool `json:"navigates,omitempty"`   // the click's default action navigates this tab (not prevented)
+	Native      bool `json:"native,omitempty"`      // the click opened browser UI no DOM observer sees: a native dialog, or a picker or choice it passed on to
 	Unobserved  bool `json:"unobserved,omitempty"`  // no DOM observation covers this click (session not recorded)
 
 	// scroll
@@ -115,6 +117,11 @@ var nativePickerTypes = map[string]bool{
 	"file": true, "color": true, "date": true, "datetime-local": true,
 	"month": true, "week": true, "time": true,
 }
+
+// choiceTypes are <input> types whose click chooses one of several
+// options: a click on the option already chosen changes nothing and is
+// not dead, like a click on an <option>.
+var choiceTypes = map[string]bool{"radio": true}
 
 // PageKey is the identity of a page for "same page" comparisons: the URL
 // without its fragment, unless the fragment is a route (#/… or #!…).

@@ -34,6 +34,7 @@ const (
 	srcScroll           = 3
 	srcViewportResize   = 4
 	srcInput            = 5
+	srcMediaInteraction = 7
 	srcSelection        = 14
 
 	miClick    = 2
@@ -168,6 +169,7 @@ func fromSignal(e *trailguide.Event) (Input, bool) {
 		in.NoRage = boolProp(p, "no_rage")
 		in.TextEntry = boolProp(p, "text_entry")
 		in.Navigates = boolProp(p, "navigates")
+		in.Native = boolProp(p, "native")
 	case trailguide.EventInput:
 		in.Kind = KindInput
 		in.Form = strProp(p, "form")
@@ -340,6 +342,9 @@ func appendRRWeb(out []Input, win string, events []json.RawMessage, firstSnap ma
 			}
 		case srcInput:
 			base.Kind = KindValue
+			out = append(out, base)
+		case srcMediaInteraction:
+			base.Kind = KindMedia
 			out = append(out, base)
 		case srcSelection:
 			base.Kind = KindSelection

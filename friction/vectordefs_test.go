@@ -187,6 +187,12 @@ func rageVectors() vectorFile {
 			Expect:      []expectation{},
 		},
 		vector{
+			Name:        "suppress/play-pause-toggled",
+			Description: "A play/pause button clicked three times in 500 ms; the media element plays or pauses 20 ms after each click (no DOM change): not rage, not dead.",
+			Inputs:      cat(clicksAt("#play", 0, 250, 500), []Input{kind(20, KindMedia), kind(270, KindMedia), kind(520, KindMedia)}),
+			Expect:      []expectation{},
+		},
+		vector{
 			Name:        "rage/stepper-at-its-limit",
 			Description: "The stepper reacts to the first click only (it reached its maximum) and the user keeps clicking: rage, and the three unanswered clicks are dead.",
 			Inputs:      cat(clicksAt("#qty-plus", 0, 250, 500, 750), muts(30)),
@@ -408,6 +414,49 @@ func deadVectors() vectorFile {
 			Name: "dead/mutation-in-other-tab-does-not-answer", Description: "The DOM of another tab changes: this tab's click is still dead.",
 			Inputs: cat(one(save(0), func(in *Input) { in.Window = "w1" }), Input{T: 100, Kind: KindMutation, Window: "w2"}),
 			Expect: []expectation{exp(DeadClick, 0, "#save")},
+		},
+		vector{
+			Name: "exclude/native-dialog", Description: "The click opened a native confirm() (or a handler passed it on to a file input's picker): browser UI no DOM observer sees. Excluded.",
+			Inputs: []Input{one(save(0), func(in *Input) { in.Selector, in.Native = "#discard", true })},
+			Expect: []expectation{},
+		},
+		vector{
+			Name: "exclude/radio-choice", Description: "A click on a radio button: a choice, and on the option already chosen it changes nothing. Excluded like an <option>.",
+			Inputs: []Input{one(save(0), func(in *Input) { in.Selector, in.Tag, in.Type = "#plan-monthly", "input", "radio" })},
+			Expect: []expectation{},
+		},
+		vector{
+			Name: "exclude/passed-on-to-file-picker", Description: "An Upload button whose handler clicks a hidden <input type=file> (the click is passed on in the same ms): the picker is browser UI, so neither click is dead.",
+			Inputs: cat(save(0), one(click(0, "#file", 0, 0), func(in *Input) { in.Tag, in.Type = "input", "file" })),
+			Expect: []expectation{},
+		},
+		vector{
+			Name: "exclude/passed-on-to-new-tab-link", Description: "The handler clicks a target=_blank link it made, 3 ms later: a new tab opens, the button is not dead, and the link's click is not the visitor's.",
+			Inputs: cat(save(0), one(click(3, "a.help", 0, 0), func(in *Input) { in.Tag, in.NewTab = "a", true })),
+			Expect: []expectation{},
+		},
+		vector{
+			Name: "dead/passed-on-to-dead-button", Description: "The handler passes the click on to another button that does nothing: one dead click, the visitor's, not two.",
+			Inputs: cat(save(0), click(1, "#real-save", 0, 0)),
+			Expect: []expectation{exp(DeadClick, 0, "#save")},
+		},
+		vector{
+			Name: "dead/second-element-after-51ms-is-own-click", Description: "A click on another element 51 ms later is the visitor's own (past the 50 ms of one dispatch): both dead.",
+			Inputs: cat(save(0), click(51, "#cancel", 300, 100)),
+			Expect: []expectation{exp(DeadClick, 0, "#save"), exp(DeadClick, 51, "#cancel")},
+		},
+		vector{
+			Name: "dead/label-passes-to-chosen-radio", Description: "A click on the label of the radio already chosen: the label passes it on to the radio (same ms), which is a choice. Not dead.",
+			Inputs: cat(one(click(0, "label.monthly", 100, 100), func(in *Input) { in.Tag = "label" }), one(click(0, "#plan-monthly", 90, 100), func(in *Input) { in.Tag, in.Type = "input", "radio" })),
+			Expect: []expectation{},
+		},
+		vector{
+			Name: "dead/media-answers", Description: "The click plays a video or sound in the page 30 ms later (rrweb MediaInteraction, DOM play event): answered.",
+			Inputs: cat(save(0), kind(30, KindMedia)), Expect: []expectation{},
+		},
+		vector{
+			Name: "dead/media-late-does-not-answer", Description: "Media that starts 2600 ms after the click is too late, like any answer after dead_window_ms.",
+			Inputs: cat(save(0), kind(2600, KindMedia)), Expect: []expectation{exp(DeadClick, 0, "#save")},
 		},
 		vector{
 			Name: "dead/page-leave-answers", Description: "The page unloads 1500 ms after the click: answered.",

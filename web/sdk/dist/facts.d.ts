@@ -12,6 +12,7 @@ export type ClickFacts = {
     no_rage?: true;
     text_entry?: true;
     navigates?: true;
+    native?: true;
 };
 /** Selector of the field's form (`input.form`), undefined outside a form. */
 export declare function formOf(t: Element): string | undefined;
@@ -28,5 +29,16 @@ export declare function navigates(win: Window, p: {
     download?: boolean;
     modifier?: boolean;
 }, link: HTMLAnchorElement | null, ev: Event): boolean;
-/** Calls `fn` whenever the page calls window.open; returns the undo. */
-export declare function onOpen(win: Window, fn: () => void): () => void;
+/**
+ * Calls `fn` whenever the page calls window.open (`fn(false)`), opens a
+ * native dialog (alert, confirm, prompt, print: `fn(true)`) or calls an
+ * element's click() (`fn(true, el)`: a handler passing its click on, also to
+ * a detached link or file input no document listener sees); returns the undo.
+ */
+export declare function onOpen(win: Window, fn: (native: boolean, el?: Element) => void): () => void;
+/** What a click passed on to `el` (a new tab, a download, a file picker) adds to the click `p` in dispatch. */
+export declare function passOn(win: Window, el: Element, p: {
+    new_tab?: boolean;
+    download?: boolean;
+    native?: boolean;
+}): void;

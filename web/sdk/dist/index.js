@@ -606,19 +606,29 @@ function navigates(win, p, link, ev) {
   return !!link && !p.new_tab && !p.download && !p.modifier && !ev.defaultPrevented && /^https?:/.test(link.href) && noHash(link.href) !== noHash(win.location.href);
 }
 function onOpen(win, fn) {
-  const orig = win.open;
-  if (typeof orig !== "function") return () => void 0;
-  const patched = function(...a) {
-    try {
-      fn();
-    } catch {
-    }
-    return orig.apply(this, a);
-  };
-  win.open = patched;
-  return () => {
-    if (win.open === patched) win.open = orig;
-  };
+  const E = win.HTMLElement.prototype;
+  const undo = "open alert confirm prompt print click".split(" ").map((n, i) => {
+    const o = i > 4 ? E : win;
+    const orig = o[n];
+    const patched = function(...a) {
+      try {
+        fn(i > 0, i > 4 ? this : void 0);
+      } catch {
+      }
+      return orig.apply(this, a);
+    };
+    o[n] = patched;
+    return () => {
+      if (o[n] === patched) o[n] = orig;
+    };
+  });
+  return () => undo.forEach((u) => u());
+}
+function passOn(win, el, p) {
+  const f = clickFacts(win, el, {})[0];
+  if (f.new_tab) p.new_tab = true;
+  if (f.download) p.download = true;
+  if (f.type === "file") p.native = true;
 }
 
 // sdk/src/requests.ts
@@ -857,8 +867,11 @@ function startSignals(o) {
     o.emit(c[0]);
   };
   off.push(
-    onOpen(win, () => {
-      if (pending) pending[0].props = { ...pending[0].props, new_tab: true };
+    onOpen(win, (n, el) => {
+      if (!pending) return;
+      const p = pending[0].props = pending[0].props || {};
+      if (el) passOn(win, el, p);
+      else p[n ? "native" : "new_tab"] = true;
     })
   );
   on2(

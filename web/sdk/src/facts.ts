@@ -21,6 +21,7 @@ export type ClickFacts = {
   no_rage?: true;
   text_entry?: true;
   navigates?: true;
+  native?: true;
 };
 
 /** Selector of the field's form (`input.form`), undefined outside a form. */
@@ -72,20 +73,39 @@ export function navigates(win: Window, p: { new_tab?: boolean; download?: boolea
   return !!link && !p.new_tab && !p.download && !p.modifier && !ev.defaultPrevented && /^https?:/.test(link.href) && noHash(link.href) !== noHash(win.location.href);
 }
 
-/** Calls `fn` whenever the page calls window.open; returns the undo. */
-export function onOpen(win: Window, fn: () => void): () => void {
-  const orig = win.open;
-  if (typeof orig !== 'function') return () => undefined;
-  const patched = function (this: unknown, ...a: unknown[]) {
-    try {
-      fn();
-    } catch {
-      /* never break the page */
-    }
-    return (orig as (...x: unknown[]) => Window | null).apply(this, a);
-  };
-  win.open = patched as typeof win.open;
-  return () => {
-    if (win.open === patched) win.open = orig;
-  };
+type Fn = (...a: unknown[]) => unknown;
+
+/**
+ * Calls `fn` whenever the page calls window.open (`fn(false)`), opens a
+ * native dialog (alert, confirm, prompt, print: `fn(true)`) or calls an
+ * element's click() (`fn(true, el)`: a handler passing its click on, also to
+ * a detached link or file input no document listener sees); returns the undo.
+ */
+export function onOpen(win: Window, fn: (native: boolean, el?: Element) => void): () => void {
+  const E = (win as unknown as { HTMLElement: { prototype: unknown } }).HTMLElement.prototype as Record<string, Fn>;
+  const undo = 'open alert confirm prompt print click'.split(' ').map((n, i) => {
+    const o = i > 4 ? E : (win as unknown as Record<string, Fn>);
+    const orig = o[n];
+    const patched = function (this: Element, ...a: unknown[]) {
+      try {
+        fn(i > 0, i > 4 ? this : undefined);
+      } catch {
+        /* never break the page */
+      }
+      return orig.apply(this, a);
+    };
+    o[n] = patched;
+    return () => {
+      if (o[n] === patched) o[n] = orig;
+    };
+  });
+  return () => undo.forEach((u) => u());
+}
+
+/** What a click passed on to `el` (a new tab, a download, a file picker) adds to the click `p` in dispatch. */
+export function passOn(win: Window, el: Element, p: { new_tab?: boolean; download?: boolean; native?: boolean }): void {
+  const f = clickFacts(win, el, {} as MouseEvent)[0];
+  if (f.new_tab) p.new_tab = true;
+  if (f.download) p.download = true;
+  if (f.type === 'file') p.native = true;
 }

@@ -4,7 +4,7 @@
 // click props, form fields, hovers, failed requests, page leave and bfcache
 // restores. Each becomes a wire Signal handed to `emit`.
 import { scrubURL } from './context';
-import { type ClickFacts, clickFacts, FIELD, formOf, INTERACTIVE, isInteractive, navigates, onOpen } from './facts';
+import { type ClickFacts, clickFacts, FIELD, formOf, INTERACTIVE, isInteractive, navigates, onOpen, passOn } from './facts';
 import { type Masker, scrubPII } from './mask';
 import { watchRequests } from './requests';
 import { clickTarget, elementText, selectorFor } from './selector';
@@ -217,8 +217,10 @@ export function startSignals(o: SignalOptions): Signals {
 
   // --- clicks --------------------------------------------------------------------
   // The click is sent once its dispatch is over (props.navigates reads
-  // defaultPrevented, props.new_tab a window.open from a handler), or as soon
-  // as another signal is sent, so that it stays first.
+  // defaultPrevented, props.new_tab a window.open from a handler, props.native
+  // a native dialog, and an el.click() the handler passes the click on with
+  // adds what that opens), or as soon as another signal is sent, so that it
+  // stays first.
   let pending: [Signal, HTMLAnchorElement | null, MouseEvent] | null = null;
   const settle = (): void => {
     const c = pending;
@@ -230,8 +232,11 @@ export function startSignals(o: SignalOptions): Signals {
     o.emit(c[0]);
   };
   off.push(
-    onOpen(win, () => {
-      if (pending) pending[0].props = { ...pending[0].props, new_tab: true };
+    onOpen(win, (n, el) => {
+      if (!pending) return;
+      const p = (pending[0].props = pending[0].props || {}) as ClickFacts;
+      if (el) passOn(win, el, p);
+      else p[n ? 'native' : 'new_tab'] = true;
     }),
   );
   on(

@@ -95,6 +95,49 @@ describe('click props', () => {
     }
   });
 
+  test('native (a native dialog in a handler) and what a click passed on with el.click() opens', () => {
+    document.body.innerHTML = '<button id="discard" type="button">d</button><button id="upload" type="button">u</button><input id="file" type="file" hidden>' +
+      '<button id="help" type="button">h</button><button id="export" type="button">e</button><button id="other" type="button">o</button><button id="plain" type="button">p</button>';
+    const confirm = vi.fn(() => false);
+    const orig = window.confirm;
+    window.confirm = confirm;
+    try {
+      s.stop();
+      s = startSignals({ win: window, masker: () => masker, emit: (x) => got.push(x), now: () => t });
+      q('#discard').addEventListener('click', () => window.confirm('Discard?'));
+      expect(clickProps(q('#discard'))).toEqual({ interactive: true, native: true });
+      expect(confirm).toHaveBeenCalledWith('Discard?'); // still asks
+      // a hidden file input's picker; a detached target=_blank link and download link (no document listener sees their clicks)
+      q('#upload').addEventListener('click', () => (q('#file') as HTMLElement).click());
+      const a = (attrs: Record<string, string>) => {
+        const el = Object.assign(document.createElement('a'), { href: '/x' }, attrs);
+        el.addEventListener('click', (e) => e.preventDefault()); // happy-dom would follow it
+        return el;
+      };
+      q('#help').addEventListener('click', () => a({ target: '_blank' }).click());
+      q('#export').addEventListener('click', () => a({ download: 'report.csv' }).click());
+      q('#other').addEventListener('click', () => (q('#plain') as HTMLElement).click());
+      got.length = 0;
+      click(q('#upload'));
+      expect(of('click').map((c) => [c.selector, c.props])).toEqual([
+        ['#upload', { interactive: true, native: true }],
+        ['#file', { type: 'file', interactive: true }],
+      ]);
+      expect(clickProps(q('#help'))).toEqual({ interactive: true, new_tab: true });
+      expect(clickProps(q('#export'))).toEqual({ interactive: true, download: true });
+      got.length = 0;
+      click(q('#other')); // passed on to a plain button: nothing to add
+      expect(of('click').map((c) => [c.selector, c.props])).toEqual([
+        ['#other', { interactive: true }],
+        ['#plain', { interactive: true }],
+      ]);
+      expect(clickProps(q('#plain'))).toEqual({ interactive: true }); // only within its own click
+    } finally {
+      s.stop();
+      window.confirm = orig;
+    }
+  });
+
   test('navigates: a link to another document, unless prevented, same-page, new tab, download or modified', () => {
     document.body.innerHTML = '<a id="spa" href="/spa">s</a><a id="go" href="/other">o</a><a id="anchor" href="#part">a</a><a id="js" href="javascript:void 0">j</a><a id="nt" href="/x" target="_blank">x</a>';
     // read after dispatch: prevented by the app's handler → not navigating

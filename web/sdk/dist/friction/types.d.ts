@@ -1,5 +1,5 @@
 /** Input kinds (docs/FRICTION.md, "Input model"). */
-export type FrictionKind = 'click' | 'dblclick' | 'mutation' | 'pageview' | 'navigation' | 'url_change' | 'scroll' | 'focus' | 'selection' | 'value' | 'input' | 'invalid' | 'submit' | 'error' | 'request_failed' | 'mousemove' | 'hover' | 'track' | 'page_leave' | 'session_end';
+export type FrictionKind = 'click' | 'dblclick' | 'mutation' | 'pageview' | 'navigation' | 'url_change' | 'scroll' | 'focus' | 'selection' | 'value' | 'media' | 'input' | 'invalid' | 'submit' | 'error' | 'request_failed' | 'mousemove' | 'hover' | 'track' | 'page_leave' | 'session_end';
 /** One normalised fact of a session, the only thing detectors read. */
 export interface FrictionInput {
     t: number;
@@ -20,6 +20,7 @@ export interface FrictionInput {
     no_rage?: boolean;
     text_entry?: boolean;
     navigates?: boolean;
+    native?: boolean;
     unobserved?: boolean;
     scroll_y?: number;
     viewport_h?: number;

@@ -4,9 +4,9 @@ import type { FrictionConfig } from './config';
 import { dist, isInteractive, NATIVE_PICKER_TYPES, pageKey, runs, type Stream } from './stream';
 
 /** Kinds that count as the page visibly changing after a click. */
-const RAGE_CHANGE = ['mutation', 'pageview', 'navigation', 'url_change', 'value', 'scroll'];
+const RAGE_CHANGE = ['mutation', 'pageview', 'navigation', 'url_change', 'value', 'scroll', 'media'];
 /** Kinds that answer a click anywhere in the dead window... */
-const DEAD_SLOW = ['mutation', 'pageview', 'navigation', 'url_change', 'value', 'submit', 'page_leave'];
+const DEAD_SLOW = ['mutation', 'pageview', 'navigation', 'url_change', 'value', 'media', 'submit', 'page_leave'];
 /** ...and those that only count when they follow it almost at once. */
 const DEAD_QUICK = ['scroll', 'focus', 'selection'];
 
@@ -68,11 +68,27 @@ function rageSuppressed(s: Stream, ks: number[], i: number, n: number): boolean 
   return true;
 }
 
+/** A click on another element at most this long after a click was passed on by it (same dispatch). */
+const PASS_MS = 50;
+
+/** Was the click ks[j] passed on by the click before it (a label to its control, a handler's el.click())? */
+function passedOn(s: Stream, ks: number[], j: number): boolean {
+  if (j === 0) return false;
+  const a = s.at(ks[j - 1]);
+  const b = s.at(ks[j]);
+  return b.t - a.t <= PASS_MS && (b.selector || '') !== (a.selector || '');
+}
+
 export function deadClicks(s: Stream, out: Detection[]): void {
   const c = s.cfg;
-  for (const k of s.positions('click')) {
+  const ks = s.positions('click');
+  for (let i = 0; i < ks.length; i++) {
+    const k = ks[i];
     const x = s.at(k);
-    if (!deadCandidate(c, x)) continue;
+    if (passedOn(s, ks, i) || !deadCandidate(c, x)) continue;
+    let opens = false;
+    for (let j = i + 1; j < ks.length && passedOn(s, ks, j); j++) opens = opens || opensUnseen(s.at(ks[j]));
+    if (opens) continue;
     let answered = false;
     for (let p = k + 1; p < s.ix.length; p++) {
       const r = s.at(p);
@@ -91,12 +107,16 @@ export function deadClicks(s: Stream, out: Detection[]): void {
   }
 }
 
-/** The exclusions: clicks whose effect no DOM observer can see. */
+/** The exclusions: clicks whose effect no DOM observer can see, choices and modifier clicks. */
 export function deadCandidate(c: FrictionConfig, x: FrictionInput): boolean {
-  if (x.new_tab || x.download || x.modifier || x.navigates || x.text_entry || x.unobserved) return false;
-  if (x.tag === 'select' || x.tag === 'option') return false;
-  if (x.tag === 'input' && NATIVE_PICKER_TYPES.includes(x.type || '')) return false;
+  if (opensUnseen(x) || x.modifier || x.text_entry || x.unobserved) return false;
   return !(c.dead_interactive_only && !isInteractive(x));
+}
+
+/** Another tab, a download, the next page, a native dialog, picker or dropdown, or a choice (radio). */
+function opensUnseen(x: FrictionInput): boolean {
+  if (x.new_tab || x.download || x.navigates || x.native || x.tag === 'select' || x.tag === 'option') return true;
+  return x.tag === 'input' && (NATIVE_PICKER_TYPES.includes(x.type || '') || x.type === 'radio');
 }
 
 export function errorClicks(s: Stream, out: Detection[]): void {

@@ -3,7 +3,7 @@
 // pageview and track inputs come from the client's own signals (signal()),
 // so that SPA route changes are decided in one place (signals.ts).
 import { scrubURL } from '../context';
-import { clickFacts, FIELD, formOf, navigates, onOpen } from '../facts';
+import { clickFacts, FIELD, formOf, navigates, onOpen, passOn } from '../facts';
 import type { Masker } from '../mask';
 import { K_FRICTION, readJSON, type KV } from '../storage';
 import { clickTarget, elementText, selectorFor } from '../selector';
@@ -108,11 +108,13 @@ export function startFriction(o: FrictionOptions): LiveFriction {
   };
   // --- clicks ------------------------------------------------------------------
   // The same facts as the click signal's props (facts.ts). new_tab from a
-  // window.open and navigates are settled after the dispatch.
+  // window.open, native from a native dialog and navigates are settled after
+  // the dispatch (a click the page passes on does not end the visitor's).
   let inClick: FrictionInput | null = null;
   off.push(
-    onOpen(win, () => {
-      if (inClick) inClick.new_tab = true;
+    onOpen(win, (n, el) => {
+      if (inClick && el) passOn(win, el, inClick);
+      else if (inClick) inClick[n ? 'native' : 'new_tab'] = true;
     }),
   );
   on(doc, 'click', (e) => {
@@ -121,7 +123,7 @@ export function startFriction(o: FrictionOptions): LiveFriction {
     const ev = e as MouseEvent;
     const t = clickTarget(raw);
     const [facts, link] = clickFacts(win, t, ev);
-    const x = (inClick = push(
+    const x = push(
       {
         kind: 'click',
         ...describe(t),
@@ -131,7 +133,8 @@ export function startFriction(o: FrictionOptions): LiveFriction {
         ...facts,
       },
       t,
-    ));
+    );
+    if (!inClick) inClick = x; // a click passed on in the dispatch is not the visitor's
     setTimeout(() => {
       if (inClick === x) inClick = null;
       if (navigates(win, x, link, ev)) x.navigates = true;
@@ -153,6 +156,13 @@ export function startFriction(o: FrictionOptions): LiveFriction {
     mo.observe(doc, { childList: true, characterData: true, attributes: true, subtree: true });
     off.push(() => mo.disconnect());
   }
+  // What rrweb records besides DOM mutations: media played or paused
+  // (MediaInteraction) and a same-origin frame's new document (added nodes).
+  for (const type of ['play', 'pause', 'seeked', 'volumechange', 'ratechange']) on(doc, type, () => push({ kind: 'media' }));
+  on(doc, 'load', (e) => {
+    const f = e.target as HTMLIFrameElement;
+    if (/^I?FRAME$/.test(f.tagName) && f.contentDocument) push({ kind: 'mutation' });
+  });
   on(win, 'beforeunload', () => push({ kind: 'navigation' }));
   on(win, 'hashchange', () => {
     // a route change is a pageview (from the client's signals); an anchor is a url_change

@@ -16,6 +16,7 @@ export type FrictionKind =
   | 'focus'
   | 'selection'
   | 'value'
+  | 'media'
   | 'input'
   | 'invalid'
   | 'submit'
@@ -47,6 +48,7 @@ export interface FrictionInput {
   no_rage?: boolean;
   text_entry?: boolean;
   navigates?: boolean;
+  native?: boolean;
   unobserved?: boolean;
   scroll_y?: number;
   viewport_h?: number;
