@@ -66,6 +66,7 @@ func storesOf(db *postgres.DB) storetest.Stores {
 		Users:    postgres.NewUserStore(db),
 		Keys:     postgres.NewAPIKeyStore(db),
 		Friction: postgres.NewSessionStore(db),
+		Webhooks: postgres.NewWebhookStore(db),
 	}
 }
 

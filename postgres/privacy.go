@@ -209,8 +209,8 @@ func (s *SessionStore) CreateJob(ctx context.Context, j *trailguide.Job) error {
 		j.Status = trailguide.JobQueued
 	}
 	err := s.db.write(ctx, func(ctx context.Context, tx q) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO jobs (id, kind, project_id, user_id, status, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, j.ID, j.Kind, j.ProjectID, j.UserID, j.Status, ms(j.CreatedAt))
+		_, err := tx.ExecContext(ctx, `INSERT INTO jobs (id, kind, project_id, user_id, target, status, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, j.ID, j.Kind, j.ProjectID, j.UserID, j.VisitorID+j.SessionID, j.Status, ms(j.CreatedAt))
 		if isUnique(err) {
 			return trailguide.Errorf(trailguide.ECONFLICT, "Job exists.")
 		}
@@ -226,9 +226,10 @@ func (s *SessionStore) CreateJob(ctx context.Context, j *trailguide.Job) error {
 func (s *SessionStore) Job(ctx context.Context, id string) (*trailguide.Job, error) {
 	var j trailguide.Job
 	var created, started, finished int64
-	err := s.db.reader().QueryRowContext(ctx, `SELECT id, kind, project_id, user_id, status, sessions, events, chunks,
+	var target string
+	err := s.db.reader().QueryRowContext(ctx, `SELECT id, kind, project_id, user_id, target, status, sessions, events, chunks,
 		blobs, error, created_at, started_at, finished_at FROM jobs WHERE id = ?`, id).Scan(
-		&j.ID, &j.Kind, &j.ProjectID, &j.UserID, &j.Status, &j.Sessions, &j.Events, &j.Chunks,
+		&j.ID, &j.Kind, &j.ProjectID, &j.UserID, &target, &j.Status, &j.Sessions, &j.Events, &j.Chunks,
 		&j.Blobs, &j.Error, &created, &started, &finished)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, trailguide.Errorf(trailguide.ENOTFOUND, "Job not found.")
@@ -236,6 +237,12 @@ func (s *SessionStore) Job(ctx context.Context, id string) (*trailguide.Job, err
 		return nil, fmt.Errorf("job %s: %w", id, err)
 	}
 	j.CreatedAt, j.StartedAt, j.FinishedAt = fromMS(created), fromMS(started), fromMS(finished)
+	switch j.Kind {
+	case trailguide.JobEraseVisitor:
+		j.VisitorID = target
+	case trailguide.JobEraseSession:
+		j.SessionID = target
+	}
 	return &j, nil
 }
 
@@ -288,16 +295,53 @@ func (s *SessionStore) EraseUserSessions(ctx context.Context, jobID, projectID, 
 	if userID == "" {
 		return nil, trailguide.Invalid("user_id", "User id required.")
 	}
+	// The user's sessions, and the anonymous sessions of every browser
+	// (visitor id) the user was identified on: what they did before
+	// logging in is theirs too. Sessions of other users on a shared
+	// browser are not.
+	d, err := s.eraseWhere(ctx, jobID, projectID, `SELECT id FROM sessions WHERE project_id = $1 AND (user_id = $2
+			OR (user_id = '' AND visitor_id != '' AND visitor_id IN
+				(SELECT visitor_id FROM sessions WHERE project_id = $1 AND user_id = $2)))`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("erase user sessions: %w", err)
+	}
+	return d, nil
+}
+
+// EraseVisitorSessions tombstones and deletes every session of one visitor
+// id, whichever user it was identified as.
+func (s *SessionStore) EraseVisitorSessions(ctx context.Context, jobID, projectID, visitorID string) (*trailguide.DeletedSessions, error) {
+	if visitorID == "" {
+		return nil, trailguide.Invalid("visitor_id", "Visitor id required.")
+	}
+	d, err := s.eraseWhere(ctx, jobID, projectID, `SELECT id FROM sessions WHERE project_id = $1 AND visitor_id = $2`, visitorID)
+	if err != nil {
+		return nil, fmt.Errorf("erase visitor sessions: %w", err)
+	}
+	return d, nil
+}
+
+// EraseSession tombstones and deletes one session (the tombstone is written
+// even when no row exists, so that a batch still in flight is refused).
+func (s *SessionStore) EraseSession(ctx context.Context, jobID, projectID, sessionID string) (*trailguide.DeletedSessions, error) {
+	if sessionID == "" {
+		return nil, trailguide.Invalid("session_id", "Session id required.")
+	}
+	// PostgreSQL must know every parameter's type, so $1 is used too.
+	d, err := s.eraseWhere(ctx, jobID, projectID, `SELECT $2::text WHERE $1::text IS NOT NULL`, sessionID)
+	if err != nil {
+		return nil, fmt.Errorf("erase session: %w", err)
+	}
+	return d, nil
+}
+
+// eraseWhere, in one transaction, tombstones the session ids query returns
+// (with $1 the project and $2 arg) and deletes them with their rows.
+func (s *SessionStore) eraseWhere(ctx context.Context, jobID, projectID, query, arg string) (*trailguide.DeletedSessions, error) {
 	d := &trailguide.DeletedSessions{}
 	err := s.db.write(ctx, func(ctx context.Context, tx q) error {
 		*d = trailguide.DeletedSessions{}
-		// The user's sessions, and the anonymous sessions of every browser
-		// (visitor id) the user was identified on: what they did before
-		// logging in is theirs too. Sessions of other users on a shared
-		// browser are not.
-		ids, err := queryStrings(ctx, tx, `SELECT id FROM sessions WHERE project_id = $1 AND (user_id = $2
-			OR (user_id = '' AND visitor_id != '' AND visitor_id IN
-				(SELECT visitor_id FROM sessions WHERE project_id = $1 AND user_id = $2)))`, projectID, userID)
+		ids, err := queryStrings(ctx, tx, query, projectID, arg)
 		if err != nil {
 			return err
 		}
@@ -311,7 +355,7 @@ func (s *SessionStore) EraseUserSessions(ctx context.Context, jobID, projectID, 
 		return deleteSessionsTx(ctx, tx, projectID, ids, d)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("erase user sessions: %w", err)
+		return nil, err
 	}
 	return d, nil
 }

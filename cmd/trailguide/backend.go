@@ -162,6 +162,7 @@ func openBackends(ctx context.Context, c BackendConfig, logger *slog.Logger) (*b
 		}
 		b.Projects, b.Sessions, b.Ingest = postgres.NewProjectStore(db), postgres.NewSessionStore(db), postgres.NewIngestStore(db)
 		b.Users, b.Keys, b.Leases = postgres.NewUserStore(db), postgres.NewAPIKeyStore(db), postgres.NewLeaseStore(db)
+		b.Webhooks = postgres.NewWebhookStore(db)
 		b.close, b.DB = db.Close, db
 	default:
 		db, err := openDB(c.DataDir, logger)
