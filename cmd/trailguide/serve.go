@@ -112,8 +112,10 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 		if err := setupDemo(ctx, projects, users, sessions, ingestSvc, logger); err != nil {
 			return err
 		}
-		if err := setupDemoDefinitions(ctx, projects, sqlite.NewSegmentStore(db), sqlite.NewFunnelDefStore(db)); err != nil {
-			return err
+		if st.Segments != nil && st.FunnelDefs != nil {
+			if err := setupDemoDefinitions(ctx, projects, st.Segments, st.FunnelDefs); err != nil {
+				return err
+			}
 		}
 	}
 
