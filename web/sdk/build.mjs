@@ -75,6 +75,15 @@ const PATCHES = [
     with: '',
   },
   {
+    // rrdom's virtual node class, which the recorder only tests real DOM
+    // nodes against (hasShadowRoot: `instanceof BaseRRNode`, never true
+    // outside the replayer)
+    name: 'rrdom-node',
+    start: 'class BaseRRNode {',
+    end: 'function on(type, fn, target = document) {',
+    with: 'class BaseRRNode {}\n',
+  },
+  {
     // cross-origin iframe recording (recordCrossOriginIframes): the id
     // mirrors and the postMessage protocol
     name: 'cross-origin-iframe-mirror',
