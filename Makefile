@@ -70,7 +70,8 @@ bench-web: $(WEB)/node_modules
 bench-funnel:
 	TG_BENCH_FUNNEL=1 $(GO) test -run '^$$' -bench 'Funnel4Steps|SegmentSessionSearch' -benchtime 5x -timeout 90m ./sqlite/ | tee bench-funnel.txt
 
-## bench-browser: main-thread cost of recording and of live friction in headless Chromium (~5 min).
+## bench-browser: main-thread cost of recording and of live friction in headless Chromium, on the
+## demo landing page and a dashboard with live DOM churn (~10 min on a loaded machine).
 bench-browser: $(WEB)/node_modules
 	$(GO) test -run '^$$' -bench BrowserMainThread -benchtime 1x -timeout 30m ./cmd/trailguide/ | tee bench-browser.txt
 

@@ -16,7 +16,7 @@ const web = join(here, '..');
 const common = {
   bundle: true,
   minify: true,
-  target: 'es2019',
+  target: 'es2020',
   platform: 'browser',
   legalComments: 'eof',
   logLevel: 'warning',
@@ -68,11 +68,42 @@ const PATCHES = [
     with: 'function mergeHooks() {}\n',
   },
   {
+    // recordCrossOriginIframes is false: this frame always emits itself, so
+    // the parent-frame relay (postMessage of every event) never runs
+    name: 'emit-to-parent',
+    start: '  const inEmittingFrame = recordCrossOriginIframes ? window.parent === window : true;',
+    end: '  if (mousemoveWait !== void 0 && sampling.mousemove === void 0) {',
+    with: '  const inEmittingFrame = true;\n  const passEmitsToParent = false;\n',
+  },
+  {
+    // maskAllInputs is false (mask.ts passes maskInputOptions itself)
+    name: 'mask-all-inputs',
+    start: '  mirror.reset();\n  const maskInputOptions = maskAllInputs === true ? {',
+    end: '  const slimDOMOptions = slimDOMDefaults(_slimDOMOptions);',
+    with: '  mirror.reset();\n  const maskInputOptions = _maskInputOptions;\n',
+  },
+  {
+    // no plugins and no packFn: events go out as rrweb made them
+    name: 'event-processor',
+    start: '  const eventProcessor = (e) => {\n    for (const plugin of plugins || []) {',
+    end: '  wrappedEmit = (r, isCheckout) => {',
+    with: '  const eventProcessor = (e) => e;\n',
+  },
+  {
     // the deprecated global `mirror` export that only logs a warning
     name: 'departed-mirror',
     start: 'const DEPARTED_MIRROR_ACCESS_WARNING =',
     end: 'function throttle(func, wait, options = {}) {',
     with: '',
+  },
+  {
+    // rrdom's virtual node class, which the recorder only tests real DOM
+    // nodes against (hasShadowRoot: `instanceof BaseRRNode`, never true
+    // outside the replayer)
+    name: 'rrdom-node',
+    start: 'class BaseRRNode {',
+    end: 'function on(type, fn, target = document) {',
+    with: 'class BaseRRNode {}\n',
   },
   {
     // cross-origin iframe recording (recordCrossOriginIframes): the id
@@ -83,14 +114,6 @@ const PATCHES = [
     with: 'class CrossOriginIframeMirror {}\n',
   },
   {
-    // rrdom's node class, bundled only for an `instanceof` in hasShadowRoot:
-    // the recorder never meets an rrdom node (those live in the replayer)
-    name: 'rrdom-node',
-    start: 'class BaseRRNode {',
-    end: 'function on(type, fn, target = document) {',
-    with: 'class BaseRRNode {}\n',
-  },
-  {
     name: 'cross-origin-iframe-messages',
     start: '  handleMessage(message) {',
     end: 'class ShadowDomManager {',
@@ -98,7 +121,30 @@ const PATCHES = [
   },
 ];
 
+// Diagnostic messages of rrweb that the SDK never shows (its console output
+// is debug-level and its own), shortened: each must occur exactly once.
+const MESSAGES = [
+  ['"Couldn\'t record new node. Couldn\'t find mirror id for nextSibling:"', '"rrweb: no nextSibling id"'],
+  ['"please add custom event after start recording"', '"rrweb: not recording"'],
+  ['"please take full snapshot after start recording"', '"rrweb: not recording"'],
+  ['"Failed to snapshot the document"', '"rrweb: snapshot failed"'],
+  ['"Unable to override Array.from"', '"rrweb: Array.from"'],
+  ['`Custom element callback failed for ${name}`', '"rrweb: customElementCb"'],
+];
+
 export function patchRecord(src) {
+  for (const [from, to] of MESSAGES) {
+    const a = src.indexOf(from);
+    if (a < 0 || src.indexOf(from, a + 1) >= 0) {
+      throw new Error(`trailguide-strip-rrweb: message ${from} not found once; check the @rrweb/record version`);
+    }
+    src = src.slice(0, a) + to + src.slice(a + from.length);
+  }
+  // TypeScript enums without their number -> name reverse entries: the
+  // recorder only reads names (Object.keys filters the numeric ones out).
+  const before = src.length;
+  src = src.replace(/^(\s+)(\w+)\[\2\["(\w+)"\] = (-?\d+)\] = "\3";$/gm, '$1$2["$3"] = $4;');
+  if (src.length === before) throw new Error('trailguide-strip-rrweb: no enum found; check the @rrweb/record version');
   for (const p of PATCHES) {
     const a = src.indexOf(p.start);
     const z = src.indexOf(p.end, a);

@@ -6,6 +6,8 @@ export declare const K_OPTOUT = "tg_optout";
 export declare const K_USER = "tg_user";
 export declare const K_CONSENT = "tg_consent";
 export declare const CHECKOUT_EVERY_MS: number;
+/** Activity is handled at most this often (ms). */
+export declare const ACTIVITY_MS = 1000;
 /** The part of rrweb's `record` the client uses. */
 export interface RecorderLike {
     (options: RecordOptions): (() => void) | undefined;
@@ -82,6 +84,8 @@ export declare class Client {
     private dead_;
     private listeners_;
     private offPage_;
+    /** when activity was last handled */
+    private active_;
     constructor(opts: InitOptions);
     get endpoint(): string;
     isOptedOut(): boolean;

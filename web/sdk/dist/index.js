@@ -29,8 +29,18 @@ function scrubParams(q) {
     return i >= 0 && val && (secretName(k) || tokenish(val) || JWT.test(val)) ? kv.slice(0, i) + "=redacted" : kv;
   }).join("&");
 }
+var scrubbed = /* @__PURE__ */ new Map();
+var SCRUBBED_MAX = 500;
 function scrubURL(raw) {
   if (!raw || /^(data|blob|about|javascript):/i.test(raw)) return raw;
+  let out = scrubbed.get(raw);
+  if (out === void 0) {
+    if (scrubbed.size >= SCRUBBED_MAX) scrubbed.clear();
+    scrubbed.set(raw, out = scrub(raw));
+  }
+  return out;
+}
+function scrub(raw) {
   const m = /^(mailto|tel|sms|callto):/i.exec(raw);
   if (m) return m[0] + "redacted";
   let u;
@@ -697,6 +707,7 @@ var MAX_STACK = 4e3;
 var MAX_MESSAGE = 500;
 var HOVER_MIN_MS = 1e3;
 var HOVER_GAP_MS = 500;
+var HOVER_DRAIN_MS = 300;
 function pageKey(href) {
   try {
     const u = new URL(href);
@@ -851,6 +862,7 @@ function startSignals(o) {
   on2(win, "scroll", onScroll, { passive: true, capture: true });
   const leave = (gone) => {
     settle();
+    drain();
     endHover();
     measure();
     sendScroll();
@@ -879,6 +891,8 @@ function startSignals(o) {
     "click",
     (e) => {
       settle();
+      drain();
+      if (hv && !hv.sel) hv.sel = selectorFor(hv.el);
       const c = clickSignal(e, win, o.masker(), now());
       if (c) {
         pending = [c[0], c[1], e];
@@ -888,48 +902,62 @@ function startSignals(o) {
     { capture: true, passive: true }
   );
   let hv = null;
-  const endHover = () => {
+  const endHover = (end) => {
     const h = hv;
     if (!h) return;
     hv = null;
     clearTimeout(h.timer);
-    const d = (h.out || now()) - h.t;
+    const d = (h.out || end || now()) - h.t;
     if (d < HOVER_MIN_MS) return;
-    const s = { type: "hover", ts: h.t, url: url(), selector: h.sel, tag: h.el.tagName.toLowerCase(), props: { duration: d, interactive: true } };
+    const s = { type: "hover", ts: h.t, url: url(), selector: h.sel || selectorFor(h.el), tag: h.el.tagName.toLowerCase(), props: { duration: d, interactive: true } };
     const text = elementText(h.el, o.masker());
     if (text) s.text = text;
     emit(s);
   };
-  const mouse = (e) => e.pointerType !== "touch";
+  let crossings = [];
+  let drainer;
+  const drain = () => {
+    clearTimeout(drainer);
+    drainer = void 0;
+    const seen = /* @__PURE__ */ new Map();
+    for (const [t, rel, at] of crossings.splice(0)) {
+      if (t) {
+        let el = seen.get(t);
+        if (el === void 0) {
+          el = t.closest("select") || t.closest(INTERACTIVE2) || (isInteractive(win, t) ? t : null);
+          if (el && el.tagName === "LABEL" && win.getComputedStyle(el).cursor !== "pointer") el = null;
+          seen.set(t, el);
+        }
+        if (hv && el === hv.el) {
+          clearTimeout(hv.timer);
+          hv.out = 0;
+        } else if (el) {
+          endHover(at);
+          hv = { el, sel: "", t: at, out: 0 };
+        }
+      } else if (hv && !hv.out && !(rel && hv.el.contains(rel))) {
+        hv.out = at;
+        hv.timer = setTimeout(() => {
+          drain();
+          if (hv && hv.out === at) endHover();
+        }, at + HOVER_GAP_MS - now());
+      }
+    }
+  };
+  const cross = (t, rel) => {
+    crossings.push([t, rel, now()]);
+    drainer = drainer || setTimeout(drain, HOVER_DRAIN_MS);
+  };
   on2(
     doc,
     "pointerover",
     (e) => {
       const t = e.target;
-      if (!mouse(e) || !t || t.nodeType !== 1) return;
-      let el = t.closest("select") || t.closest(INTERACTIVE2) || (isInteractive(win, t) ? t : null);
-      if (el && el.tagName === "LABEL" && win.getComputedStyle(el).cursor !== "pointer") el = null;
-      if (hv && el === hv.el) {
-        clearTimeout(hv.timer);
-        hv.out = 0;
-      } else if (el) {
-        endHover();
-        hv = { el, sel: selectorFor(el), t: now(), out: 0 };
-      }
+      if (e.pointerType !== "touch" && t && t.nodeType === 1) cross(t, null);
     },
     { capture: true, passive: true }
   );
-  on2(
-    doc,
-    "pointerout",
-    (e) => {
-      const r = e.relatedTarget;
-      if (!hv || hv.out || r && hv.el.contains(r)) return;
-      hv.out = now();
-      hv.timer = setTimeout(endHover, HOVER_GAP_MS);
-    },
-    { capture: true, passive: true }
-  );
+  on2(doc, "pointerout", (e) => (hv || crossings.length) && cross(null, e.relatedTarget), { capture: true, passive: true });
   const field = (name, e) => {
     const f = e.target;
     if (!f || f.nodeType !== 1 || !f.matches(FIELD)) return;
@@ -1000,6 +1028,8 @@ function startSignals(o) {
     stop() {
       if (trailing !== void 0) clearTimeout(trailing);
       pending = null;
+      crossings = [];
+      drain();
       if (hv) clearTimeout(hv.timer);
       hv = null;
       for (const f of off.splice(0)) f();
@@ -1027,7 +1057,9 @@ var GZIP_MIN_BYTES = 1024;
 var UNSENT_KEY = "tg_unsent";
 var UNSENT_MAX_BATCHES = 50;
 var UNSENT_MAX_CHARS = 2 * 1024 * 1024;
+var NON_ASCII = /[^\x00-\x7f]/;
 function utf8Len(s) {
+  if (!NON_ASCII.test(s)) return s.length;
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -1418,6 +1450,7 @@ var K_OPTOUT = "tg_optout";
 var K_USER = "tg_user";
 var K_CONSENT = "tg_consent";
 var CHECKOUT_EVERY_MS = 10 * 60 * 1e3;
+var ACTIVITY_MS = 1e3;
 var ACTIVE_SOURCES = [1, 2, 3, 5, 6, 12];
 function sampled(session, rate) {
   if (!(rate < 1)) return true;
@@ -1472,6 +1505,8 @@ var Client = class {
     this.dead_ = false;
     this.listeners_ = {};
     this.offPage_ = [];
+    /** when activity was last handled */
+    this.active_ = -Infinity;
     this.o_ = opts;
     this.win_ = opts.window || window;
     this.local_ = opts.storage ? opts.storage.local : webKV("localStorage", [K_SESSION]);
@@ -1591,7 +1626,7 @@ var Client = class {
       if (!start || this.friction_ || !this.running_) return;
       this.friction_ = start({
         win,
-        config: cfg == null ? void 0 : cfg.friction,
+        config: cfg?.friction,
         masker: () => this.masker_,
         now: this.now_,
         tab: this.tab_,
@@ -1641,7 +1676,10 @@ var Client = class {
     const ids = this.ids_;
     const t = this.transport_;
     if (!ids || !t) return;
-    if (!ids.touch(this.now_(), () => t.cut())) return;
+    const now = this.now_();
+    if (now - this.active_ < ACTIVITY_MS && now >= this.active_) return;
+    this.active_ = now;
+    if (!ids.touch(now, () => t.cut())) return;
     t.setContext(buildContext(this.win_));
     this.sendIdentityIfNew_();
     this.snapshot_();
@@ -1763,8 +1801,7 @@ var Client = class {
   }
   /** For tests and debugging. */
   debugState() {
-    var _a, _b, _c;
-    return { running: this.running_, session: (_a = this.ids_) == null ? void 0 : _a.session, window: (_b = this.ids_) == null ? void 0 : _b.window, visitor: (_c = this.ids_) == null ? void 0 : _c.visitor, config: this.config_ };
+    return { running: this.running_, session: this.ids_?.session, window: this.ids_?.window, visitor: this.ids_?.visitor, config: this.config_ };
   }
 };
 
@@ -1853,9 +1890,9 @@ function page(url, title) {
   } catch {
     return;
   }
-  const scrubbed = scrubURL(href);
-  if (scrubbed === lastPage) return;
-  const s = { type: "pageview", ts: Date.now(), url: scrubbed };
+  const scrubbed2 = scrubURL(href);
+  if (scrubbed2 === lastPage) return;
+  const s = { type: "pageview", ts: Date.now(), url: scrubbed2 };
   if (title) s.title = title.slice(0, 200);
   c.signal(s);
 }

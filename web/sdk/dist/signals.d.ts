@@ -6,6 +6,8 @@ export declare const SCROLL_STEP = 5;
 export declare const HOVER_MIN_MS = 1000;
 /** Pointer exits shorter than this are merged into the dwell (ms). */
 export declare const HOVER_GAP_MS = 500;
+/** Pointer crossings are run through the dwell logic at most this often (ms); see startSignals. */
+export declare const HOVER_DRAIN_MS = 300;
 export interface SignalOptions {
     win: Window;
     masker: () => Masker;

@@ -15,6 +15,8 @@ export const K_OPTOUT = 'tg_optout';
 export const K_USER = 'tg_user';
 export const K_CONSENT = 'tg_consent';
 export const CHECKOUT_EVERY_MS = 10 * 60 * 1000;
+/** Activity is handled at most this often (ms). */
+export const ACTIVITY_MS = 1000;
 
 /** The part of rrweb's `record` the client uses. */
 export interface RecorderLike {
@@ -146,6 +148,8 @@ export class Client {
   private dead_ = false;
   private listeners_: Record<string, Listener[]> = {};
   private offPage_: Array<() => void> = [];
+  /** when activity was last handled */
+  private active_ = -Infinity;
 
   constructor(opts: InitOptions) {
     this.o_ = opts;
@@ -336,8 +340,14 @@ export class Client {
     const ids = this.ids_;
     const t = this.transport_;
     if (!ids || !t) return;
+    // rrweb reports activity many times a second; the session's 30 minutes
+    // need no finer clock than ACTIVITY_MS (the first activity after a
+    // pause is always seen, so an idle session still rolls over at once)
+    const now = this.now_();
+    if (now - this.active_ < ACTIVITY_MS && now >= this.active_) return;
+    this.active_ = now;
     // what was captured so far belongs to the old session
-    if (!ids.touch(this.now_(), () => t.cut())) return;
+    if (!ids.touch(now, () => t.cut())) return;
     t.setContext(buildContext(this.win_));
     this.sendIdentityIfNew_();
     this.snapshot_();

@@ -43,6 +43,11 @@ function scrubParams(q: string): string {
     .join('&');
 }
 
+// scrubURL is pure and sees the same few URLs over and over (the page's own,
+// links in every mutation that adds them): remembered, up to SCRUBBED_MAX.
+const scrubbed = new Map<string, string>();
+const SCRUBBED_MAX = 500;
+
 /**
  * A URL as it may leave the browser: user info removed; query and fragment
  * parameters whose names look secret (or whose values look like tokens)
@@ -52,6 +57,15 @@ function scrubParams(q: string): string {
  */
 export function scrubURL(raw: string): string {
   if (!raw || /^(data|blob|about|javascript):/i.test(raw)) return raw;
+  let out = scrubbed.get(raw);
+  if (out === undefined) {
+    if (scrubbed.size >= SCRUBBED_MAX) scrubbed.clear();
+    scrubbed.set(raw, (out = scrub(raw)));
+  }
+  return out;
+}
+
+function scrub(raw: string): string {
   const m = /^(mailto|tel|sms|callto):/i.exec(raw);
   if (m) return m[0] + 'redacted';
   let u: URL;

@@ -18,6 +18,8 @@ const MAX_MESSAGE = 500;
 export const HOVER_MIN_MS = 1000;
 /** Pointer exits shorter than this are merged into the dwell (ms). */
 export const HOVER_GAP_MS = 500;
+/** Pointer crossings are run through the dwell logic at most this often (ms); see startSignals. */
+export const HOVER_DRAIN_MS = 300;
 
 export interface SignalOptions {
   win: Window;
@@ -209,6 +211,7 @@ export function startSignals(o: SignalOptions): Signals {
   on(win, 'scroll', onScroll, { passive: true, capture: true });
   const leave = (gone?: boolean): void => {
     settle();
+    drain();
     endHover();
     measure();
     sendScroll();
@@ -244,6 +247,8 @@ export function startSignals(o: SignalOptions): Signals {
     'click',
     (e) => {
       settle();
+      drain();
+      if (hv && !hv.sel) hv.sel = selectorFor(hv.el);
       const c = clickSignal(e as MouseEvent, win, o.masker(), now());
       if (c) {
         pending = [c[0], c[1], e as MouseEvent];
@@ -254,55 +259,83 @@ export function startSignals(o: SignalOptions): Signals {
   );
 
   // --- hovers: dwells ≥ HOVER_MIN_MS on an interactive element (props.interactive) ---
-  // The selector is taken when the dwell starts: a click during the dwell may
-  // change the element's classes (a ticked checklist item), and the detector
-  // matches the dwell to that click by selector.
+  // Pointer crossings are only queued, with their time (no DOM work in the
+  // event handler: the pointer crosses elements many times a second), and
+  // run through the dwell logic at most every HOVER_DRAIN_MS, at the next
+  // click, leave or stop, or when a gap timer runs out. Whether an element is
+  // interactive is decided then, once per element per run: reading its
+  // computed cursor in the event handler would force the style
+  // recalculation that the :hover change has just made necessary, once per
+  // crossing; later it is one recalculation for the whole queue at most.
+  // The selector is taken when the dwell ends, or at a click during it,
+  // before the page's handlers see the click: a click may change the
+  // element's classes (a ticked checklist item), and the detector matches
+  // the dwell to that click by selector. Most dwells are too short to
+  // need one.
   let hv: { el: Element; sel: string; t: number; out: number; timer?: ReturnType<typeof setTimeout> } | null = null;
-  const endHover = (): void => {
+  const endHover = (end?: number): void => {
     const h = hv;
     if (!h) return;
     hv = null;
     clearTimeout(h.timer);
-    const d = (h.out || now()) - h.t;
+    const d = (h.out || end || now()) - h.t;
     if (d < HOVER_MIN_MS) return;
-    const s: Signal = { type: 'hover', ts: h.t, url: url(), selector: h.sel, tag: h.el.tagName.toLowerCase(), props: { duration: d, interactive: true } };
+    const s: Signal = { type: 'hover', ts: h.t, url: url(), selector: h.sel || selectorFor(h.el), tag: h.el.tagName.toLowerCase(), props: { duration: d, interactive: true } };
     const text = elementText(h.el, o.masker());
     if (text) s.text = text;
     emit(s);
   };
-  const mouse = (e: Event): boolean => (e as PointerEvent).pointerType !== 'touch';
+  // [over (the target) or out (the relatedTarget), time]
+  let crossings: Array<[Element | null, Node | null, number]> = [];
+  let drainer: ReturnType<typeof setTimeout> | undefined;
+  const drain = (): void => {
+    clearTimeout(drainer);
+    drainer = undefined;
+    // the element a crossing of t is about (its interactive ancestor, or
+    // itself when it looks clickable), or null: decided once per run
+    const seen = new Map<Element, Element | null>();
+    for (const [t, rel, at] of crossings.splice(0)) {
+      if (t) {
+        let el = seen.get(t);
+        if (el === undefined) {
+          // without an interactive ancestor, t is its own clickTarget
+          // an option is its select (clickTarget)
+          el = t.closest('select') || t.closest(INTERACTIVE) || (isInteractive(win, t) ? t : null);
+          // a <label> is a caption: a pointer parked on it is not weighing a click, unless it looks clickable
+          if (el && el.tagName === 'LABEL' && win.getComputedStyle(el).cursor !== 'pointer') el = null;
+          seen.set(t, el);
+        }
+        if (hv && el === hv.el) {
+          clearTimeout(hv.timer);
+          hv.out = 0;
+        } else if (el) {
+          endHover(at);
+          hv = { el, sel: '', t: at, out: 0 };
+        }
+      } else if (hv && !hv.out && !(rel && hv.el.contains(rel))) {
+        hv.out = at;
+        // the gap runs from the exit; a crossing queued since may still cancel it
+        hv.timer = setTimeout(() => {
+          drain();
+          if (hv && hv.out === at) endHover();
+        }, at + HOVER_GAP_MS - now());
+      }
+    }
+  };
+  const cross = (t: Element | null, rel: Node | null): void => {
+    crossings.push([t, rel, now()]);
+    drainer = drainer || setTimeout(drain, HOVER_DRAIN_MS);
+  };
   on(
     doc,
     'pointerover',
     (e) => {
       const t = e.target as Element;
-      if (!mouse(e) || !t || t.nodeType !== 1) return;
-      // without an interactive ancestor, t is its own clickTarget
-      // an option is its select (clickTarget)
-      let el = t.closest('select') || t.closest(INTERACTIVE) || (isInteractive(win, t) ? t : null);
-      // a <label> is a caption: a pointer parked on it is not weighing a click, unless it looks clickable
-      if (el && el.tagName === 'LABEL' && win.getComputedStyle(el).cursor !== 'pointer') el = null;
-      if (hv && el === hv.el) {
-        clearTimeout(hv.timer);
-        hv.out = 0;
-      } else if (el) {
-        endHover();
-        hv = { el, sel: selectorFor(el), t: now(), out: 0 };
-      }
+      if ((e as PointerEvent).pointerType !== 'touch' && t && t.nodeType === 1) cross(t, null);
     },
     { capture: true, passive: true },
   );
-  on(
-    doc,
-    'pointerout',
-    (e) => {
-      const r = (e as PointerEvent).relatedTarget as Node | null;
-      if (!hv || hv.out || (r && hv.el.contains(r))) return;
-      hv.out = now();
-      hv.timer = setTimeout(endHover, HOVER_GAP_MS);
-    },
-    { capture: true, passive: true },
-  );
+  on(doc, 'pointerout', (e) => (hv || crossings.length) && cross(null, (e as PointerEvent).relatedTarget as Node | null), { capture: true, passive: true });
 
   // --- submits, changes, form fields, errors, failed requests -----------------------
   const field = (name: string, e: Event): void => {
@@ -378,6 +411,8 @@ export function startSignals(o: SignalOptions): Signals {
     stop() {
       if (trailing !== undefined) clearTimeout(trailing);
       pending = null;
+      crossings = [];
+      drain();
       if (hv) clearTimeout(hv.timer);
       hv = null;
       for (const f of off.splice(0)) f();
