@@ -62,6 +62,7 @@ func storesOf(db *sqlite.DB) storetest.Stores {
 		Keys:     sqlite.NewAPIKeyStore(db),
 		Friction: sqlite.NewSessionStore(db),
 		Segments: sqlite.NewSegmentStore(db),
+		Guides:   sqlite.NewGuideStore(db),
 	}
 }
 

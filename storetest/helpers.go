@@ -31,6 +31,8 @@ type Stores struct {
 	// without it. (Segment filtering and the funnel scan are tested through
 	// Sessions, which must implement trailguide.FunnelStore for the latter.)
 	Segments trailguide.SegmentStore
+	// Guides is the backend's guide store; its cases are skipped without it.
+	Guides trailguide.GuideStore
 	// SetNow, when not nil, sets the clock the stores use for defaults and
 	// auth session expiry. Tests that need it are skipped without it.
 	SetNow func(time.Time)

@@ -62,6 +62,9 @@ func TestStores(t *testing.T, open func(t *testing.T) Stores) {
 		{"FindSessionsSegment", testFindSessionsSegment},
 		{"Segments", testSegments},
 		{"ScanFunnel", testScanFunnel},
+		{"Guides", testGuides},
+		{"GuideEligibilityQueries", testGuideEligibilityQueries},
+		{"GuideImpact", testGuideImpact},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
