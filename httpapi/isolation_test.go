@@ -130,24 +130,33 @@ var isolationCases = map[string]isolationCase{
 	"DELETE /api/v1/users/{uid}": {ids: []map[string]string{{"uid": "VIEWER_B"}}},
 	"DELETE /api/v1/keys/{kid}":  {},
 
-	"GET /api/v1/projects/{pid}":                     {},
-	"PUT /api/v1/projects/{pid}/allowed-origins":     {body: `{"allowed_origins":[]}`},
-	"GET /api/v1/projects/{pid}/settings":            {},
-	"PUT /api/v1/projects/{pid}/settings":            {body: `{"friction":{}}`},
-	"GET /api/v1/projects/{pid}/settings/privacy":    {},
-	"PUT /api/v1/projects/{pid}/settings/privacy":    {body: `{"mode":"strict"}`},
-	"GET /api/v1/projects/{pid}/sessions":            {},
-	"GET /api/v1/projects/{pid}/sessions/facets":     {},
-	"GET /api/v1/projects/{pid}/friction":            {},
-	"GET /api/v1/projects/{pid}/privacy":             {},
-	"GET /api/v1/projects/{pid}/segments":            {},
-	"POST /api/v1/projects/{pid}/segments":           {body: `{"name":"x","filter":{"field":"os","op":"eq","value":"iOS"}}`},
-	"PUT /api/v1/projects/{pid}/segments/{segid}":    {ids: []map[string]string{{"segid": "seg_b"}}, body: `{"name":"x","filter":{"field":"os","op":"eq","value":"iOS"}}`},
-	"DELETE /api/v1/projects/{pid}/segments/{segid}": {ids: []map[string]string{{"segid": "seg_b"}}},
-	"GET /api/v1/projects/{pid}/funnel":              {},
-	"GET /api/v1/projects/{pid}/funnel/sessions":     {},
-	"DELETE /api/v1/projects/{pid}/users/{userId}":   {},
-	"GET /api/v1/jobs/{id}":                          {},
+	"GET /api/v1/projects/{pid}":                       {},
+	"PUT /api/v1/projects/{pid}/allowed-origins":       {body: `{"allowed_origins":[]}`},
+	"GET /api/v1/projects/{pid}/settings":              {},
+	"PUT /api/v1/projects/{pid}/settings":              {body: `{"friction":{}}`},
+	"GET /api/v1/projects/{pid}/settings/privacy":      {},
+	"PUT /api/v1/projects/{pid}/settings/privacy":      {body: `{"mode":"strict"}`},
+	"GET /api/v1/projects/{pid}/sessions":              {},
+	"GET /api/v1/projects/{pid}/sessions/facets":       {},
+	"GET /api/v1/projects/{pid}/friction":              {},
+	"GET /api/v1/projects/{pid}/privacy":               {},
+	"GET /api/v1/projects/{pid}/segments":              {},
+	"POST /api/v1/projects/{pid}/segments":             {body: `{"name":"x","filter":{"field":"os","op":"eq","value":"iOS"}}`},
+	"PUT /api/v1/projects/{pid}/segments/{segid}":      {ids: []map[string]string{{"segid": "seg_b"}}, body: `{"name":"x","filter":{"field":"os","op":"eq","value":"iOS"}}`},
+	"DELETE /api/v1/projects/{pid}/segments/{segid}":   {ids: []map[string]string{{"segid": "seg_b"}}},
+	"GET /api/v1/projects/{pid}/funnel":                {},
+	"GET /api/v1/projects/{pid}/guides":                {},
+	"POST /api/v1/projects/{pid}/guides":               {body: `{"name":"x","type":"modal","steps":[{"title":"t"}]}`},
+	"GET /api/v1/projects/{pid}/guides/{gid}":          {},
+	"PUT /api/v1/projects/{pid}/guides/{gid}":          {body: `{"name":"x","type":"modal","steps":[{"title":"t"}]}`},
+	"DELETE /api/v1/projects/{pid}/guides/{gid}":       {},
+	"POST /api/v1/projects/{pid}/guides/{gid}/publish": {},
+	"POST /api/v1/projects/{pid}/guides/{gid}/pause":   {},
+	"GET /api/v1/projects/{pid}/guides/{gid}/versions": {},
+	"GET /api/v1/projects/{pid}/guides/{gid}/impact":   {},
+	"GET /api/v1/projects/{pid}/funnel/sessions":       {},
+	"DELETE /api/v1/projects/{pid}/users/{userId}":     {},
+	"GET /api/v1/jobs/{id}":                            {},
 	// A's project with B's session, and B's project with B's session.
 	"GET /api/v1/projects/{pid}/sessions/{sid}":           {ids: []map[string]string{{}, {"pid": "proj0001"}}},
 	"GET /api/v1/projects/{pid}/sessions/{sid}/recording": {ids: []map[string]string{{}, {"pid": "proj0001"}}},
@@ -160,7 +169,7 @@ var isolationCases = map[string]isolationCase{
 // data in any response. Afterwards B's data must be unchanged.
 func TestTenantIsolation(t *testing.T) {
 	tn := newTenants(t)
-	bIDs := map[string]string{"pid": projB, "sid": sessB, "uid": tn.userB.ID, "kid": tn.keyBID, "id": jobB, "userId": userBEmail, "segid": "seg_b"}
+	bIDs := map[string]string{"pid": projB, "sid": sessB, "uid": tn.userB.ID, "kid": tn.keyBID, "id": jobB, "userId": userBEmail, "segid": "seg_b", "gid": "gd_b"}
 
 	routes := tn.server.Routes()
 	seen := map[string]bool{}

@@ -119,6 +119,7 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 		Dist:     web.Dist(),
 		Erasure:  eraser,
 		Segments: sqlite.NewSegmentStore(db),
+		Guides:   sqlite.NewGuideStore(db),
 	}, logger)
 	srv := &http.Server{
 		Handler:           api.Handler(),
