@@ -234,7 +234,7 @@ func (s *GuideStore) GuideImpact(ctx context.Context, g *trailguide.Guide) (*tra
 	kinds := g.FrictionKinds()
 	ph := strings.TrimSuffix(strings.Repeat("?, ", len(kinds)), ", ")
 	after := `FROM sessions s2 JOIN events e ON e.project_id = s2.project_id AND e.session_id = s2.id
-		WHERE s2.project_id = a.project_id AND s2.visitor_id = a.visitor_id AND s2.last_activity_at >= a.at AND e.ts >= a.at`
+		WHERE s2.project_id = a.project_id AND s2.visitor_id = a.visitor_id AND e.ts >= a.at`
 	args := []any{}
 	friction := `EXISTS (SELECT 1 ` + after + ` AND e.type = 'friction' AND e.selector = ? AND e.name IN (` + ph + `))`
 	args = append(args, g.Anchor())

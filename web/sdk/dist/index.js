@@ -1739,7 +1739,7 @@ var Client = class {
   /** For tests and debugging. */
   debugState() {
     var _a, _b, _c;
-    return { running: this.running_, session: (_a = this.ids_) == null ? void 0 : _a.session, window: (_b = this.ids_) == null ? void 0 : _b.window, visitor: (_c = this.ids_) == null ? void 0 : _c.visitor, config: this.config_ };
+    return { running: this.running_, session: (_a = this.ids_) == null ? void 0 : _a.session, window: (_b = this.ids_) == null ? void 0 : _b.window, visitor: (_c = this.ids_) == null ? void 0 : _c.visitor, config: this.config_, key: this.o_.key };
   }
 };
 

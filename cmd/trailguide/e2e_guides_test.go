@@ -1,0 +1,261 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/trailguide/trailguide/guide"
+)
+
+// TestE2EGuides drives the demo app in headless Chromium against the real
+// binary: a friction-triggered tooltip on the fake "Watch demo" button
+// shows, anchored under it, when a visitor rage-clicks it; its content's
+// script never runs; it works by keyboard alone; a holdout visitor doing
+// the same sees nothing; the guide events arrive and the impact report
+// counts both arms. A modal and a two-page walkthrough (resumed after the
+// navigation) follow. Screenshots go to TG_GUIDE_SHOTS when set.
+func TestE2EGuides(t *testing.T) {
+	srv, api := startAdminServer(t, "--demo")
+	p := api.projectByKey(e2eDemoKey)
+	base := "/api/v1/projects/" + p.ID + "/guides"
+	create := func(g map[string]any) string {
+		t.Helper()
+		var out struct {
+			ID string `json:"id"`
+		}
+		if code := api.do("POST", base, g, &out); code != http.StatusCreated {
+			t.Fatalf("create guide: %d", code)
+		}
+		if code := api.do("POST", base+"/"+out.ID+"/publish", nil, nil); code != http.StatusOK {
+			t.Fatalf("publish: %d", code)
+		}
+		return out.ID
+	}
+	tip := create(map[string]any{
+		"name": "Watch demo help", "type": "tooltip", "url_scope": []string{"/demo/", "/demo/index.html"},
+		"steps": []map[string]any{{"title": "The demo video is coming soon",
+			"body":     `<b>Meanwhile</b>, try the <a href="https://example.com/tour">interactive tour</a>.<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">`,
+			"selector": "#watch-demo", "placement": "bottom"}},
+		"trigger": map[string]any{"type": "friction", "selector": "#watch-demo", "friction": []string{"rage_click"}},
+		"goal":    map[string]any{"event": "signup_completed"},
+	})
+
+	ctx := newBrowser(t, 3*time.Minute, 1280, 800)
+	eval := func(js string, out any) {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[json.RawMessage](js))
+		if err != nil {
+			t.Fatalf("eval %s: %v", js, err)
+		}
+		if out != nil {
+			if err := json.Unmarshal(v, out); err != nil {
+				t.Fatalf("eval %s: %v (%s)", js, err, v)
+			}
+		}
+	}
+	shot := func(name string) {
+		t.Helper()
+		dir := os.Getenv("TG_GUIDE_SHOTS")
+		if dir == "" {
+			return
+		}
+		buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), buf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// visit opens page as a new visitor with the given id (a fresh
+	// localStorage: new visitor, new session) and waits for the SDK.
+	visit := func(visitor, page string) string {
+		t.Helper()
+		// A page of the origin without the SDK, so that no session
+		// outlives the storage reset (the SDK saves its ids on pagehide).
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/demo/style.css")); err != nil {
+			t.Fatal(err)
+		}
+		eval(fmt.Sprintf(`localStorage.clear(); sessionStorage.clear(); localStorage.setItem('tg_vid', %q); true`, visitor), nil)
+		return reload(t, ctx, srv.URL+"/demo/"+page)
+	}
+	rage := func() {
+		t.Helper()
+		// The guides runtime loads once the server has answered (an
+		// eligible or a held-out guide): the visitor is assigned.
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!window.__trailguide_guides`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+			t.Fatalf("guides runtime not loaded: %v", err)
+		}
+		time.Sleep(300 * time.Millisecond)
+		var r struct{ X, Y float64 }
+		eval(`(() => { const r = document.querySelector('#watch-demo').getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()`, &r)
+		eval(`window.__friction = 0; document.addEventListener('trailguide:friction', () => window.__friction++); true`, nil)
+		for i := 0; i < 4; i++ {
+			if err := chromedp.Do(ctx, chromedp.MouseClickXY(r.X, r.Y), chromedp.Sleep(120*time.Millisecond)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`window.__friction > 0`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+			t.Fatalf("no live rage click detected: %v", err)
+		}
+	}
+	const dialog = `document.querySelector('[data-tg-guide]') && document.querySelector('[data-tg-guide]').shadowRoot.querySelector('[role=dialog]')`
+
+	// Exposed and holdout visitors, chosen by the same hash as the server.
+	var exposed, held string
+	for i := 0; exposed == "" || held == ""; i++ {
+		v := fmt.Sprintf("%032x", 0xe2e0000+i) // the SDK's id format: 32 hex digits
+		if guide.InHoldout(tip, v, 10) {
+			if held == "" {
+				held = v
+			}
+		} else if exposed == "" {
+			exposed = v
+		}
+	}
+
+	t.Run("tooltip on rage click, anchored, keyboard, no script", func(t *testing.T) {
+		session := visit(exposed, "index.html")
+		rage()
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!(`+dialog+`)`, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+			t.Fatalf("tooltip not shown after the rage click: %v", err)
+		}
+		var pos struct {
+			BoxTop, BoxLeft, BoxW, ElBottom, ElLeft, ElW float64
+			Label, Title                                 string
+			Scripts, Imgs                                int
+			Pwned                                        any
+			Focus                                        string
+		}
+		eval(`(() => { const d = `+dialog+`, b = d.getBoundingClientRect(), e = document.querySelector('#watch-demo').getBoundingClientRect();
+			const root = d.getRootNode();
+			return {boxTop: b.top, boxLeft: b.left, boxW: b.width, elBottom: e.bottom, elLeft: e.left, elW: e.width,
+				label: d.getAttribute('aria-labelledby'), title: root.getElementById(d.getAttribute('aria-labelledby')).textContent,
+				scripts: root.querySelectorAll('script').length, imgs: root.querySelectorAll('img').length, pwned: window.__pwned || null,
+				focus: root.activeElement ? root.activeElement.textContent : ''}; })()`, &pos)
+		// Placement bottom with a 10 px offset, centred on the button
+		// (shift keeps it in the viewport; the button is far from the edges).
+		if math.Abs(pos.BoxTop-(pos.ElBottom+10)) > 1.5 {
+			t.Errorf("tooltip top %.1f, want 10 px under the button's bottom %.1f", pos.BoxTop, pos.ElBottom)
+		}
+		if c, e := pos.BoxLeft+pos.BoxW/2, pos.ElLeft+pos.ElW/2; math.Abs(c-e) > 1.5 {
+			t.Errorf("tooltip centre %.1f, want the button's centre %.1f", c, e)
+		}
+		if pos.Title != "The demo video is coming soon" || pos.Scripts != 0 || pos.Imgs != 0 || pos.Pwned != nil {
+			t.Errorf("content: %+v", pos)
+		}
+		if pos.Focus != "Got it" {
+			t.Errorf("focus in the dialog: got %q, want the Got it button", pos.Focus)
+		}
+		shot("guide-tooltip.png")
+		// Keyboard only: Tab cycles inside the dialog (Got it → close → link → Got it), Enter completes.
+		var seq []string
+		for i := 0; i < 3; i++ {
+			if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+				t.Fatal(err)
+			}
+			var f string
+			eval(`(() => { const a = document.querySelector('[data-tg-guide]').shadowRoot.activeElement; return a ? (a.getAttribute('aria-label') || a.textContent) : ''; })()`, &f)
+			seq = append(seq, f)
+		}
+		if strings.Join(seq, "|") != "Close|interactive tour|Got it" {
+			t.Errorf("tab order: got %v", seq)
+		}
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!document.querySelector('[data-tg-guide]')`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+			t.Fatalf("Enter on Got it did not close the tooltip: %v", err)
+		}
+		eval(`window.trailguide.flush(); true`, nil)
+		waitGuideEvents(t, api, p.ID, session, "guide_eligible", "guide_shown", "step_shown", "step_completed", "guide_completed")
+	})
+
+	t.Run("holdout sees nothing", func(t *testing.T) {
+		session := visit(held, "index.html")
+		rage()
+		time.Sleep(2 * time.Second)
+		var shown bool
+		eval(`!!document.querySelector('[data-tg-guide]')`, &shown)
+		if shown {
+			t.Fatal("a holdout visitor was shown the guide")
+		}
+		eval(`window.trailguide.flush(); true`, nil)
+		waitGuideEvents(t, api, p.ID, session, "guide_held_out")
+	})
+
+	t.Run("impact report", func(t *testing.T) {
+		var im guide.Impact
+		eventually(t, 30*time.Second, "impact counts both arms", func() error {
+			if code := api.do("GET", base+"/"+tip+"/impact", nil, &im); code != http.StatusOK {
+				return fmt.Errorf("status %d", code)
+			}
+			f := im.Friction
+			if f.Exposed != 1 || f.Holdout != 1 || f.ExposedHit != 1 || f.HoldoutHit != 1 || im.Shown != 1 {
+				return fmt.Errorf("got %+v shown %d", f, im.Shown)
+			}
+			return nil
+		})
+		if im.Goal == nil || im.Goal.Exposed != 1 || im.Goal.ExposedHit != 0 {
+			t.Fatalf("goal: %+v", im.Goal)
+		}
+	})
+}
+
+// reload loads page again and waits for the SDK to run; it returns the
+// session id.
+func reload(t *testing.T, ctx context.Context, page string) string {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(page)); err != nil {
+		t.Fatal(err)
+	}
+	s, err := chromedp.Run(ctx, chromedp.Poll[string](`(window.trailguide && window.trailguide.client && window.trailguide.client() && window.trailguide.client().debugState().running && window.__trailguide_friction) ? window.trailguide.client().debugState().session : ''`,
+		chromedp.WithPollingTimeout(20*time.Second)))
+	if err != nil {
+		t.Fatalf("SDK not running on %s: %v", page, err)
+	}
+	return s
+}
+
+// waitGuideEvents waits until the session's stored events hold guide
+// signals with every one of names.
+func waitGuideEvents(t *testing.T, api *apiClient, projectID, session string, names ...string) {
+	t.Helper()
+	eventually(t, 30*time.Second, "guide events of "+session, func() error {
+		var out struct {
+			Events []struct {
+				Type     string          `json:"type"`
+				Name     string          `json:"name"`
+				Time     string          `json:"time"`
+				Selector string          `json:"selector"`
+				Data     json.RawMessage `json:"data"`
+			} `json:"events"`
+		}
+		if code := api.do("GET", "/api/v1/projects/"+projectID+"/sessions/"+session, nil, &out); code != http.StatusOK {
+			return fmt.Errorf("session: %d", code)
+		}
+		have := map[string]bool{}
+		for _, e := range out.Events {
+			if e.Type == "guide" {
+				have[e.Name] = true
+			}
+		}
+		for _, n := range names {
+			if !have[n] {
+				return fmt.Errorf("no %s (have %v)", n, have)
+			}
+		}
+		return nil
+	})
+}
