@@ -51,6 +51,28 @@ func TestE2EGuides(t *testing.T) {
 		"goal":    map[string]any{"event": "signup_completed"},
 	})
 
+	zero := 0
+	walk := create(map[string]any{
+		"name": "Plans tour", "type": "walkthrough", "holdout_percent": zero, "url_scope": []string{"/demo/onboarding.html", "/demo/pricing.html"},
+		"steps": []map[string]any{
+			{"title": "Start here", "body": "Every plan starts with a <i>free</i> trial.", "selector": "#welcome", "page": "/demo/onboarding.html"},
+			{"title": "Pick Team", "body": "<ul><li>Unlimited boards</li><li>Weekly digest</li></ul>", "selector": "#plan-team", "page": "/demo/pricing.html", "placement": "top"},
+		},
+		"trigger": map[string]any{"type": "page_load"},
+	})
+	modal := create(map[string]any{
+		"name": "Settings help", "type": "modal", "holdout_percent": zero, "url_scope": []string{"/demo/settings.html"},
+		"steps": []map[string]any{{"title": "Your settings moved", "body": "<p>Billing now has its own tab.</p><p>Notifications are per project.</p>",
+			"buttons": []map[string]any{{"label": "Open billing", "action": "action", "name": "openBilling"}, {"label": "Later", "action": "done"}}}},
+		"trigger": map[string]any{"type": "event", "event": "open_help"},
+	})
+	hot := create(map[string]any{
+		"name": "Signup hint", "type": "hotspot", "holdout_percent": zero, "url_scope": []string{"/demo/signup.html"},
+		"steps":   []map[string]any{{"title": "Use your work email", "body": "We will find your team.", "text": "Create your workspace", "placement": "right"}}, // the text fallback
+		"trigger": map[string]any{"type": "page_load"},
+	})
+	_, _, _ = walk, modal, hot
+
 	ctx := newBrowser(t, 3*time.Minute, 1280, 800)
 	eval := func(js string, out any) {
 		t.Helper()
@@ -193,6 +215,78 @@ func TestE2EGuides(t *testing.T) {
 		}
 		eval(`window.trailguide.flush(); true`, nil)
 		waitGuideEvents(t, api, p.ID, session, "guide_held_out")
+	})
+
+	t.Run("walkthrough resumes after navigation", func(t *testing.T) {
+		session := visit(fmt.Sprintf("%032x", 0xa11a), "onboarding.html")
+		title := `(() => { const d = ` + dialog + `; return d ? d.querySelector('h2').textContent + ' ' + (d.querySelector('.n') || {}).textContent : ''; })()`
+		got, err := chromedp.Run(ctx, chromedp.Poll[string](title, chromedp.WithPollingTimeout(15*time.Second)))
+		if err != nil || got != "Start here 1 / 2" {
+			t.Fatalf("first step: got %q, %v", got, err)
+		}
+		shot("guide-walkthrough.png")
+		eval(`document.querySelector('[data-tg-guide]').shadowRoot.querySelector('.pri').click(); true`, nil)
+		if session2 := reload(t, ctx, srv.URL+"/demo/pricing.html"); session2 != session {
+			t.Fatalf("new session %s after navigation", session2)
+		}
+		got, err = chromedp.Run(ctx, chromedp.Poll[string](title, chromedp.WithPollingTimeout(15*time.Second)))
+		if err != nil || got != "Pick Team 2 / 2" {
+			t.Fatalf("second step after navigation: got %q, %v", got, err)
+		}
+		// Placement top; hidden while #plan-team is below the fold (hide middleware), shown once it scrolls in.
+		eval(`document.querySelector('#plan-team').scrollIntoView({block: 'center'}); true`, nil)
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](dialog+`.style.visibility !== 'hidden'`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+			t.Fatalf("step not visible with its anchor in view: %v", err)
+		}
+		var above bool
+		eval(`(() => { const b = `+dialog+`.getBoundingClientRect(), e = document.querySelector('#plan-team').getBoundingClientRect(); return Math.abs(b.bottom + 10 - e.top) < 1.5; })()`, &above)
+		if !above {
+			t.Error("second step not 10 px above #plan-team")
+		}
+		shot("guide-walkthrough-2.png")
+		eval(`document.querySelector('[data-tg-guide]').shadowRoot.querySelector('.bar .pri').click(); true`, nil)
+		eval(`window.trailguide.flush(); true`, nil)
+		waitGuideEvents(t, api, p.ID, session, "guide_shown", "step_shown", "step_completed", "guide_completed")
+	})
+
+	t.Run("modal on a custom event, Esc closes, host action", func(t *testing.T) {
+		session := visit(fmt.Sprintf("%032x", 0xb22b), "settings.html")
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!window.__trailguide_guides`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+			t.Fatal(err)
+		}
+		eval(`document.activeElement && document.activeElement.blur(); window.dispatchEvent(new Event('open_help')); true`, nil)
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!(`+dialog+`)`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+			t.Fatalf("modal not shown: %v", err)
+		}
+		var modal bool
+		eval(dialog+`.getAttribute('aria-modal') === 'true'`, &modal)
+		if !modal {
+			t.Error("modal without aria-modal")
+		}
+		shot("guide-modal.png")
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!document.querySelector('[data-tg-guide]')`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+			t.Fatalf("Esc did not close the modal: %v", err)
+		}
+		eval(`window.trailguide.flush(); true`, nil)
+		waitGuideEvents(t, api, p.ID, session, "guide_shown", "guide_dismissed")
+	})
+
+	t.Run("hotspot opens its tooltip", func(t *testing.T) {
+		visit(fmt.Sprintf("%032x", 0xc33c), "signup.html")
+		beacon := `document.querySelector('[data-tg-guide]') && document.querySelector('[data-tg-guide]').shadowRoot.querySelector('.beacon')`
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!(`+beacon+`)`, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+			t.Fatalf("no beacon: %v", err)
+		}
+		time.Sleep(300 * time.Millisecond)
+		shot("guide-hotspot.png")
+		eval(beacon+`.click(); true`, nil)
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!(`+dialog+`)`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+			t.Fatalf("beacon did not open the tooltip: %v", err)
+		}
+		shot("guide-hotspot-open.png")
 	})
 
 	t.Run("impact report", func(t *testing.T) {
