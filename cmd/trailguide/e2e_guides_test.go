@@ -305,6 +305,54 @@ func TestE2EGuides(t *testing.T) {
 			t.Fatalf("goal: %+v", im.Goal)
 		}
 	})
+
+	t.Run("dashboard: list, impact, add guidance here", func(t *testing.T) {
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/login")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`fetch('/api/v1/login', {method: 'POST', headers: {'Content-Type': 'application/json', 'X-TG-CSRF': '1'},
+			body: JSON.stringify({email: %q, password: %q})}).then(r => r.ok)`, e2eAdminEmail, e2eAdminPassword), chromedp.EvalAsValue, chromedp.EvalAwaitPromise)); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+p.ID+"/guides")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('.gd-list tbody tr').length === 4`, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+			t.Fatalf("guides list: %v", err)
+		}
+		eval(`[...document.querySelectorAll('.gd-list tbody tr')].find(r => r.textContent.includes('Watch demo help')).querySelector('.gd-row-actions .ghost').click(); true`, nil)
+		got, err := chromedp.Run(ctx, chromedp.Poll[string](`(document.querySelector('.gd-impact tbody tr') || {}).textContent || ''`, chromedp.WithPollingTimeout(10*time.Second)))
+		if err != nil || !strings.Contains(got, "1 / 1") {
+			t.Fatalf("impact row: %q %v", got, err)
+		}
+		shot("dashboard-guides.png")
+		// From a friction row: the editor opens pre-filled. The demo
+		// sessions' friction appears once the worker has analysed them.
+		found := false
+		for deadline := time.Now().Add(2 * time.Minute); !found && time.Now().Before(deadline); {
+			if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+p.ID+"/friction")); err != nil {
+				t.Fatal(err)
+			}
+			_, err := chromedp.Run(ctx, chromedp.Poll[bool](`[...document.querySelectorAll('a')].some(a => a.textContent.trim() === 'Add guidance here')`, chromedp.WithPollingTimeout(5*time.Second)))
+			found = err == nil
+		}
+		if !found {
+			shot("dashboard-friction-failed.png")
+			t.Fatal("no Add guidance here on the Friction page")
+		}
+		shot("dashboard-friction-add-guidance.png")
+		eval(`[...document.querySelectorAll('a')].find(a => a.textContent.trim() === 'Add guidance here').click(); true`, nil)
+		sel, err := chromedp.Run(ctx, chromedp.Poll[string](`(() => { const i = document.querySelector('.gd-form input[placeholder="#plan"]'); return i && i.value; })()`, chromedp.WithPollingTimeout(10*time.Second)))
+		if err != nil || sel == "" {
+			t.Fatalf("editor not pre-filled with a selector: %q %v", sel, err)
+		}
+		var trig string
+		eval(`[...document.querySelectorAll('.gd-form select')][1].value`, &trig)
+		if !strings.HasPrefix(trig, "friction:") {
+			t.Errorf("trigger: got %q, want a friction trigger", trig)
+		}
+		shot("dashboard-guide-editor.png")
+	})
 }
 
 // reload loads page again and waits for the SDK to run; it returns the
@@ -314,8 +362,17 @@ func reload(t *testing.T, ctx context.Context, page string) string {
 	if err := chromedp.Do(ctx, chromedp.Navigate(page)); err != nil {
 		t.Fatal(err)
 	}
-	s, err := chromedp.Run(ctx, chromedp.Poll[string](`(window.trailguide && window.trailguide.client && window.trailguide.client() && window.trailguide.client().debugState().running && window.__trailguide_friction) ? window.trailguide.client().debugState().session : ''`,
-		chromedp.WithPollingTimeout(20*time.Second)))
+	var s string
+	var err error
+	// A poll that straddles a navigation the page makes itself loses its
+	// execution context: poll again.
+	for try := 0; try < 3; try++ {
+		s, err = chromedp.Run(ctx, chromedp.Poll[string](`(window.trailguide && window.trailguide.client && window.trailguide.client() && window.trailguide.client().debugState().running && window.__trailguide_friction) ? window.trailguide.client().debugState().session : ''`,
+			chromedp.WithPollingTimeout(20*time.Second)))
+		if err == nil || !strings.Contains(err.Error(), "context") {
+			break
+		}
+	}
 	if err != nil {
 		t.Fatalf("SDK not running on %s: %v", page, err)
 	}

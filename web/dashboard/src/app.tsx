@@ -15,6 +15,7 @@ import { TeamPage } from './pages/Team';
 import { ApiKeysPage } from './pages/ApiKeys';
 import { AccountPage } from './pages/Account';
 import { PrivacyPage } from './pages/Privacy';
+import { GuidesPage } from './pages/Guides';
 import { Sidebar } from './components/Sidebar';
 import { NoProjects, NotFound, FullPageSpinner, ErrorState } from './components/States';
 
@@ -110,7 +111,7 @@ export function App() {
 
   const user = auth.user;
   const pid = route.name === 'sessions' || route.name === 'session' || route.name === 'friction' || route.name === 'settings' ||
-    route.name === 'privacy'
+    route.name === 'privacy' || route.name === 'guides'
       ? route.pid
       : null;
   const project = pid && projects ? projects.find((p) => p.id === pid) || null : null;
@@ -170,5 +171,6 @@ function renderMain(
   if (route.name === 'friction') return <FrictionPage key={project.id} project={project} />;
   if (route.name === 'settings') return <SettingsPage key={project.id} project={project} user={user} />;
   if (route.name === 'privacy') return <PrivacyPage key={project.id} project={project} user={user} />;
+  if (route.name === 'guides') return <GuidesPage key={project.id + route.query} project={project} query={route.query} />;
   return <SessionPage key={route.pid + '/' + route.sid} project={project} sid={route.sid} />;
 }

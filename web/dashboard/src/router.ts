@@ -13,6 +13,7 @@ export type Route =
   | { name: 'keys' }
   | { name: 'account' }
   | { name: 'privacy'; pid: string }
+  | { name: 'guides'; pid: string; query: string }
   | { name: 'notfound'; path: string };
 
 function seg(s: string): string | null {
@@ -49,6 +50,10 @@ export function parseRoute(pathname: string, search = ''): Route {
     const pid = seg(parts[1]);
     if (pid) return { name: 'settings', pid };
   }
+  if (parts[0] === 'projects' && parts.length === 3 && parts[2] === 'guides') {
+    const pid = seg(parts[1]);
+    if (pid) return { name: 'guides', pid, query: search.replace(/^\?/, '') };
+  }
   if (parts[0] === 'projects' && parts.length === 3 && parts[2] === 'privacy') {
     const pid = seg(parts[1]);
     if (pid) return { name: 'privacy', pid };
@@ -75,6 +80,7 @@ export const paths = {
   friction: (pid: string, query?: string) =>
     `/projects/${encodeURIComponent(pid)}/friction${query ? '?' + query : ''}`,
   settings: (pid: string) => `/projects/${encodeURIComponent(pid)}/settings`,
+  guides: (pid: string, query?: string) => `/projects/${encodeURIComponent(pid)}/guides${query ? '?' + query : ''}`,
   team: () => '/team',
   keys: () => '/api-keys',
   account: () => '/account',
