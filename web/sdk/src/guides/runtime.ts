@@ -232,7 +232,7 @@ export function startGuides(c: HostClient, e: Eligibility, win: Window): void {
     for (const b of buttons) {
       const el = doc.createElement('button');
       el.textContent = b.label;
-      el.className = b.action === 'back' ? 'sec' : 'pri';
+      el.className = b === buttons[buttons.length - 1] ? 'pri' : 'sec';
       el.onclick = () => act(b);
       bar.appendChild(el);
       btns.push(el);
