@@ -114,6 +114,7 @@ func (e *testEnv) build(cfg httpapi.Config, dist fstest.MapFS) {
 	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: e.logs}, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	deps := httpapi.Deps{Ingest: e.ingest, Projects: e.projects, Sessions: e.sessions, Users: e.users, Keys: e.keys, Blobs: e.blobs,
 		Segments: sqlite.NewSegmentStore(e.db), FunnelDefs: sqlite.NewFunnelDefStore(e.db),
+		Guides:   sqlite.NewGuideStore(e.db),
 		Erasure:  worker.NewEraser(e.sessions.(trailguide.ErasureStore), e.blobs, nil, logger),
 		Webhooks: sqlite.NewWebhookStore(e.db)}
 	if dist != nil {

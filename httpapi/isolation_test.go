@@ -164,6 +164,15 @@ var isolationCases = map[string]isolationCase{
 	"DELETE /api/v1/projects/{pid}/funnels/{fid}":          {ids: []map[string]string{{"fid": "fun_b"}}},
 	"GET /api/v1/projects/{pid}/funnel/dropoff":            {},
 	"GET /api/v1/projects/{pid}/struggles":                 {},
+	"GET /api/v1/projects/{pid}/guides":                    {},
+	"POST /api/v1/projects/{pid}/guides":                   {body: `{"name":"x","type":"modal","steps":[{"title":"t"}]}`},
+	"GET /api/v1/projects/{pid}/guides/{gid}":              {},
+	"PUT /api/v1/projects/{pid}/guides/{gid}":              {body: `{"name":"x","type":"modal","steps":[{"title":"t"}]}`},
+	"DELETE /api/v1/projects/{pid}/guides/{gid}":           {},
+	"POST /api/v1/projects/{pid}/guides/{gid}/publish":     {},
+	"POST /api/v1/projects/{pid}/guides/{gid}/pause":       {},
+	"GET /api/v1/projects/{pid}/guides/{gid}/versions":     {},
+	"GET /api/v1/projects/{pid}/guides/{gid}/impact":       {},
 	// A's project with B's session, and B's project with B's session.
 	"GET /api/v1/projects/{pid}/sessions/{sid}":           {ids: []map[string]string{{}, {"pid": "proj0001"}}},
 	"GET /api/v1/projects/{pid}/sessions/{sid}/recording": {ids: []map[string]string{{}, {"pid": "proj0001"}}},
@@ -179,7 +188,7 @@ var isolationCases = map[string]isolationCase{
 // data in any response. Afterwards B's data must be unchanged.
 func TestTenantIsolation(t *testing.T) {
 	tn := newTenants(t)
-	bIDs := map[string]string{"pid": projB, "sid": sessB, "uid": tn.userB.ID, "kid": tn.keyBID, "id": jobB, "userId": userBEmail, "visitorId": "visitor-of-b", "wid": "webhook-of-b", "segid": "seg_b", "fid": "fun_b"}
+	bIDs := map[string]string{"pid": projB, "sid": sessB, "uid": tn.userB.ID, "kid": tn.keyBID, "id": jobB, "userId": userBEmail, "visitorId": "visitor-of-b", "wid": "webhook-of-b", "segid": "seg_b", "fid": "fun_b", "gid": "gd_b"}
 
 	routes := tn.server.Routes()
 	seen := map[string]bool{}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/trailguide/trailguide"
 	"github.com/trailguide/trailguide/analytics"
+	"github.com/trailguide/trailguide/guide"
 	"github.com/trailguide/trailguide/password"
 )
 
@@ -59,6 +60,9 @@ type Config struct {
 	// MetricsToken, when set, is the bearer token GET /metrics requires;
 	// empty: /metrics is open to whoever reaches the listener.
 	MetricsToken string
+	// GuideBudget is the interruption budget of guides per visitor;
+	// guide.DefaultBudget when zero.
+	GuideBudget guide.Budget
 }
 
 // Deps are the services and stores the handlers call. Ingest is needed for
@@ -105,6 +109,9 @@ type Deps struct {
 	Funnels trailguide.FunnelService
 	// FunnelDefs keeps saved funnels; without it those routes answer 503.
 	FunnelDefs trailguide.FunnelDefStore
+	// Guides keeps guides and answers eligibility and impact; without it
+	// those routes answer 503.
+	Guides trailguide.GuideStore
 }
 
 // Server is the HTTP front of Trailguide.
@@ -212,6 +219,7 @@ func (s *Server) routeTable() []route {
 		rt = append(rt,
 			route{"POST /ingest/v1/batch", permPublic, s.handleIngestBatch},
 			route{"GET /ingest/v1/config", permPublic, s.handleIngestConfig},
+			route{"POST /ingest/v1/guides", permPublic, s.handleIngestGuides},
 			route{"OPTIONS /ingest/", permPublic, s.handleIngestPreflight},
 		)
 	}
@@ -269,6 +277,16 @@ func (s *Server) routeTable() []route {
 			route{"GET /api/v1/projects/{pid}/funnel/sessions", permRead, s.handleFunnelSessions},
 			route{"GET /api/v1/projects/{pid}/funnel/dropoff", permRead, s.handleDropoff},
 			route{"GET /api/v1/projects/{pid}/struggles", permRead, s.handleStruggles},
+
+			route{"GET /api/v1/projects/{pid}/guides", permRead, s.handleListGuides},
+			route{"POST /api/v1/projects/{pid}/guides", permWrite, s.handleSaveGuide},
+			route{"GET /api/v1/projects/{pid}/guides/{gid}", permRead, s.handleGetGuide},
+			route{"PUT /api/v1/projects/{pid}/guides/{gid}", permWrite, s.handleSaveGuide},
+			route{"DELETE /api/v1/projects/{pid}/guides/{gid}", permWrite, s.handleDeleteGuide},
+			route{"POST /api/v1/projects/{pid}/guides/{gid}/publish", permWrite, s.handleGuideStatus(trailguide.GuidePublished)},
+			route{"POST /api/v1/projects/{pid}/guides/{gid}/pause", permWrite, s.handleGuideStatus(trailguide.GuidePaused)},
+			route{"GET /api/v1/projects/{pid}/guides/{gid}/versions", permRead, s.handleGuideVersions},
+			route{"GET /api/v1/projects/{pid}/guides/{gid}/impact", permRead, s.handleGuideImpact},
 
 			route{"GET /api/v1/projects/{pid}/privacy", permRead, s.handlePrivacy},
 			route{"DELETE /api/v1/projects/{pid}/users/{userId}", permAdmin, s.handleEraseUser},

@@ -65,6 +65,7 @@ func storesOf(db *sqlite.DB) storetest.Stores {
 		Heatmaps:   sqlite.NewSessionStore(db),
 		Segments:   sqlite.NewSegmentStore(db),
 		FunnelDefs: sqlite.NewFunnelDefStore(db),
+		Guides:     sqlite.NewGuideStore(db),
 	}
 }
 

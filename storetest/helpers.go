@@ -40,6 +40,8 @@ type Stores struct {
 	// FunnelDefs is the backend's saved-funnel store; its case is skipped
 	// without it.
 	FunnelDefs trailguide.FunnelDefStore
+	// Guides is the backend's guide store; its cases are skipped without it.
+	Guides trailguide.GuideStore
 	// SetNow, when not nil, sets the clock the stores use for defaults and
 	// auth session expiry. Tests that need it are skipped without it.
 	SetNow func(time.Time)

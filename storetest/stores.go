@@ -67,6 +67,9 @@ func TestStores(t *testing.T, open func(t *testing.T) Stores) {
 		{"Segments", testSegments},
 		{"ScanFunnel", testScanFunnel},
 		{"SavedFunnels", testSavedFunnels},
+		{"Guides", testGuides},
+		{"GuideEligibilityQueries", testGuideEligibilityQueries},
+		{"GuideImpact", testGuideImpact},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

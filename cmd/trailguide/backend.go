@@ -130,6 +130,8 @@ type backends struct {
 	// PostgreSQL for now: those routes answer 503 there).
 	Segments   trailguide.SegmentStore
 	FunnelDefs trailguide.FunnelDefStore
+	// Guides keeps guides (nil on PostgreSQL for now: those routes answer 503).
+	Guides trailguide.GuideStore
 	// Leases is nil on SQLite: one process owns that database, so its
 	// worker is alone.
 	Leases trailguide.LeaseStore
@@ -173,6 +175,7 @@ func openBackends(ctx context.Context, c BackendConfig, logger *slog.Logger) (*b
 		b.Users, b.Keys = sqlite.NewUserStore(db), sqlite.NewAPIKeyStore(db)
 		b.Webhooks = sqlite.NewWebhookStore(db)
 		b.Segments, b.FunnelDefs = sqlite.NewSegmentStore(db), sqlite.NewFunnelDefStore(db)
+		b.Guides = sqlite.NewGuideStore(db)
 		b.close, b.DB = db.Close, db
 	}
 	var err error

@@ -137,6 +137,7 @@ func serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 
 		Segments:   st.Segments,
 		FunnelDefs: st.FunnelDefs,
+		Guides:     st.Guides,
 
 		Metrics:        mtr,
 		MetricsHandler: mtr.Handler(),

@@ -174,6 +174,9 @@ export async function build() {
   // Live friction detection (docs/FRICTION.md), loaded by the recorder chunk
   // after the config arrives; outside the loader+recorder budget.
   await esbuild({ ...common, entryPoints: [join(here, 'src/friction/chunk.ts')], format: 'iife', outfile: join(scriptOut, 'friction.js') });
+  // The guides runtime (Floating UI included), loaded by the hook in
+  // friction.js only when the visitor has an eligible guide; ≤ 12 KB gzip.
+  await esbuild({ ...common, entryPoints: [join(here, 'src/guides/chunk.ts')], format: 'iife', outfile: join(scriptOut, 'guides.js') });
 
   // npm package: ESM with @rrweb/record left as a dependency, plus declarations.
   const npmOut = join(here, 'dist');

@@ -104,6 +104,11 @@ function defaultMessage(status: number): string {
 const enc = encodeURIComponent;
 
 export const api = {
+  guides: (pid: string) => call<{ guides: any[] }>('GET', `/api/v1/projects/${enc(pid)}/guides`),
+  saveGuide: (pid: string, g: any) =>
+    g.id ? call<any>('PUT', `/api/v1/projects/${enc(pid)}/guides/${enc(g.id)}`, { body: g }) : call<any>('POST', `/api/v1/projects/${enc(pid)}/guides`, { body: g }),
+  guideStatus: (pid: string, id: string, action: 'publish' | 'pause') => call<any>('POST', `/api/v1/projects/${enc(pid)}/guides/${enc(id)}/${action}`),
+  guideImpact: (pid: string, id: string) => call<any>('GET', `/api/v1/projects/${enc(pid)}/guides/${enc(id)}/impact`),
   setupNeeded: () => call<{ needed: boolean }>('GET', '/api/v1/setup', { quiet401: true }),
   setup: (body: { token: string; email: string; name: string; password: string }) =>
     call<{ user: User }>('POST', '/api/v1/setup', { body, quiet401: true }),

@@ -17,6 +17,7 @@ import { TeamPage } from './pages/Team';
 import { ApiKeysPage } from './pages/ApiKeys';
 import { AccountPage } from './pages/Account';
 import { PrivacyPage } from './pages/Privacy';
+import { GuidesPage } from './pages/Guides';
 import { Sidebar } from './components/Sidebar';
 import { NoProjects, NotFound, FullPageSpinner, ErrorState } from './components/States';
 
@@ -112,7 +113,7 @@ export function App() {
 
   const user = auth.user;
   const pid = route.name === 'sessions' || route.name === 'session' || route.name === 'friction' || route.name === 'heatmaps' || route.name === 'funnels' || route.name === 'settings' ||
-    route.name === 'privacy'
+    route.name === 'privacy' || route.name === 'guides'
       ? route.pid
       : null;
   const project = pid && projects ? projects.find((p) => p.id === pid) || null : null;
@@ -174,5 +175,6 @@ function renderMain(
   if (route.name === 'funnels') return <FunnelsPage key={project.id} project={project} user={user} />;
   if (route.name === 'settings') return <SettingsPage key={project.id} project={project} user={user} />;
   if (route.name === 'privacy') return <PrivacyPage key={project.id} project={project} user={user} />;
+  if (route.name === 'guides') return <GuidesPage key={project.id + route.query} project={project} query={route.query} />;
   return <SessionPage key={route.pid + '/' + route.sid} project={project} sid={route.sid} isAdmin={user.role === 'admin'} />;
 }

@@ -15,6 +15,7 @@ export type Route =
   | { name: 'keys' }
   | { name: 'account' }
   | { name: 'privacy'; pid: string }
+  | { name: 'guides'; pid: string; query: string }
   | { name: 'notfound'; path: string };
 
 function seg(s: string): string | null {
@@ -59,6 +60,10 @@ export function parseRoute(pathname: string, search = ''): Route {
     const pid = seg(parts[1]);
     if (pid) return { name: 'settings', pid };
   }
+  if (parts[0] === 'projects' && parts.length === 3 && parts[2] === 'guides') {
+    const pid = seg(parts[1]);
+    if (pid) return { name: 'guides', pid, query: search.replace(/^\?/, '') };
+  }
   if (parts[0] === 'projects' && parts.length === 3 && parts[2] === 'privacy') {
     const pid = seg(parts[1]);
     if (pid) return { name: 'privacy', pid };
@@ -89,6 +94,7 @@ export const paths = {
   funnels: (pid: string, query?: string) =>
     `/projects/${encodeURIComponent(pid)}/funnels${query ? '?' + query : ''}`,
   settings: (pid: string) => `/projects/${encodeURIComponent(pid)}/settings`,
+  guides: (pid: string, query?: string) => `/projects/${encodeURIComponent(pid)}/guides${query ? '?' + query : ''}`,
   team: () => '/team',
   keys: () => '/api-keys',
   account: () => '/account',

@@ -138,6 +138,7 @@ export declare class Client {
         window?: string;
         visitor?: string;
         config: SDKConfig | null;
+        key: string;
     };
 }
 export {};

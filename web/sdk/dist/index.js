@@ -1801,7 +1801,7 @@ var Client = class {
   }
   /** For tests and debugging. */
   debugState() {
-    return { running: this.running_, session: this.ids_?.session, window: this.ids_?.window, visitor: this.ids_?.visitor, config: this.config_ };
+    return { running: this.running_, session: this.ids_?.session, window: this.ids_?.window, visitor: this.ids_?.visitor, config: this.config_, key: this.o_.key };
   }
 };
 

@@ -488,7 +488,7 @@ export class Client {
   }
 
   /** For tests and debugging. */
-  debugState(): { running: boolean; session?: string; window?: string; visitor?: string; config: SDKConfig | null } {
-    return { running: this.running_, session: this.ids_?.session, window: this.ids_?.window, visitor: this.ids_?.visitor, config: this.config_ };
+  debugState(): { running: boolean; session?: string; window?: string; visitor?: string; config: SDKConfig | null; key: string } {
+    return { running: this.running_, session: this.ids_?.session, window: this.ids_?.window, visitor: this.ids_?.visitor, config: this.config_, key: this.o_.key };
   }
 }

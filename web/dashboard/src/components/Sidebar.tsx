@@ -56,6 +56,12 @@ export function Sidebar({
           </a>
         )}
         {pid && (
+          <a class={'nav-item' + (route.name === 'guides' ? ' active' : '')} href={paths.guides(pid)}>
+            <IconBolt />
+            <span>Guides</span>
+          </a>
+        )}
+        {pid && (
           <a class={'nav-item' + (route.name === 'privacy' ? ' active' : '')} href={paths.privacy(pid)}>
             <IconLock />
             <span>Privacy</span>

@@ -274,6 +274,9 @@ function ElementRow({ project, el, range, now, hasPrevious, prevLabel }: { proje
         </span>
       </td>
       <td class="col-ex">
+        <a class="btn sm ghost" href={paths.guides(project.id, new URLSearchParams({ new: '1', selector: el.selector, page: el.url, signal: el.signal, text: el.text || '' }).toString())} title="Add guidance on this element">
+          Add guidance here
+        </a>
         {el.example && (
           <a class="btn sm ghost watch" href={exampleHref(project.id, el.example)} title="Watch the latest occurrence" aria-label="Watch the latest occurrence">
             <IconPlay size={11} />
