@@ -93,6 +93,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzText$$' -fuzztime $(FUZZTIME) ./scrub/
 	$(GO) test -run '^$$' -fuzz '^FuzzURL$$' -fuzztime $(FUZZTIME) ./scrub/
 	$(GO) test -run '^$$' -fuzz '^FuzzJSON$$' -fuzztime $(FUZZTIME) ./scrub/
+	$(GO) test -run '^$$' -fuzz '^FuzzSanitizeHTML$$' -fuzztime $(FUZZTIME) ./guide/
 
 ## demo-record: re-record the demo sessions in headless Chromium (commit demo/fixtures).
 demo-record: build
