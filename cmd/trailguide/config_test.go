@@ -126,7 +126,7 @@ func TestRunCommands(t *testing.T) {
 		{nil, 2, "", "Usage:"},
 		{[]string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
 		{[]string{"serve", "--role", "nope"}, 2, "", "--role"},
-		{[]string{"serve", "--no-such-flag"}, 1, "", "flag provided but not defined"},
+		{[]string{"serve", "--no-such-flag"}, 2, "", "flag provided but not defined"},
 		{[]string{"serve", "-h"}, 0, "", "-addr"},
 		{[]string{"user", "create"}, 2, "", "--email"},
 	}

@@ -3,6 +3,7 @@
 // loads the guides runtime (guides.js) only when there is one, or a holdout
 // to record. A session not indexed yet (retry) asks again after the first
 // acknowledged batch.
+import { scrubURL } from '../context';
 import type { Eligibility, HostClient } from './types';
 
 type GuidesWindow = Window & {
@@ -23,7 +24,7 @@ export function hookGuides(win: Window, src: string): void {
       credentials: 'omit',
       mode: 'cors',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ key: st.key, session: st.session, visitor: st.visitor, url: win.location.href }),
+      body: JSON.stringify({ key: st.key, session: st.session, visitor: st.visitor, url: scrubURL(win.location.href) }),
     })
       .then((r) => (r.ok ? (r.json() as Promise<Eligibility>) : null))
       .then((e) => {

@@ -4,6 +4,7 @@
 // (the anchor, waited for, or anchor_failed), renders in a shadow root
 // positioned with Floating UI, and reports every step as guide signals.
 import { autoUpdate, computePosition, flip, hide, offset, shift } from '@floating-ui/dom';
+import { scrubURL } from '../context';
 import { matchURL, renderBody, safeLink } from './content';
 import { CSS } from './style';
 import type { Eligibility, GuideButton, HostClient, ServedGuide } from './types';
@@ -31,7 +32,7 @@ export function startGuides(c: HostClient, e: Eligibility, win: Window): void {
     }
   };
   const emit = (g: ServedGuide, name: string, props?: Record<string, unknown>): void =>
-    c.signal({ type: 'guide', ts: Date.now(), url: win.location.href, name, props: { guide_id: g.id, version: g.version, ...props } });
+    c.signal({ type: 'guide', ts: Date.now(), url: scrubURL(win.location.href), name, props: { guide_id: g.id, version: g.version, ...props } });
   // Once per session and guide: eligibility, holdout, suppression.
   const once = (g: ServedGuide, name: string, props?: Record<string, unknown>): void => {
     const k = 'tg_g_' + name + '_' + g.id;
