@@ -28,9 +28,6 @@ CREATE TABLE webhook_deliveries (
 	next_at      BIGINT NOT NULL DEFAULT 0,
 	created_at   BIGINT NOT NULL,
 	delivered_at BIGINT NOT NULL DEFAULT 0,
-	-- PostgreSQL only: until when a node's sender has the delivery
-	-- (DueDeliveries claims what it returns; several nodes send).
-	claimed_until BIGINT NOT NULL DEFAULT 0,
 	UNIQUE (webhook_id, dedupe_key)
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at) WHERE status = 'pending';
