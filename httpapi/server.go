@@ -99,7 +99,7 @@ type Deps struct {
 		Ping(ctx context.Context, h *trailguide.Webhook) (*trailguide.WebhookDelivery, error)
 	}
 	// Heatmaps serves the heatmap API; when nil, Sessions is used if it
-	// implements trailguide.HeatmapStore (the SQLite store does).
+	// implements trailguide.HeatmapStore (the SQLite and PostgreSQL stores do).
 	Heatmaps trailguide.HeatmapStore
 	// Segments keeps saved segments; without it those routes answer 503.
 	Segments trailguide.SegmentStore

@@ -67,6 +67,7 @@ func storesOf(db *postgres.DB) storetest.Stores {
 		Keys:     postgres.NewAPIKeyStore(db),
 		Friction: postgres.NewSessionStore(db),
 		Webhooks: postgres.NewWebhookStore(db),
+		Heatmaps: postgres.NewSessionStore(db),
 	}
 }
 

@@ -76,6 +76,10 @@ func (s *SessionStore) ScrubStats(ctx context.Context, projectID string, limit i
 // deleteSessionsTx deletes the sessions ids of a project with their rows in
 // batches, chunks and events (ON DELETE CASCADE), counting what goes.
 func deleteSessionsTx(ctx context.Context, tx q, projectID string, ids []string, d *trailguide.DeletedSessions) error {
+	// Their heatmap contributions first, out of heat_day in one delta.
+	if err := deleteHeatmapsTx(ctx, tx, projectID, ids); err != nil {
+		return fmt.Errorf("heatmaps: %w", err)
+	}
 	for _, id := range ids {
 		var events, chunks int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE project_id = ? AND session_id = ?`,

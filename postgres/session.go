@@ -72,6 +72,65 @@ func (s *SessionStore) FindSessions(ctx context.Context, f trailguide.SessionFil
 		return nil, trailguide.Invalid("sort", "Unknown sort.")
 	}
 
+	where, args := sessionConds(f)
+
+	tx, err := s.db.readTx(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("find sessions: %w", err)
+	}
+	defer tx.Rollback() // read-only: one snapshot for the count and the page
+
+	page := &trailguide.SessionPage{Sessions: []*trailguide.Session{}}
+	cond := strings.Join(where, " AND ")
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sessions s WHERE `+cond, args...).Scan(&page.Total); err != nil {
+		return nil, fmt.Errorf("count sessions: %w", err)
+	}
+
+	order := ` ORDER BY s.started_at DESC, s.id DESC`
+	if byScore {
+		order = ` ORDER BY s.frustration_score DESC, s.started_at DESC, s.id DESC`
+	}
+	if f.Cursor != "" {
+		score, startedAt, id, err := decodeCursor(f.Cursor, byScore)
+		if err != nil {
+			return nil, err
+		}
+		newer := "(s.started_at < ? OR (s.started_at = ? AND s.id < ?))"
+		if byScore {
+			cond += " AND (s.frustration_score < ? OR (s.frustration_score = ? AND " + newer + "))"
+			args = append(args, score, score, startedAt, startedAt, id)
+		} else {
+			cond += " AND " + newer
+			args = append(args, startedAt, startedAt, id)
+		}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+prefixColumns("s.", sessionColumns)+` FROM sessions s WHERE `+cond+
+		order+` LIMIT ?`, append(args, limit+1)...)
+	if err != nil {
+		return nil, fmt.Errorf("find sessions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanSession(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find sessions: %w", err)
+		}
+		page.Sessions = append(page.Sessions, &r.Session)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find sessions: %w", err)
+	}
+	if len(page.Sessions) > limit {
+		page.Sessions = page.Sessions[:limit]
+		last := page.Sessions[limit-1]
+		page.NextCursor = encodeCursor(byScore, last.FrustrationScore, ms(last.StartedAt), last.ID)
+	}
+	return page, nil
+}
+
+// sessionConds are the SQL conditions on sessions s that f selects, and
+// their arguments.
+func sessionConds(f trailguide.SessionFilter) ([]string, []any) {
 	where := []string{"s.project_id = ?"}
 	args := []any{f.ProjectID}
 	add := func(cond string, a ...any) {
@@ -137,59 +196,7 @@ func (s *SessionStore) FindSessions(ctx context.Context, f trailguide.SessionFil
 		}
 		add(cond+")", a...)
 	}
-
-	tx, err := s.db.readTx(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("find sessions: %w", err)
-	}
-	defer tx.Rollback() // read-only: one snapshot for the count and the page
-
-	page := &trailguide.SessionPage{Sessions: []*trailguide.Session{}}
-	cond := strings.Join(where, " AND ")
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sessions s WHERE `+cond, args...).Scan(&page.Total); err != nil {
-		return nil, fmt.Errorf("count sessions: %w", err)
-	}
-
-	order := ` ORDER BY s.started_at DESC, s.id DESC`
-	if byScore {
-		order = ` ORDER BY s.frustration_score DESC, s.started_at DESC, s.id DESC`
-	}
-	if f.Cursor != "" {
-		score, startedAt, id, err := decodeCursor(f.Cursor, byScore)
-		if err != nil {
-			return nil, err
-		}
-		newer := "(s.started_at < ? OR (s.started_at = ? AND s.id < ?))"
-		if byScore {
-			cond += " AND (s.frustration_score < ? OR (s.frustration_score = ? AND " + newer + "))"
-			args = append(args, score, score, startedAt, startedAt, id)
-		} else {
-			cond += " AND " + newer
-			args = append(args, startedAt, startedAt, id)
-		}
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+prefixColumns("s.", sessionColumns)+` FROM sessions s WHERE `+cond+
-		order+` LIMIT ?`, append(args, limit+1)...)
-	if err != nil {
-		return nil, fmt.Errorf("find sessions: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		r, err := scanSession(rows)
-		if err != nil {
-			return nil, fmt.Errorf("find sessions: %w", err)
-		}
-		page.Sessions = append(page.Sessions, &r.Session)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("find sessions: %w", err)
-	}
-	if len(page.Sessions) > limit {
-		page.Sessions = page.Sessions[:limit]
-		last := page.Sessions[limit-1]
-		page.NextCursor = encodeCursor(byScore, last.FrustrationScore, ms(last.StartedAt), last.ID)
-	}
-	return page, nil
+	return where, args
 }
 
 func prefixColumns(prefix, cols string) string {

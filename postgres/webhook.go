@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/jackc/pgx/v5"
+	"sort"
 	"time"
 
 	"github.com/trailguide/trailguide"
@@ -163,25 +164,48 @@ func scanDeliveries(rows pgx.Rows) ([]*trailguide.WebhookDelivery, error) {
 	return out, rows.Err()
 }
 
-// DueDeliveries returns pending deliveries due by now, oldest first.
+// DeliveryClaim is how long DueDeliveries hides the deliveries it returns
+// from other nodes: every worker node runs the webhook sender, and without
+// a claim two nodes would post the same delivery. UpdateDelivery stores the
+// real next attempt; a delivery whose sender died is due again after the
+// claim (at least once, never twice at a time). It exceeds a full pass of
+// 50 deliveries at the sender's 10 s timeout.
+const DeliveryClaim = 10 * time.Minute
+
+// DueDeliveries claims and returns pending deliveries due by now, oldest
+// first (see DeliveryClaim); deliveries another node claimed are skipped.
 func (s *WebhookStore) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]*trailguide.WebhookDelivery, error) {
-	rows, err := s.db.reader().QueryContext(ctx, `SELECT `+deliveryCols+` FROM webhook_deliveries
-		WHERE status = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?`, ms(now), limit)
+	var ds []*trailguide.WebhookDelivery
+	err := s.db.write(ctx, func(ctx context.Context, tx q) error {
+		rows, err := tx.QueryContext(ctx, `WITH due AS (
+				SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_at <= ? AND claimed_until <= ?
+				ORDER BY next_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
+			UPDATE webhook_deliveries w SET claimed_until = ? FROM due WHERE w.id = due.id
+			RETURNING `+prefixColumns("w.", deliveryCols), ms(now), ms(now), limit, ms(now.Add(DeliveryClaim)))
+		if err != nil {
+			return err
+		}
+		ds, err = scanDeliveries(rows)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("due deliveries: %w", err)
 	}
-	ds, err := scanDeliveries(rows)
-	if err != nil {
-		return nil, fmt.Errorf("due deliveries: %w", err)
-	}
+	sort.Slice(ds, func(i, j int) bool {
+		if !ds[i].NextAt.Equal(ds[j].NextAt) {
+			return ds[i].NextAt.Before(ds[j].NextAt)
+		}
+		return ds[i].ID < ds[j].ID
+	})
 	return ds, nil
 }
 
 // UpdateDelivery stores an attempt's outcome.
 func (s *WebhookStore) UpdateDelivery(ctx context.Context, d *trailguide.WebhookDelivery) error {
 	err := s.db.write(ctx, func(ctx context.Context, tx q) error {
+		// The outcome ends DueDeliveries' claim.
 		_, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status = ?, last_error = ?,
-			next_at = ?, delivered_at = ? WHERE id = ?`, d.Status, d.Attempts, d.LastStatus, d.LastError, ms(d.NextAt), ms(d.DeliveredAt), d.ID)
+			next_at = ?, delivered_at = ?, claimed_until = 0 WHERE id = ?`, d.Status, d.Attempts, d.LastStatus, d.LastError, ms(d.NextAt), ms(d.DeliveredAt), d.ID)
 		return err
 	})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -68,6 +69,18 @@ func sqliteInstallation(t *testing.T, sessions int) string {
 		t.Fatalf("compact: %d %v", n, err)
 	}
 	if err := ss.CreateJob(ctx, &trailguide.Job{ID: "job1", Kind: "erase_user", ProjectID: "proj1", UserID: "u"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ss.CreateJob(ctx, &trailguide.Job{ID: "job2", Kind: trailguide.JobEraseVisitor, ProjectID: "proj1", VisitorID: "v9"}); err != nil {
+		t.Fatal(err)
+	}
+	hooks := sqlite.NewWebhookStore(db)
+	wh := &trailguide.Webhook{ID: "wh1", ProjectID: "proj1", URL: "https://hooks.example/tg", Events: []string{trailguide.WebhookSessionError}, Secret: "s3cret"}
+	if err := hooks.CreateWebhook(ctx, wh); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hooks.EnqueueDelivery(ctx, &trailguide.WebhookDelivery{WebhookID: "wh1", ProjectID: "proj1", Event: trailguide.WebhookSessionError,
+		DedupeKey: "k1", Payload: []byte(`{"a":1}`)}); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -162,6 +175,26 @@ func TestMigrateStore(t *testing.T) {
 	}
 	if u, err := postgres.NewUserStore(dst).UserByEmail(ctx, "a@acme.test"); err != nil || u.OrgID != "acme" {
 		t.Fatalf("user: %v %v", u, err)
+	}
+	if j, err := ss.Job(ctx, "job2"); err != nil || j.VisitorID != "v9" {
+		t.Fatalf("visitor erasure job: %+v %v", j, err)
+	}
+	if d, err := postgres.NewWebhookStore(dst).Deliveries(ctx, "proj1", "wh1", 10); err != nil || len(d) != 1 || string(d[0].Payload) != `{"a":1}` {
+		t.Fatalf("webhook deliveries: %v %v", d, err)
+	}
+	// The compacted sessions' heatmaps came over with their roll-up.
+	srcDB, err := sqlite.Open(filepath.Join(dir, "trailguide.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := sqlite.NewSessionStore(srcDB).HeatmapPages(ctx, "proj1", "")
+	srcDB.Close()
+	if err != nil || len(want) == 0 {
+		t.Fatalf("source heatmap pages: %v %v", want, err)
+	}
+	got, err := ss.HeatmapPages(ctx, "proj1", "")
+	if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("heatmap pages on postgres: %v %v, want %v", got, err, want)
 	}
 
 	// Running it again changes nothing; a difference is reported.

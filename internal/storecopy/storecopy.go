@@ -66,8 +66,20 @@ var small = []table{
 	{name: "api_keys", cols: "id, org_id, name, prefix, scope, hash, created_by, created_at, last_used_at"},
 	{name: "project_limits", cols: "project_id, disabled, daily_batch_quota", bools: map[string]bool{"disabled": true}},
 	{name: "project_scrub_counts", cols: "project_id, kind, path, count, last_at"},
-	{name: "jobs", cols: "id, kind, project_id, user_id, status, sessions, events, chunks, blobs, error, created_at, started_at, finished_at"},
+	{name: "jobs", cols: "id, kind, project_id, user_id, target, status, sessions, events, chunks, blobs, error, created_at, started_at, finished_at"},
 	{name: "erased_sessions", cols: "project_id, session_id, job_id, erased_at"},
+	{name: "webhooks", cols: "id, project_id, url, events, secret, created_at"},
+	{name: "webhook_deliveries", cols: "id, webhook_id, project_id, event, dedupe_key, payload, status, attempts, last_status, last_error, next_at, created_at, delivered_at"},
+	{name: "heat_day", cols: "project_id, path, device, day, layer, key, v0, v1, v2, v3, v4, v5, v6, v7"},
+	{name: "heat_text", cols: "project_id, path, selector, text"},
+}
+
+// late are the tables of rows per session, copied whole (streamed) after
+// the sessions they reference; heat_day above is their pre-aggregate, so
+// copying both as they are keeps them in step.
+var late = []table{
+	{name: "heat_views", cols: "project_id, session_id, window_id, ts, path, device, day, snapshot, vw, vh, doc_h, depth, data"},
+	{name: "heat_clicks", cols: "project_id, session_id, window_id, ts, idx, path, device, day, selector, cx, cy, px, py, kinds, text"},
 }
 
 var sessionTable = table{name: "sessions", cols: `project_id, id, visitor_id, user_id, user_traits, started_at,
@@ -92,7 +104,11 @@ func Tables() []string {
 	for _, t := range small {
 		out = append(out, t.name)
 	}
-	return append(out, "project_usage", "sessions", "batches", "chunks", "events")
+	out = append(out, "project_usage", "sessions", "batches", "chunks", "events")
+	for _, t := range late {
+		out = append(out, t.name)
+	}
+	return out
 }
 
 func columns(t table) []string {
@@ -188,7 +204,64 @@ func Copy(ctx context.Context, src *sql.DB, dst *postgres.DB, srcBlobs, dstBlobs
 	if err := copySessions(ctx, src, dst, progress); err != nil {
 		return err
 	}
+	for _, t := range late {
+		if err := copyStream(ctx, src, dst, t, progress); err != nil {
+			return err
+		}
+	}
 	return copyBlobs(ctx, srcBlobs, dstBlobs, progress)
+}
+
+// copyStream copies a whole table in batches of 1000 rows, without
+// holding it in memory; rows already there are kept (ON CONFLICT DO
+// NOTHING), so an interrupted copy resumes.
+func copyStream(ctx context.Context, src *sql.DB, dst *postgres.DB, t table, progress Progress) error {
+	r, err := src.QueryContext(ctx, "SELECT "+t.cols+" FROM "+t.name)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", t.name, err)
+	}
+	defer r.Close()
+	cols := columns(t)
+	query := insertSQL(t.name, cols)
+	b := &pgx.Batch{}
+	n := 0
+	flush := func() error {
+		if b.Len() == 0 {
+			return nil
+		}
+		err := dst.Pool().SendBatch(ctx, b).Close()
+		b = &pgx.Batch{}
+		if err != nil {
+			return fmt.Errorf("write %s: %w", t.name, err)
+		}
+		progress(t.name, n, n)
+		return nil
+	}
+	for r.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := r.Scan(ptrs...); err != nil {
+			return fmt.Errorf("read %s: %w", t.name, err)
+		}
+		b.Queue(query, vals...)
+		n++
+		if b.Len() == 1000 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := r.Err(); err != nil {
+		return fmt.Errorf("read %s: %w", t.name, err)
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	progress(t.name, n, n)
+	return nil
 }
 
 func copySessions(ctx context.Context, src *sql.DB, dst *postgres.DB, progress Progress) error {
@@ -352,6 +425,7 @@ type Check struct {
 func Verify(ctx context.Context, src *sql.DB, dst *postgres.DB, srcBlobs, dstBlobs trailguide.BlobStore) ([]Check, error) {
 	var checks []Check
 	all := append(append([]table{}, small...), usage, sessionTable, batchTable, chunkTable, eventTable)
+	all = append(all, late...)
 	for _, t := range all {
 		sq := "SELECT " + t.cols + " FROM " + t.name
 		pq := sq
