@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Project, User } from '../types';
 import { paths, type Route } from '../router';
-import { IconBolt, IconHeat, IconCheck, IconChevronDown, IconFunnel, IconKey, IconLock, IconLogout, IconSessions, IconSettings, IconTeam, Logo } from './icons';
+import { IconBolt, IconHeat, IconCheck, IconChevronDown, IconFunnel, IconKey, IconLock, IconLogout, IconSessions, IconSettings, IconStar, IconTeam, Logo } from './icons';
 import { CreateProjectForm } from './States';
 
 export function Sidebar({
@@ -57,7 +57,7 @@ export function Sidebar({
         )}
         {pid && (
           <a class={'nav-item' + (route.name === 'guides' ? ' active' : '')} href={paths.guides(pid)}>
-            <IconBolt />
+            <IconStar />
             <span>Guides</span>
           </a>
         )}
