@@ -34,7 +34,12 @@ func (s *Server) heatmapRequest(r *http.Request) (*analytics.Heatmaps, analytics
 		return nil, req, err
 	}
 	req, err = ParseHeatmapRequest(r.URL.Query())
+	if err != nil {
+		return h, req, err
+	}
 	req.ProjectID = p.ID
+	// The segment model (segment or segment_id), as on the session list.
+	req.Sessions.Segment, err = s.querySegment(r, p.ID, r.URL.Query())
 	return h, req, err
 }
 

@@ -454,7 +454,7 @@ func filtered(f trailguide.SessionFilter) bool {
 	f.ProjectID, f.Limit, f.Cursor, f.Sort = "", 0, "", ""
 	return f.URL != "" || f.MinDuration != 0 || f.MaxDuration != 0 || f.UserID != "" || f.UTMSource != "" ||
 		f.DeviceClass != "" || f.Browser != "" || f.HasError != nil || f.Signal != "" || f.Selector != "" ||
-		!f.From.IsZero() || !f.To.IsZero()
+		!f.From.IsZero() || !f.To.IsZero() || f.Segment != nil
 }
 
 // matchingSessions is the SQL condition "session s of the views v matches
@@ -467,6 +467,9 @@ func heatSessionCond(q trailguide.HeatmapQuery) (string, []any) {
 }
 
 func (s *SessionStore) heatmapFiltered(ctx context.Context, tx q, q trailguide.HeatmapQuery, from, to int64, d *trailguide.HeatmapData) error {
+	if q.Sessions.Segment != nil {
+		return trailguide.Invalid("segment", "Segment filters are not available on PostgreSQL yet.")
+	}
 	cond, cargs := heatSessionCond(q)
 	args := []any{q.ProjectID}
 	for _, p := range q.Paths {
@@ -522,6 +525,9 @@ func (s *SessionStore) HeatmapSessions(ctx context.Context, q trailguide.Heatmap
 		return out, nil
 	}
 	from, to := dayRange(q)
+	if q.Sessions.Segment != nil {
+		return nil, trailguide.Invalid("segment", "Segment filters are not available on PostgreSQL yet.")
+	}
 	cond, cargs := heatSessionCond(q)
 	args := []any{q.ProjectID}
 	for _, p := range q.Paths {

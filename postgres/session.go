@@ -58,6 +58,11 @@ func (s *SessionStore) FindSessions(ctx context.Context, f trailguide.SessionFil
 	if f.ProjectID == "" {
 		return nil, trailguide.Invalid("project_id", "Project required.")
 	}
+	if f.Segment != nil {
+		// The segment compiler (internal/segsql) has no PostgreSQL dialect
+		// yet; refusing beats answering as if the filter were not there.
+		return nil, trailguide.Invalid("segment", "Segment filters are not available on PostgreSQL yet.")
+	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = DefaultSessionLimit

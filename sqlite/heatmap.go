@@ -374,7 +374,7 @@ func filtered(f trailguide.SessionFilter) bool {
 	f.ProjectID, f.Limit, f.Cursor, f.Sort = "", 0, "", ""
 	return f.URL != "" || f.MinDuration != 0 || f.MaxDuration != 0 || f.UserID != "" || f.UTMSource != "" ||
 		f.DeviceClass != "" || f.Browser != "" || f.HasError != nil || f.Signal != "" || f.Selector != "" ||
-		!f.From.IsZero() || !f.To.IsZero()
+		!f.From.IsZero() || !f.To.IsZero() || f.Segment != nil
 }
 
 // matchingSessions is the SQL condition "session s of the views v matches
