@@ -70,6 +70,7 @@ func storesOf(db *postgres.DB) storetest.Stores {
 		Heatmaps:   postgres.NewSessionStore(db),
 		Segments:   postgres.NewSegmentStore(db),
 		FunnelDefs: postgres.NewFunnelDefStore(db),
+		Guides:     postgres.NewGuideStore(db),
 	}
 }
 

@@ -129,7 +129,7 @@ type backends struct {
 	// Segments and FunnelDefs keep saved segments and funnels.
 	Segments   trailguide.SegmentStore
 	FunnelDefs trailguide.FunnelDefStore
-	// Guides keeps guides (nil on PostgreSQL for now: those routes answer 503).
+	// Guides keeps guides.
 	Guides trailguide.GuideStore
 	// Leases is nil on SQLite: one process owns that database, so its
 	// worker is alone.
@@ -165,6 +165,7 @@ func openBackends(ctx context.Context, c BackendConfig, logger *slog.Logger) (*b
 		b.Users, b.Keys, b.Leases = postgres.NewUserStore(db), postgres.NewAPIKeyStore(db), postgres.NewLeaseStore(db)
 		b.Webhooks = postgres.NewWebhookStore(db)
 		b.Segments, b.FunnelDefs = postgres.NewSegmentStore(db), postgres.NewFunnelDefStore(db)
+		b.Guides = postgres.NewGuideStore(db)
 		b.close, b.DB = db.Close, db
 	default:
 		db, err := openDB(c.DataDir, logger)
