@@ -459,18 +459,18 @@ func filtered(f trailguide.SessionFilter) bool {
 
 // matchingSessions is the SQL condition "session s of the views v matches
 // q.Sessions".
-func heatSessionCond(q trailguide.HeatmapQuery) (string, []any) {
+func heatSessionCond(q trailguide.HeatmapQuery) (string, []any, error) {
 	f := q.Sessions
 	f.ProjectID = q.ProjectID
-	where, args := sessionConds(f)
-	return strings.Join(where, " AND "), args
+	where, args, err := sessionConds(f)
+	return strings.Join(where, " AND "), args, err
 }
 
 func (s *SessionStore) heatmapFiltered(ctx context.Context, tx q, q trailguide.HeatmapQuery, from, to int64, d *trailguide.HeatmapData) error {
-	if q.Sessions.Segment != nil {
-		return trailguide.Invalid("segment", "Segment filters are not available on PostgreSQL yet.")
+	cond, cargs, err := heatSessionCond(q)
+	if err != nil {
+		return err
 	}
-	cond, cargs := heatSessionCond(q)
 	args := []any{q.ProjectID}
 	for _, p := range q.Paths {
 		args = append(args, p)
@@ -525,10 +525,10 @@ func (s *SessionStore) HeatmapSessions(ctx context.Context, q trailguide.Heatmap
 		return out, nil
 	}
 	from, to := dayRange(q)
-	if q.Sessions.Segment != nil {
-		return nil, trailguide.Invalid("segment", "Segment filters are not available on PostgreSQL yet.")
+	cond, cargs, err := heatSessionCond(q)
+	if err != nil {
+		return nil, err
 	}
-	cond, cargs := heatSessionCond(q)
 	args := []any{q.ProjectID}
 	for _, p := range q.Paths {
 		args = append(args, p)

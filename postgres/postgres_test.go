@@ -60,14 +60,17 @@ func MustOpenDB(tb testing.TB) (*postgres.DB, string) {
 
 func storesOf(db *postgres.DB) storetest.Stores {
 	return storetest.Stores{
-		Projects: postgres.NewProjectStore(db),
-		Sessions: postgres.NewSessionStore(db),
-		Ingest:   postgres.NewIngestStore(db),
-		Users:    postgres.NewUserStore(db),
-		Keys:     postgres.NewAPIKeyStore(db),
-		Friction: postgres.NewSessionStore(db),
-		Webhooks: postgres.NewWebhookStore(db),
-		Heatmaps: postgres.NewSessionStore(db),
+		Projects:   postgres.NewProjectStore(db),
+		Sessions:   postgres.NewSessionStore(db),
+		Ingest:     postgres.NewIngestStore(db),
+		Users:      postgres.NewUserStore(db),
+		Keys:       postgres.NewAPIKeyStore(db),
+		Friction:   postgres.NewSessionStore(db),
+		Webhooks:   postgres.NewWebhookStore(db),
+		Heatmaps:   postgres.NewSessionStore(db),
+		Segments:   postgres.NewSegmentStore(db),
+		FunnelDefs: postgres.NewFunnelDefStore(db),
+		Guides:     postgres.NewGuideStore(db),
 	}
 }
 

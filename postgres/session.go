@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/trailguide/trailguide"
+	"github.com/trailguide/trailguide/internal/segsql"
 )
 
 // Session search paging limits.
@@ -58,11 +59,6 @@ func (s *SessionStore) FindSessions(ctx context.Context, f trailguide.SessionFil
 	if f.ProjectID == "" {
 		return nil, trailguide.Invalid("project_id", "Project required.")
 	}
-	if f.Segment != nil {
-		// The segment compiler (internal/segsql) has no PostgreSQL dialect
-		// yet; refusing beats answering as if the filter were not there.
-		return nil, trailguide.Invalid("segment", "Segment filters are not available on PostgreSQL yet.")
-	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = DefaultSessionLimit
@@ -77,7 +73,10 @@ func (s *SessionStore) FindSessions(ctx context.Context, f trailguide.SessionFil
 		return nil, trailguide.Invalid("sort", "Unknown sort.")
 	}
 
-	where, args := sessionConds(f)
+	where, args, err := sessionConds(f)
+	if err != nil {
+		return nil, err
+	}
 
 	tx, err := s.db.readTx(ctx)
 	if err != nil {
@@ -135,7 +134,7 @@ func (s *SessionStore) FindSessions(ctx context.Context, f trailguide.SessionFil
 
 // sessionConds are the SQL conditions on sessions s that f selects, and
 // their arguments.
-func sessionConds(f trailguide.SessionFilter) ([]string, []any) {
+func sessionConds(f trailguide.SessionFilter) ([]string, []any, error) {
 	where := []string{"s.project_id = ?"}
 	args := []any{f.ProjectID}
 	add := func(cond string, a ...any) {
@@ -201,7 +200,18 @@ func sessionConds(f trailguide.SessionFilter) ([]string, []any) {
 		}
 		add(cond+")", a...)
 	}
-	return where, args
+	if f.Segment != nil {
+		if err := trailguide.ValidateFilter(f.Segment); err != nil {
+			return nil, nil, err
+		}
+		q := segsql.NewQuery(dialect, args)
+		cond, err := q.Where(f.Segment)
+		if err != nil {
+			return nil, nil, err
+		}
+		where, args = append(where, cond), q.Args
+	}
+	return where, args, nil
 }
 
 func prefixColumns(prefix, cols string) string {

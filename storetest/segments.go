@@ -89,11 +89,6 @@ func cond(field, op, value string) *trailguide.Filter {
 // testFindSessionsSegment: every segment field, group and negation selects
 // exactly the sessions its documentation says (segment.go).
 func testFindSessionsSegment(t *testing.T, s Stores) {
-	// Segment filtering comes with the segment store: a backend without
-	// one (PostgreSQL for now) refuses segment filters with EINVALID.
-	if s.Segments == nil {
-		t.Skip("backend has no segment support")
-	}
 	segmentFixture(t, s)
 	trait := func(key, typ, op, value string) *trailguide.Filter {
 		return &trailguide.Filter{Condition: &trailguide.Condition{Field: trailguide.FieldTrait, Key: key, Type: typ, Op: op, Value: value}}

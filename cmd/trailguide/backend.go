@@ -126,11 +126,10 @@ type backends struct {
 	Keys     trailguide.APIKeyStore
 	Blobs    trailguide.BlobStore
 	Webhooks trailguide.WebhookStore
-	// Segments and FunnelDefs keep saved segments and funnels (nil on
-	// PostgreSQL for now: those routes answer 503 there).
+	// Segments and FunnelDefs keep saved segments and funnels.
 	Segments   trailguide.SegmentStore
 	FunnelDefs trailguide.FunnelDefStore
-	// Guides keeps guides (nil on PostgreSQL for now: those routes answer 503).
+	// Guides keeps guides.
 	Guides trailguide.GuideStore
 	// Leases is nil on SQLite: one process owns that database, so its
 	// worker is alone.
@@ -165,6 +164,8 @@ func openBackends(ctx context.Context, c BackendConfig, logger *slog.Logger) (*b
 		b.Projects, b.Sessions, b.Ingest = postgres.NewProjectStore(db), postgres.NewSessionStore(db), postgres.NewIngestStore(db)
 		b.Users, b.Keys, b.Leases = postgres.NewUserStore(db), postgres.NewAPIKeyStore(db), postgres.NewLeaseStore(db)
 		b.Webhooks = postgres.NewWebhookStore(db)
+		b.Segments, b.FunnelDefs = postgres.NewSegmentStore(db), postgres.NewFunnelDefStore(db)
+		b.Guides = postgres.NewGuideStore(db)
 		b.close, b.DB = db.Close, db
 	default:
 		db, err := openDB(c.DataDir, logger)

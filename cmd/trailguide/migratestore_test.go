@@ -74,6 +74,20 @@ func sqliteInstallation(t *testing.T, sessions int) string {
 	if err := ss.CreateJob(ctx, &trailguide.Job{ID: "job2", Kind: trailguide.JobEraseVisitor, ProjectID: "proj1", VisitorID: "v9"}); err != nil {
 		t.Fatal(err)
 	}
+	if err := sqlite.NewSegmentStore(db).SaveSegment(ctx, &trailguide.Segment{ProjectID: "proj1", ID: "seg1", Name: "Paid",
+		Filter:    &trailguide.Filter{Condition: &trailguide.Condition{Field: trailguide.FieldUTMSource, Op: trailguide.OpEq, Value: "google"}},
+		CreatedAt: start, UpdatedAt: start}); err != nil {
+		t.Fatal(err)
+	}
+	guides := sqlite.NewGuideStore(db)
+	if err := guides.SaveGuide(ctx, &trailguide.Guide{ID: "g1", ProjectID: "proj1", Name: "Plan help", Type: trailguide.GuideTooltip,
+		Status: trailguide.GuideDraft, Steps: []trailguide.GuideStep{{Title: "Pick a plan", Body: "Team fits most", Selector: "#plan"}},
+		Trigger: trailguide.GuideTrigger{Type: trailguide.TriggerFriction, Selector: "#plan"}, CreatedAt: start, UpdatedAt: start}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := guides.Assign(ctx, &trailguide.GuideAssignment{ProjectID: "proj1", GuideID: "g1", VisitorID: "v1", SessionID: "s1", HeldOut: true, At: start}); err != nil {
+		t.Fatal(err)
+	}
 	hooks := sqlite.NewWebhookStore(db)
 	wh := &trailguide.Webhook{ID: "wh1", ProjectID: "proj1", URL: "https://hooks.example/tg", Events: []string{trailguide.WebhookSessionError}, Secret: "s3cret"}
 	if err := hooks.CreateWebhook(ctx, wh); err != nil {
@@ -178,6 +192,13 @@ func TestMigrateStore(t *testing.T) {
 	}
 	if j, err := ss.Job(ctx, "job2"); err != nil || j.VisitorID != "v9" {
 		t.Fatalf("visitor erasure job: %+v %v", j, err)
+	}
+	if sg, err := postgres.NewSegmentStore(dst).Segment(ctx, "proj1", "seg1"); err != nil || sg.Name != "Paid" || sg.Filter == nil {
+		t.Fatalf("segment: %+v %v", sg, err)
+	}
+	if a, err := postgres.NewGuideStore(dst).Assign(ctx, &trailguide.GuideAssignment{ProjectID: "proj1", GuideID: "g1", VisitorID: "v1",
+		SessionID: "s2", At: time.Now()}); err != nil || !a.HeldOut || a.SessionID != "s1" {
+		t.Fatalf("guide assignment copied: %+v %v", a, err)
 	}
 	if d, err := postgres.NewWebhookStore(dst).Deliveries(ctx, "proj1", "wh1", 10); err != nil || len(d) != 1 || string(d[0].Payload) != `{"a":1}` {
 		t.Fatalf("webhook deliveries: %v %v", d, err)

@@ -37,6 +37,9 @@ type Dialect struct {
 	Number func(text string) string
 	// Contains is true when haystack contains needle.
 	Contains func(haystack, needle string) string
+	// Float, when not nil, wraps the placeholder of a number compared to
+	// (PostgreSQL casts it: a whole-number column against 1.5).
+	Float func(param string) string
 }
 
 // Query accumulates a condition's arguments.
@@ -281,5 +284,9 @@ func (q *Query) number(c *trailguide.Condition, x string, scale float64) (string
 	if !ok {
 		return "", trailguide.Invalid("op", "Op %q does not apply to numbers.", c.Op)
 	}
-	return fmt.Sprintf("%s %s %s", x, op, q.Arg(v*scale)), nil
+	p := q.Arg(v * scale)
+	if q.d.Float != nil {
+		p = q.d.Float(p)
+	}
+	return fmt.Sprintf("%s %s %s", x, op, p), nil
 }

@@ -70,6 +70,11 @@ var small = []table{
 	{name: "erased_sessions", cols: "project_id, session_id, job_id, erased_at"},
 	{name: "webhooks", cols: "id, project_id, url, events, secret, created_at"},
 	{name: "webhook_deliveries", cols: "id, webhook_id, project_id, event, dedupe_key, payload, status, attempts, last_status, last_error, next_at, created_at, delivered_at"},
+	{name: "segments", cols: "project_id, id, name, filter, created_at, updated_at"},
+	{name: "funnels", cols: "project_id, id, name, definition, created_at, updated_at"},
+	{name: "guides", cols: "project_id, id, status, version, definition, created_at, updated_at"},
+	{name: "guide_versions", cols: "project_id, guide_id, version, definition, saved_at"},
+	{name: "guide_assignments", cols: "project_id, guide_id, visitor_id, session_id, held_out, at", bools: map[string]bool{"held_out": true}},
 	{name: "heat_day", cols: "project_id, path, device, day, layer, key, v0, v1, v2, v3, v4, v5, v6, v7"},
 	{name: "heat_text", cols: "project_id, path, selector, text"},
 }
