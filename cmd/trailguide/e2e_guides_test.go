@@ -333,7 +333,7 @@ func TestE2EGuides(t *testing.T) {
 			if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/projects/"+p.ID+"/friction")); err != nil {
 				t.Fatal(err)
 			}
-			_, err := chromedp.Run(ctx, chromedp.Poll[bool](`[...document.querySelectorAll('a')].some(a => a.textContent.trim() === 'Add guidance here')`, chromedp.WithPollingTimeout(5*time.Second)))
+			_, err := chromedp.Run(ctx, chromedp.Poll[bool](`[...document.querySelectorAll('a')].some(a => a.getAttribute('aria-label') === 'Add guidance here')`, chromedp.WithPollingTimeout(5*time.Second)))
 			found = err == nil
 		}
 		if !found {
@@ -341,7 +341,7 @@ func TestE2EGuides(t *testing.T) {
 			t.Fatal("no Add guidance here on the Friction page")
 		}
 		shot("dashboard-friction-add-guidance.png")
-		eval(`[...document.querySelectorAll('a')].find(a => a.textContent.trim() === 'Add guidance here').click(); true`, nil)
+		eval(`[...document.querySelectorAll('a')].find(a => a.getAttribute('aria-label') === 'Add guidance here').click(); true`, nil)
 		sel, err := chromedp.Run(ctx, chromedp.Poll[string](`(() => { const i = document.querySelector('.gd-form input[placeholder="#plan"]'); return i && i.value; })()`, chromedp.WithPollingTimeout(10*time.Second)))
 		if err != nil || sel == "" {
 			t.Fatalf("editor not pre-filled with a selector: %q %v", sel, err)

@@ -274,8 +274,8 @@ function ElementRow({ project, el, range, now, hasPrevious, prevLabel }: { proje
         </span>
       </td>
       <td class="col-ex">
-        <a class="btn sm ghost" href={paths.guides(project.id, new URLSearchParams({ new: '1', selector: el.selector, page: el.url, signal: el.signal, text: el.text || '' }).toString())} title="Add guidance on this element">
-          Add guidance here
+        <a class="btn sm ghost add-guide" href={paths.guides(project.id, new URLSearchParams({ new: '1', selector: el.selector, page: el.url, signal: el.signal, text: el.text || '' }).toString())} title="Add guidance here: a new guide on this element, for this signal" aria-label="Add guidance here">
+          + Guide
         </a>
         {el.example && (
           <a class="btn sm ghost watch" href={exampleHref(project.id, el.example)} title="Watch the latest occurrence" aria-label="Watch the latest occurrence">
