@@ -168,3 +168,12 @@ type SessionFacets struct {
 	Devices    []string `json:"devices"`
 	UTMSources []string `json:"utm_sources"`
 }
+
+// Narrows reports whether f selects fewer sessions than all of its
+// project's: any condition set (paging and sort aside). Reports that keep
+// pre-aggregated roll-ups (heatmaps) read them only when it does not.
+func (f SessionFilter) Narrows() bool {
+	return f.URL != "" || f.MinDuration != 0 || f.MaxDuration != 0 || f.UserID != "" || f.UTMSource != "" ||
+		f.DeviceClass != "" || f.Browser != "" || f.HasError != nil || f.Signal != "" || f.Selector != "" ||
+		!f.From.IsZero() || !f.To.IsZero() || f.Segment != nil
+}

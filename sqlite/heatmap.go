@@ -299,7 +299,7 @@ func (s *SessionStore) Heatmap(ctx context.Context, q trailguide.HeatmapQuery) (
 	}
 	defer tx.Rollback()
 	from, to := dayRange(q)
-	if filtered(q.Sessions) {
+	if q.Sessions.Narrows() {
 		if err := s.heatmapFiltered(ctx, tx, q, from, to, d); err != nil {
 			return nil, fmt.Errorf("heatmap: %w", err)
 		}
@@ -367,14 +367,6 @@ func heatTexts(ctx context.Context, tx *sql.Tx, q trailguide.HeatmapQuery, els [
 		e.Text = texts[e.Selector]
 	}
 	return rows.Err()
-}
-
-// filtered reports whether f narrows the sessions beyond nothing.
-func filtered(f trailguide.SessionFilter) bool {
-	f.ProjectID, f.Limit, f.Cursor, f.Sort = "", 0, "", ""
-	return f.URL != "" || f.MinDuration != 0 || f.MaxDuration != 0 || f.UserID != "" || f.UTMSource != "" ||
-		f.DeviceClass != "" || f.Browser != "" || f.HasError != nil || f.Signal != "" || f.Selector != "" ||
-		!f.From.IsZero() || !f.To.IsZero() || f.Segment != nil
 }
 
 // matchingSessions is the SQL condition "session s of the views v matches
