@@ -89,6 +89,7 @@ FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeBatch$$' -fuzztime $(FUZZTIME) ./ingest/
 	$(GO) test -run '^$$' -fuzz '^FuzzAssetsRoundTrip$$' -fuzztime $(FUZZTIME) ./recording/
+	$(GO) test -run '^$$' -fuzz '^FuzzShiftTimestamps$$' -fuzztime $(FUZZTIME) ./recording/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseSelector$$' -fuzztime $(FUZZTIME) ./privacy/
 	$(GO) test -run '^$$' -fuzz '^FuzzText$$' -fuzztime $(FUZZTIME) ./scrub/
 	$(GO) test -run '^$$' -fuzz '^FuzzURL$$' -fuzztime $(FUZZTIME) ./scrub/

@@ -96,8 +96,13 @@ type IngestBatch struct {
 	// client's clock, as the replay sees them (0 without events); they
 	// place a gap in the seqs on the replay's timeline (SeqGap).
 	ClientFirstTS, ClientLastTS int64
-	Events                      []*Event
-	Delta                       SessionDelta
+	// Skew is the clock offset (ms) added to the client's times to put the
+	// batch's signals on the server's clock: the session's offset, fixed by
+	// its first batch (SessionClock), or this batch's estimate when it is
+	// the first. The store keeps it with the batch row.
+	Skew   int64
+	Events []*Event
+	Delta  SessionDelta
 	// Scrubbed is what the server's scrubber replaced in the batch; the
 	// store adds it to the project's counts in the batch's transaction.
 	Scrubbed []ScrubCount
@@ -108,6 +113,10 @@ type IngestStore interface {
 	// HasBatch reports whether the batch (project, session, window, seq) is
 	// already committed.
 	HasBatch(ctx context.Context, projectID, sessionID, windowID string, seq int64) (bool, error)
+	// SessionClock returns the clock skew (ms) of a session's committed
+	// batches; known is false when the session has no batch that recorded
+	// one (a new session, or one ingested before skews were kept).
+	SessionClock(ctx context.Context, projectID, sessionID string) (skew int64, known bool, err error)
 	// CommitBatch records the batch durably in one transaction: the batch
 	// row (the dedupe key), its chunk row, its events and the session delta.
 	// When the batch row already exists nothing changes and duplicate is

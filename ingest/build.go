@@ -11,28 +11,39 @@ import (
 
 // Clock skew. The SDK stamps every event with the browser's clock, which
 // can be minutes or hours off. sent_at is stamped with the same clock when
-// the batch leaves, so skew = received_at - sent_at estimates the offset
-// (plus the network latency, which is why skews within SkewThreshold, 2 s,
-// are ignored rather than half-corrected). Above it, every time that goes
-// into the index (the events table, the session's start, end and active
-// time, the chunk's first/last timestamps) is shifted by the skew, so that
-// sessions from different devices sort and filter on one clock. The rrweb
-// events inside the chunk are stored untouched: replay only uses their
-// relative times, and rewriting them would cost a full re-encode. A reader
-// that needs to place an index time on the replay timeline uses the chunk
-// row's FirstTS, which is on the index clock like the events. This assumes
-// the SDK sets sent_at when a batch is (re)sent, not when it was built.
+// the batch leaves, so received_at - sent_at estimates the offset (plus the
+// network and queueing latency, which is why estimates within
+// SkewThreshold, 2 s, count as no skew rather than being half-corrected).
+// The estimate of a session's first batch is its skew for good
+// (IngestStore.SessionClock): every later batch is shifted by the same
+// offset, whatever its own latency, so that a batch that was merely slow to
+// arrive does not move its clicks away from the page changes that answered
+// them (the detectors compare the two). Every time that goes into the index
+// (the events table, the session's start, end and active time, the chunk's
+// first/last timestamps) is shifted by the skew, so that sessions from
+// different devices sort and filter on one clock. The rrweb events inside
+// the chunk are stored untouched: replay only uses their relative times,
+// and rewriting them would cost a full re-encode. A reader that needs the
+// two on one clock adds the chunk row's FirstTS minus its first event's
+// timestamp (the worker does, before the detectors run). This assumes the
+// SDK sets sent_at when a batch is (re)sent, not when it was built.
+
+// estimateSkew is the skew a session's first batch gives: received − sent,
+// or 0 within the threshold.
+func estimateSkew(cfg *Config, sentAt int64, received time.Time) int64 {
+	skew := received.UnixMilli() - sentAt
+	if absDiff(skew, 0) <= cfg.SkewThreshold.Milliseconds() {
+		return 0
+	}
+	return skew
+}
 
 // build turns a validated batch into the rows to commit. Chunk sizes other
 // than RawBytes are filled in once the chunk is encoded.
 // maxDroppedReport bounds the dropped count one batch can add to a session.
 const maxDroppedReport = 10000
 
-func build(cfg *Config, projectID string, b *trailguide.Batch, headers []recording.EventHeader, received time.Time, requestUA string) *trailguide.IngestBatch {
-	skew := received.UnixMilli() - b.SentAt
-	if absDiff(skew, 0) <= cfg.SkewThreshold.Milliseconds() {
-		skew = 0
-	}
+func build(cfg *Config, projectID string, b *trailguide.Batch, headers []recording.EventHeader, received time.Time, requestUA string, skew int64) *trailguide.IngestBatch {
 	at := func(clientMS int64) time.Time { return time.UnixMilli(clientMS + skew).UTC() }
 
 	ib := &trailguide.IngestBatch{
@@ -40,6 +51,7 @@ func build(cfg *Config, projectID string, b *trailguide.Batch, headers []recordi
 		SessionID: b.Session,
 		WindowID:  b.Window,
 		Seq:       b.Seq,
+		Skew:      skew,
 		Events:    make([]*trailguide.Event, 0, len(b.Signals)),
 	}
 	d := &ib.Delta

@@ -32,7 +32,7 @@ func FuzzDecodeBatch(f *testing.F) {
 			}
 			return
 		}
-		build(&cfg, "p", b, headers, t0, "")
+		build(&cfg, "p", b, headers, t0, "", estimateSkew(&cfg, b.SentAt, t0))
 		if len(b.Events) == 0 {
 			return
 		}

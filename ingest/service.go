@@ -103,7 +103,14 @@ func (s *Service) Ingest(ctx context.Context, req *trailguide.IngestRequest) (*t
 	// Scrubbed before anything is derived from the batch, so that entry and
 	// exit URLs, events and the chunk all hold the scrubbed values.
 	scrubbed := scrubBatch(b)
-	ib := build(&s.cfg, p.ID, b, headers, received, req.UserAgent)
+	skew, known, err := s.store.SessionClock(ctx, p.ID, b.Session)
+	if err != nil {
+		return nil, storeError("session clock", err)
+	}
+	if !known {
+		skew = estimateSkew(&s.cfg, b.SentAt, received)
+	}
+	ib := build(&s.cfg, p.ID, b, headers, received, req.UserAgent, skew)
 	ib.Scrubbed = scrubbed
 	if len(b.Events) > 0 {
 		blob, err := recording.Encode(b.Events, recording.LevelFast)

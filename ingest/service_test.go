@@ -340,6 +340,65 @@ func TestIngestSkewCorrection(t *testing.T) {
 	}
 }
 
+// A session keeps its first batch's skew: a later batch that arrives late
+// (its own estimate larger by the delay) is shifted by the same offset as
+// the first, so its signals stay on one clock with its rrweb events.
+func TestIngestSkewPerSession(t *testing.T) {
+	tests := []struct {
+		name        string
+		first, late time.Duration // estimates of the first and the late batch
+		shift       time.Duration // expected correction of both
+	}{
+		{"no skew, late batch", 0, 6 * time.Second, 0},
+		{"an hour behind, late batch", time.Hour, time.Hour + 6*time.Second, time.Hour},
+		{"an hour behind, then an early-looking batch", time.Hour, time.Hour - 3*time.Second, time.Hour},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := mustOpenEnv(t, Config{})
+			ctx := context.Background()
+			b0 := sampleBatch(tt.first)
+			if _, err := e.svc.Ingest(ctx, request(mustJSON(t, b0))); err != nil {
+				t.Fatal(err)
+			}
+			b1 := sampleBatch(tt.late)
+			b1.Seq = 1
+			if _, err := e.svc.Ingest(ctx, request(mustJSON(t, b1))); err != nil {
+				t.Fatal(err)
+			}
+			if skew, known, err := e.ingest.SessionClock(ctx, "proj1", "session_1"); err != nil || !known || skew != tt.shift.Milliseconds() {
+				t.Errorf("SessionClock = %d, %v, %v; want %d", skew, known, err, tt.shift.Milliseconds())
+			}
+			events, err := e.sessions.Events(ctx, "proj1", "session_1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(events) != 2*len(b0.Signals) {
+				t.Fatalf("%d events, want %d", len(events), 2*len(b0.Signals))
+			}
+			for _, ev := range events {
+				b := b0
+				if ev.Seq == 1 {
+					b = b1
+				}
+				if want := time.UnixMilli(b.Signals[ev.Index].TS).Add(tt.shift); !ev.Time.Equal(want) {
+					t.Errorf("batch %d event %d at %v, want %v", ev.Seq, ev.Index, ev.Time, want)
+				}
+			}
+			chunks, _ := e.sessions.Chunks(ctx, "proj1", "session_1")
+			for _, c := range chunks {
+				b := b0
+				if c.SeqFrom == 1 {
+					b = b1
+				}
+				if want := b.SentAt - 5000 + tt.shift.Milliseconds(); c.FirstTS != want {
+					t.Errorf("chunk %d first ts = %d, want %d", c.SeqFrom, c.FirstTS, want)
+				}
+			}
+		})
+	}
+}
+
 func TestBuildDelta(t *testing.T) {
 	cfg := Config{}.withDefaults()
 	b := sampleBatch(0)
@@ -348,7 +407,7 @@ func TestBuildDelta(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ib := build(&cfg, "proj1", b, headers, t0, "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) Mobile/15E148")
+	ib := build(&cfg, "proj1", b, headers, t0, "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) Mobile/15E148", 0)
 	d := ib.Delta
 	sent := b.SentAt
 	checks := []struct {

@@ -40,6 +40,20 @@ func (s *IngestStore) HasBatch(ctx context.Context, projectID, sessionID, window
 	return n > 0, nil
 }
 
+// SessionClock returns the skew kept with the session's batches (any of
+// them: all but a race's loser carry the first batch's).
+func (s *IngestStore) SessionClock(ctx context.Context, projectID, sessionID string) (int64, bool, error) {
+	var skew *int64
+	err := s.db.pool.QueryRow(ctx, `SELECT skew_ms FROM batches WHERE project_id = $1 AND session_id = $2
+		AND skew_ms IS NOT NULL LIMIT 1`, projectID, sessionID).Scan(&skew)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, false, nil
+	} else if err != nil {
+		return 0, false, storageError("session clock", err)
+	}
+	return *skew, true, nil
+}
+
 // CommitBatch commits b in one transaction and returns once it is durable.
 // Any number of nodes may commit batches of one session at once: the
 // session row is locked (SELECT … FOR UPDATE) for the merge, and the batch
@@ -159,9 +173,9 @@ func (db *DB) commitBatchTx(ctx context.Context, tx pgx.Tx, b *trailguide.Ingest
 	// the insert above waits for) is seen by this statement's snapshot.
 	first.Queue(`SELECT count(*) FROM erased_sessions WHERE project_id = $1 AND session_id = $2`,
 		b.ProjectID, b.SessionID).QueryRow(func(r pgx.Row) error { return r.Scan(&erased) })
-	first.Queue(`INSERT INTO batches (project_id, session_id, window_id, seq, received_at, first_ts, last_ts)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-		b.ProjectID, b.SessionID, b.WindowID, b.Seq, recv, b.ClientFirstTS, b.ClientLastTS).Exec(
+	first.Queue(`INSERT INTO batches (project_id, session_id, window_id, seq, received_at, first_ts, last_ts, skew_ms)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+		b.ProjectID, b.SessionID, b.WindowID, b.Seq, recv, b.ClientFirstTS, b.ClientLastTS, b.Skew).Exec(
 		func(tag pgconn.CommandTag) error { inserted = tag.RowsAffected(); return nil })
 	if err := tx.SendBatch(ctx, first).Close(); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/trailguide/trailguide"
@@ -39,7 +40,7 @@ func (db *DB) prepareWriter(ctx context.Context) error {
 		query string
 	}{
 		{&db.st.batchExists, `SELECT count(*) FROM batches WHERE project_id = ? AND session_id = ? AND window_id = ? AND seq = ?`},
-		{&db.st.batchInsert, `INSERT INTO batches (project_id, session_id, window_id, seq, received_at, first_ts, last_ts) VALUES (?, ?, ?, ?, ?, ?, ?)`},
+		{&db.st.batchInsert, `INSERT INTO batches (project_id, session_id, window_id, seq, received_at, first_ts, last_ts, skew_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&db.st.usageAdd, `INSERT INTO project_usage (project_id, day, batches) VALUES (?, ?, 1)
 			ON CONFLICT (project_id, day) DO UPDATE SET batches = batches + 1`},
 		{&db.st.sessionGet, `SELECT ` + sessionColumns + ` FROM sessions WHERE project_id = ? AND id = ?`},
@@ -81,6 +82,21 @@ func (s *IngestStore) HasBatch(ctx context.Context, projectID, sessionID, window
 		return false, fmt.Errorf("has batch: %w", err)
 	}
 	return n > 0, nil
+}
+
+// SessionClock returns the skew kept with the session's batches (any of
+// them: all but a race's loser carry the first batch's).
+func (s *IngestStore) SessionClock(ctx context.Context, projectID, sessionID string) (int64, bool, error) {
+	var skew sql.NullInt64
+	err := s.db.reader.QueryRowContext(ctx,
+		`SELECT skew_ms FROM batches WHERE project_id = ? AND session_id = ? AND skew_ms IS NOT NULL LIMIT 1`,
+		projectID, sessionID).Scan(&skew)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	} else if err != nil {
+		return 0, false, fmt.Errorf("session clock: %w", err)
+	}
+	return skew.Int64, skew.Valid, nil
 }
 
 // CommitBatch commits b in the writer goroutine's next group transaction
@@ -171,7 +187,7 @@ func (db *DB) commitBatchTx(ctx context.Context, tx *sql.Tx, b *trailguide.Inges
 	}
 
 	if _, err := tx.StmtContext(ctx, db.st.batchInsert).ExecContext(ctx,
-		b.ProjectID, b.SessionID, b.WindowID, b.Seq, ms(d.ReceivedAt), b.ClientFirstTS, b.ClientLastTS); err != nil {
+		b.ProjectID, b.SessionID, b.WindowID, b.Seq, ms(d.ReceivedAt), b.ClientFirstTS, b.ClientLastTS, b.Skew); err != nil {
 		return false, fmt.Errorf("insert batch: %w", err)
 	}
 	if _, err := tx.StmtContext(ctx, db.st.usageAdd).ExecContext(ctx, b.ProjectID, utcDay(d.ReceivedAt)); err != nil {

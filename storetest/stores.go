@@ -37,6 +37,7 @@ func TestStores(t *testing.T, open func(t *testing.T) Stores) {
 		{"AuthSessionExpiryClock", testAuthSessionExpiryClock},
 		{"NotFound", testNotFound},
 		{"CommitBatch", testCommitBatch},
+		{"SessionClock", testSessionClock},
 		{"Dedupe", testDedupe},
 		{"DedupeConcurrent", testDedupeConcurrent},
 		{"GroupCommitConcurrent", testGroupCommitConcurrent},
@@ -427,6 +428,35 @@ func testNotFound(t *testing.T, s Stores) {
 	}
 	if ok, err := s.Ingest.HasBatch(ctx, "p", "nope", "w", 0); err != nil || ok {
 		t.Fatalf("has batch of a missing session: got %v, %v; want false", ok, err)
+	}
+}
+
+// testSessionClock: the skew kept with a session's batches comes back, and
+// a session without batches has none.
+func testSessionClock(t *testing.T, s Stores) {
+	ctx := context.Background()
+	mustCreateProject(t, s, "p")
+	if skew, known, err := s.Ingest.SessionClock(ctx, "p", "s1"); err != nil || known || skew != 0 {
+		t.Fatalf("clock of a session without batches = %d, %v, %v; want 0, false, nil", skew, known, err)
+	}
+	for seq := range int64(3) {
+		b := newBatch("p", "s1", "w1", seq, t0.Add(time.Duration(seq)*time.Second))
+		b.Skew = -3_600_000
+		mustCommit(t, s, b)
+	}
+	other := newBatch("p", "s2", "w1", 0, t0)
+	mustCommit(t, s, other) // skew 0 is a known skew
+	for _, tt := range []struct {
+		session string
+		want    int64
+	}{{"s1", -3_600_000}, {"s2", 0}} {
+		skew, known, err := s.Ingest.SessionClock(ctx, "p", tt.session)
+		if err != nil || !known || skew != tt.want {
+			t.Errorf("clock of %s = %d, %v, %v; want %d, true, nil", tt.session, skew, known, err, tt.want)
+		}
+	}
+	if _, known, err := s.Ingest.SessionClock(ctx, "other-project", "s1"); err != nil || known {
+		t.Errorf("clock of s1 in another project: known %v, err %v; want unknown", known, err)
 	}
 }
 

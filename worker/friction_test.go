@@ -279,3 +279,69 @@ func TestWorkerProjectStoreFailure(t *testing.T) {
 		t.Fatalf("session after the store came back: %+v, want closed without a rage click", s)
 	}
 }
+
+// A client whose clock is off: ingest puts its signals on the server's
+// clock and leaves its recording as sent, so the worker must shift the
+// recording back onto the signals' clock before it looks for what answered
+// a click. A second batch that arrives late keeps the session's skew.
+func TestWorkerSkewedClientClock(t *testing.T) {
+	tests := []struct {
+		name     string
+		behind   time.Duration // client clock behind the server's
+		answered bool          // a mutation 150 ms after the click
+		wantDead int
+	}{
+		{"in step, answered", 0, true, 0},
+		{"in step, unanswered", 0, false, 1},
+		{"an hour behind, answered", time.Hour, true, 0},
+		{"an hour behind, unanswered", time.Hour, false, 1},
+		{"ten minutes ahead, answered", -10 * time.Minute, true, 0},
+		{"ten minutes ahead, unanswered", -10 * time.Minute, false, 1},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := mustOpenEnv(t)
+			ctx := context.Background()
+			sid := fmt.Sprintf("session%025d", i)
+			client := t0.Add(-tt.behind) // the client's clock at the server's t0
+			click := client.Add(2 * time.Second).UnixMilli()
+			sigs := []trailguide.Signal{
+				{Type: trailguide.EventPageview, TS: client.UnixMilli(), URL: "https://app.test/home"},
+				{Type: trailguide.EventClick, TS: click, URL: "https://app.test/home", Selector: "#save", Tag: "button",
+					Text: "Save", X: 100, Y: 200, Props: map[string]any{"interactive": true}},
+			}
+			body := frictionBatch(t, sid, 0, client.Add(3*time.Second), sigs)
+			e.ingestJSON(t, body, t0.Add(3*time.Second))
+
+			// the second batch: the page's answer (or nothing), 4 s late
+			var b trailguide.Batch
+			if err := json.Unmarshal(frictionBatch(t, sid, 1, client.Add(4*time.Second),
+				[]trailguide.Signal{{Type: trailguide.EventScroll, TS: client.Add(3500 * time.Millisecond).UnixMilli(), URL: "https://app.test/home"}}), &b); err != nil {
+				t.Fatal(err)
+			}
+			if tt.answered {
+				b.Events = append(b.Events, json.RawMessage(fmt.Sprintf(
+					`{"type":3,"timestamp":%d,"data":{"source":0,"texts":[],"attributes":[{"id":1,"attributes":{"class":"saved"}}],"removes":[],"adds":[]}}`, click+150)))
+			} else {
+				b.Events = append(b.Events, json.RawMessage(fmt.Sprintf(
+					`{"type":3,"timestamp":%d,"data":{"source":1,"positions":[{"x":5,"y":5,"id":1,"timeOffset":0}]}}`, click+150)))
+			}
+			late, _ := json.Marshal(b)
+			e.ingestJSON(t, late, t0.Add(8*time.Second))
+
+			e.clock.Add(31 * time.Minute)
+			if n, err := e.worker.RunOnce(ctx); err != nil || n != 1 {
+				t.Fatalf("closed %d (%v), want 1", n, err)
+			}
+			if got := serverDetections(t, e, sid)[friction.DeadClick]; got != tt.wantDead {
+				t.Errorf("dead clicks %d, want %d (detections %v)", got, tt.wantDead, serverDetections(t, e, sid))
+			}
+			events, _ := e.sessions.Events(ctx, "proj1", sid)
+			for _, ev := range events {
+				if ev.Type == trailguide.EventClick && !ev.Time.Equal(t0.Add(2*time.Second)) {
+					t.Errorf("click stored at %v, want it on the server's clock at %v", ev.Time, t0.Add(2*time.Second))
+				}
+			}
+		})
+	}
+}

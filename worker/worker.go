@@ -336,7 +336,10 @@ func (w *Worker) CompactSession(ctx context.Context, projectID, sessionID string
 		if err != nil {
 			return fmt.Errorf("compact %s window %s: %w", sessionID, win, err)
 		}
-		rrweb[win] = events
+		// The detectors compare signals with the page's changes, so the
+		// rrweb events go on the signals' clock (ingest shifted the signals
+		// of a skewed client, not the recording).
+		rrweb[win] = recording.ShiftTimestamps(events, recording.ClockOffset(byWindow[win], events))
 	}
 
 	s, err := w.sessions.Session(ctx, projectID, sessionID)
